@@ -1,0 +1,232 @@
+"""EngineBridge: the async facade over one engine that the UI awaits.
+
+Every blocking SDK call goes through `call()`, which runs it on this engine's own bounded
+executor and turns whatever it raises into an `EngineError`. Streams get a thread each
+(`stream()`), and are all closed with the bridge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, ParamSpec, TypeVar
+
+import docker
+import docker.tls
+
+from engine_bridge.blocking import run_blocking
+from engine_bridge.dto import (
+    ContainerSummary,
+    EngineFacts,
+    ImageSummary,
+    NetworkSummary,
+    VolumeSummary,
+)
+from engine_bridge.endpoints import Endpoint
+from engine_bridge.errors import EngineError, ErrorKind, explain
+from engine_bridge.operations import Operation, OperationLog
+from engine_bridge.streams.reader import Source, StreamReader
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+Client = Any  # docker.DockerClient; the SDK has no type information
+
+
+def make_client(endpoint: Endpoint, timeout: int = 60) -> Client:
+    """A docker SDK client for `endpoint`, its API version negotiated with the engine."""
+    tls: docker.tls.TLSConfig | bool = False
+    if endpoint.tls is not None:
+        files = endpoint.tls
+        tls = docker.tls.TLSConfig(
+            client_cert=(str(files.cert), str(files.key)) if files.cert and files.key else None,
+            ca_cert=str(files.ca) if files.ca and files.verify else None,
+            verify=files.verify,
+        )
+    return docker.DockerClient(
+        base_url=endpoint.host,
+        version="auto",
+        timeout=timeout,
+        tls=tls,
+        use_ssh_client=endpoint.kind == "ssh",
+    )
+
+
+class EngineBridge:
+    """The async facade over one engine.
+
+    Attributes: `endpoint` (how it is reached), `operations` (every action run here),
+    `facts` (what the engine said about itself at the last connect).
+    """
+
+    def __init__(self, endpoint: Endpoint, *, max_workers: int = 4, timeout: int = 60) -> None:
+        self.endpoint = endpoint
+        self.operations = OperationLog()
+        self.facts: EngineFacts | None = None
+        self._timeout = timeout
+        self._executor = ThreadPoolExecutor(
+            max_workers=max_workers, thread_name_prefix=f"engine:{endpoint.name}"
+        )
+        self._client: Client | None = None
+        self._streams: set[StreamReader[Any]] = set()
+        self._closed = False
+
+    # --- the one helper for blocking calls --------------------------------------------
+
+    async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run a blocking call on this engine's executor; errors come out as EngineError."""
+        if self._closed:
+            raise EngineError(ErrorKind.CANCELLED, "The connection to the engine was closed")
+        try:
+            return await run_blocking(self._executor, fn, *args, **kwargs)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            raise self.explain(exc) from exc
+
+    def explain(self, exc: BaseException) -> EngineError:
+        return explain(exc, self.endpoint)
+
+    @property
+    def client(self) -> Client:
+        if self._client is None:
+            raise EngineError(
+                ErrorKind.UNREACHABLE, "Not connected to the engine", hint="Connect first."
+            )
+        return self._client
+
+    # --- connecting -------------------------------------------------------------------
+
+    async def connect(self) -> EngineFacts:
+        """Reach the engine (again), and read what it says about itself."""
+        if self._client is None:
+            self._client = await self.call(make_client, self.endpoint, self._timeout)
+        return await self.refresh_facts()
+
+    async def refresh_facts(self) -> EngineFacts:
+        client = self.client
+        version, info = await asyncio.gather(self.call(client.version), self.call(client.info))
+        self.facts = EngineFacts.from_api(version, info)
+        return self.facts
+
+    async def ping(self) -> bool:
+        """True when the engine answers /_ping now."""
+        try:
+            if self._client is None:
+                await self.connect()
+            return bool(await self.call(self.client.ping))
+        except EngineError:
+            return False
+
+    # --- lists ------------------------------------------------------------------------
+
+    async def list_containers(self, all: bool = True) -> list[ContainerSummary]:
+        rows = await self.call(self.client.api.containers, all=all)
+        return [ContainerSummary.from_api(row) for row in rows]
+
+    async def container(self, container_id: str, details: bool = True) -> ContainerSummary | None:
+        """One container as `docker ps -a` shows it, with inspect details; None when gone."""
+        rows = await self.call(self.client.api.containers, all=True, filters={"id": container_id})
+        row = next((r for r in rows if str(r.get("Id", "")) == container_id), None)
+        if row is None and rows and len(container_id) < 64:
+            row = rows[0]
+        if row is None:
+            return None
+        summary = ContainerSummary.from_api(row)
+        if not details:
+            return summary
+        try:
+            return summary.with_details(await self.inspect_container(summary.id))
+        except EngineError as exc:
+            if exc.kind is ErrorKind.NOT_FOUND:
+                return None
+            raise
+
+    async def inspect_container(self, container_id: str) -> dict[str, Any]:
+        data: dict[str, Any] = await self.call(self.client.api.inspect_container, container_id)
+        return data
+
+    async def list_images(self, all: bool = False) -> list[ImageSummary]:
+        rows = await self.call(self.client.api.images, all=all)
+        return [ImageSummary.from_api(row) for row in rows]
+
+    async def list_volumes(self) -> list[VolumeSummary]:
+        data = await self.call(self.client.api.volumes)
+        return [VolumeSummary.from_api(row) for row in (data or {}).get("Volumes") or []]
+
+    async def volume(self, name: str) -> VolumeSummary | None:
+        try:
+            return VolumeSummary.from_api(await self.call(self.client.api.inspect_volume, name))
+        except EngineError as exc:
+            if exc.kind is ErrorKind.NOT_FOUND:
+                return None
+            raise
+
+    async def list_networks(self) -> list[NetworkSummary]:
+        rows = await self.call(self.client.api.networks)
+        return [NetworkSummary.from_api(row) for row in rows]
+
+    async def network(self, network_id: str) -> NetworkSummary | None:
+        try:
+            data = await self.call(self.client.api.inspect_network, network_id)
+        except EngineError as exc:
+            if exc.kind is ErrorKind.NOT_FOUND:
+                return None
+            raise
+        return NetworkSummary.from_api(data)
+
+    # --- streams ----------------------------------------------------------------------
+
+    def stream(self, name: str, open_source: Callable[[Client], Source[T]]) -> StreamReader[T]:
+        """Start a stream read on its own thread; it is closed with the bridge at the latest."""
+        client = self.client
+        reader: StreamReader[T] = StreamReader(
+            lambda: open_source(client), name=f"{self.endpoint.name}:{name}", explain=self.explain
+        )
+        self._streams = {s for s in self._streams if s.thread.is_alive()}
+        self._streams.add(reader)
+        return reader.start()
+
+    def events(self) -> StreamReader[dict[str, Any]]:
+        """The engine's /events stream, decoded, from now on."""
+        return self.stream("events", lambda client: client.api.events(decode=True))
+
+    async def close_stream(self, reader: StreamReader[Any]) -> None:
+        self._streams.discard(reader)
+        await reader.aclose()
+
+    # --- operations -------------------------------------------------------------------
+
+    async def perform(self, operation: Operation) -> Operation:
+        """Run a user action and record it; raises its EngineError when it fails."""
+        operation.mark_running()
+        self.operations.changed(operation)
+        try:
+            result = await self.call(operation.work, self.client)
+        except EngineError as exc:
+            operation.mark_failed(exc)
+            self.operations.changed(operation)
+            raise
+        operation.mark_done(result)
+        self.operations.changed(operation)
+        return operation
+
+    # --- closing ----------------------------------------------------------------------
+
+    async def close(self) -> None:
+        """Close every stream and the client; blocking calls still running are abandoned."""
+        if self._closed:
+            return
+        streams, self._streams = list(self._streams), set()
+        await asyncio.gather(*(s.aclose() for s in streams), return_exceptions=True)
+        self._closed = True
+        client, self._client = self._client, None
+        if client is not None:
+            with contextlib.suppress(Exception):
+                await run_blocking(self._executor, client.close)
+        self._executor.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,203 @@
+"""One error type for everything that can go wrong with an engine, in human words.
+
+`EngineError` carries a short title, the engine's own message and a hint that says what to
+do. `explain()` turns any exception raised by the docker SDK, requests or the OS into one.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import ssl
+from typing import TYPE_CHECKING
+
+import docker.errors
+import requests.exceptions
+
+if TYPE_CHECKING:
+    from engine_bridge.endpoints import Endpoint
+
+
+class ErrorKind(enum.Enum):
+    """What went wrong, so a caller can react without parsing text."""
+
+    NOT_FOUND = "not-found"
+    IMAGE_NOT_FOUND = "image-not-found"
+    CONFLICT = "conflict"
+    UNREACHABLE = "unreachable"
+    CONFIG = "config"
+    ENGINE = "engine"
+    BAD_REQUEST = "bad-request"
+    CANCELLED = "cancelled"
+    PROVIDER = "provider"
+
+
+class EngineError(Exception):
+    """An error to show a person: `title`, the engine's `message` and a `hint`."""
+
+    def __init__(self, kind: ErrorKind, title: str, message: str = "", hint: str = "") -> None:
+        super().__init__(f"{title}: {message}" if message else title)
+        self.kind = kind
+        self.title = title
+        self.message = message
+        self.hint = hint
+
+    def __repr__(self) -> str:
+        return f"EngineError({self.kind.value}, {self.title!r}, {self.message!r})"
+
+
+_NAME_IN_USE = re.compile(
+    r'name "?/?(?P<name>[^"\s]+)"? is already in use by container "?(?P<id>[0-9a-f]+)"?'
+)
+_NO_SUCH = re.compile(r"No such (?P<what>container|image|volume|network|object|exec instance)")
+_IMAGE_MISSING = re.compile(r"(pull access denied|No such image|not found: manifest unknown)")
+
+
+def explain(exc: BaseException, endpoint: Endpoint | None = None) -> EngineError:
+    """Return an `EngineError` that says what `exc` means for the user."""
+    if isinstance(exc, EngineError):
+        return exc
+    if isinstance(exc, docker.errors.APIError):
+        return _explain_api_error(exc)
+    if _is_unreachable(exc):
+        return unreachable(exc, endpoint)
+    if isinstance(exc, docker.errors.DockerException):
+        text = str(exc)
+        if "Error while fetching server API version" in text:
+            return unreachable(exc, endpoint)
+        return EngineError(ErrorKind.ENGINE, "The Docker SDK reported a problem", text)
+    return EngineError(
+        ErrorKind.ENGINE,
+        "Something unexpected went wrong",
+        f"{type(exc).__name__}: {exc}",
+        "This is a bug in Dockyard; the details are in its log.",
+    )
+
+
+def _explain_api_error(exc: docker.errors.APIError) -> EngineError:
+    message = _engine_message(exc)
+    status = exc.status_code or 0
+    if isinstance(exc, docker.errors.ImageNotFound) or (
+        status == 404 and _IMAGE_MISSING.search(message)
+    ):
+        return EngineError(
+            ErrorKind.IMAGE_NOT_FOUND,
+            "Image not found",
+            message,
+            "The image is not on this engine. Pull it first, or check the name and tag.",
+        )
+    if status == 404:
+        match = _NO_SUCH.search(message)
+        what = match.group("what") if match else "object"
+        return EngineError(
+            ErrorKind.NOT_FOUND,
+            f"No such {what}",
+            message,
+            f"The {what} may have been removed already. Refresh the list and try again.",
+        )
+    if status == 409:
+        match = _NAME_IN_USE.search(message)
+        if match:
+            name, owner = match.group("name"), match.group("id")[:12]
+            return EngineError(
+                ErrorKind.CONFLICT,
+                "Name already in use",
+                f"The name '{name}' is already in use by container {owner}.",
+                "Choose another name, or rename or remove that container first.",
+            )
+        return EngineError(
+            ErrorKind.CONFLICT,
+            "The engine refused because of a conflict",
+            message,
+            "The object is in a state that does not allow this action; check it and retry.",
+        )
+    if status == 400:
+        return EngineError(
+            ErrorKind.BAD_REQUEST,
+            "The engine rejected the request",
+            message,
+            "Check the values you entered.",
+        )
+    if status == 304:
+        return EngineError(
+            ErrorKind.CONFLICT, "Nothing to do", message or "The object is already in that state."
+        )
+    return EngineError(ErrorKind.ENGINE, "The engine reported an error", message)
+
+
+def _engine_message(exc: docker.errors.APIError) -> str:
+    explanation = exc.explanation
+    if isinstance(explanation, bytes):
+        explanation = explanation.decode("utf-8", "replace")
+    if explanation:
+        return str(explanation).strip()
+    if exc.response is not None and exc.response.reason:
+        return str(exc.response.reason)
+    return str(exc)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception, its causes and contexts, and exceptions nested in its arguments."""
+    seen: list[BaseException] = []
+    todo = [exc]
+    while todo:
+        current = todo.pop()
+        if current in seen or len(seen) > 20:
+            continue
+        seen.append(current)
+        for nested in (current.__cause__, current.__context__, *current.args):
+            if isinstance(nested, BaseException):
+                todo.append(nested)
+    return seen
+
+
+def _is_unreachable(exc: BaseException) -> bool:
+    return any(
+        isinstance(
+            e,
+            requests.exceptions.ConnectionError
+            | requests.exceptions.Timeout
+            | ConnectionError
+            | FileNotFoundError
+            | ssl.SSLError,
+        )
+        for e in _chain(exc)
+    )
+
+
+def unreachable(exc: BaseException | None, endpoint: Endpoint | None) -> EngineError:
+    """The engine could not be reached; the hint fits how we tried to reach it."""
+    where = endpoint.host if endpoint else "the engine"
+    detail = str(exc) if exc else ""
+    chain = _chain(exc) if exc else []
+    text = " ".join(str(e) for e in chain)
+    kind = endpoint.kind if endpoint else ""
+    if any(isinstance(e, PermissionError) for e in chain) or "Permission denied" in text:
+        hint = (
+            f"You may not use the socket {endpoint.address if endpoint else ''}. Add your user "
+            "to the 'docker' group (then log in again), or run Dockyard's bundled engine."
+        )
+    elif any(isinstance(e, ssl.SSLError | requests.exceptions.SSLError) for e in chain) or (
+        "SSL" in text or "certificate" in text
+    ):
+        hint = (
+            "The TLS handshake failed. Check that DOCKER_CERT_PATH holds ca.pem, cert.pem and "
+            "key.pem for this engine, and that the certificate matches the host name."
+        )
+    elif kind == "ssh":
+        hint = (
+            "The SSH connection failed. Check that 'ssh' can log in to the host without a "
+            "password prompt, and that the remote user may use Docker."
+        )
+    elif kind == "unix" and (
+        any(isinstance(e, FileNotFoundError) for e in chain) or "No such file" in text
+    ):
+        hint = (
+            "No engine is listening on that socket. Start Docker (for example "
+            "'systemctl start docker'), or start Dockyard's bundled engine."
+        )
+    elif kind == "tcp":
+        hint = "Check that the host is up, the port is right and no firewall is in the way."
+    else:
+        hint = "Start the engine, or choose another one."
+    return EngineError(ErrorKind.UNREACHABLE, f"Cannot reach the engine at {where}", detail, hint)

@@ -1,0 +1,182 @@
+"""One Operation per user action: its title, the `docker` command that does the same, its
+progress and its result; and the log of every operation run on an engine.
+
+An operation's `work` runs on the engine's executor with the SDK client; the bridge runs it
+(`EngineBridge.perform`). The command is shown to learners, quoted for a POSIX shell.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import shlex
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine_bridge.errors import EngineError
+
+Work = Callable[[Any], object]
+"""What an operation does, given the docker SDK client; runs off the event loop."""
+
+_ids = itertools.count(1)
+
+
+class OperationState(enum.Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self in (OperationState.SUCCEEDED, OperationState.FAILED, OperationState.CANCELLED)
+
+
+@dataclass(eq=False)
+class Operation:
+    """A user action. `argv` is the equivalent docker CLI command; `target` the object's id."""
+
+    title: str
+    argv: tuple[str, ...]
+    work: Work = field(repr=False)
+    target: str | None = None
+    verb: str = ""
+    id: int = field(default_factory=lambda: next(_ids))
+    state: OperationState = OperationState.QUEUED
+    progress: float | None = None
+    detail: str = ""
+    error: EngineError | None = None
+    result: object = field(default=None, repr=False)
+    started_at: float | None = None
+    finished_at: float | None = None
+
+    @property
+    def command(self) -> str:
+        """The docker command, quoted so that it can be pasted into a POSIX shell."""
+        return shlex.join(self.argv)
+
+    def mark_running(self) -> None:
+        self.state = OperationState.RUNNING
+        self.started_at = time.time()
+
+    def mark_done(self, result: object) -> None:
+        self.state = OperationState.SUCCEEDED
+        self.result = result
+        self.progress = 1.0 if self.progress is not None else None
+        self.finished_at = time.time()
+
+    def mark_failed(self, error: EngineError) -> None:
+        self.state = OperationState.FAILED
+        self.error = error
+        self.finished_at = time.time()
+
+
+Listener = Callable[[Operation], None]
+
+
+class OperationLog:
+    """Every operation run on one engine, newest last; listeners hear each change."""
+
+    def __init__(self, keep: int = 500) -> None:
+        self._keep = keep
+        self.operations: list[Operation] = []
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def changed(self, operation: Operation) -> None:
+        if operation not in self.operations:
+            self.operations.append(operation)
+            del self.operations[: -self._keep]
+        for listener in list(self._listeners):
+            listener(operation)
+
+
+# --- container actions ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContainerRef:
+    """Enough to name a container to the engine (id) and to a person (name)."""
+
+    id: str
+    name: str
+
+
+def start_container(c: ContainerRef) -> Operation:
+    return Operation(
+        f"Start {c.name}",
+        ("docker", "start", c.name),
+        lambda cl: cl.api.start(c.id),
+        target=c.id,
+        verb="starting",
+    )
+
+
+def stop_container(c: ContainerRef, timeout: int | None = None) -> Operation:
+    argv = ("docker", "stop", *(("-t", str(timeout)) if timeout is not None else ()), c.name)
+    return Operation(
+        f"Stop {c.name}",
+        argv,
+        lambda cl: cl.api.stop(c.id, timeout=timeout),
+        target=c.id,
+        verb="stopping",
+    )
+
+
+def restart_container(c: ContainerRef, timeout: int | None = None) -> Operation:
+    argv = ("docker", "restart", *(("-t", str(timeout)) if timeout is not None else ()), c.name)
+    return Operation(
+        f"Restart {c.name}",
+        argv,
+        lambda cl: cl.api.restart(c.id, timeout=timeout),
+        target=c.id,
+        verb="restarting",
+    )
+
+
+def pause_container(c: ContainerRef) -> Operation:
+    return Operation(
+        f"Pause {c.name}",
+        ("docker", "pause", c.name),
+        lambda cl: cl.api.pause(c.id),
+        target=c.id,
+        verb="pausing",
+    )
+
+
+def unpause_container(c: ContainerRef) -> Operation:
+    return Operation(
+        f"Unpause {c.name}",
+        ("docker", "unpause", c.name),
+        lambda cl: cl.api.unpause(c.id),
+        target=c.id,
+        verb="unpausing",
+    )
+
+
+def kill_container(c: ContainerRef, signal: str = "SIGKILL") -> Operation:
+    argv = ("docker", "kill", *(("--signal", signal) if signal != "SIGKILL" else ()), c.name)
+    return Operation(
+        f"Kill {c.name}" + (f" with {signal}" if signal != "SIGKILL" else ""),
+        argv,
+        lambda cl: cl.api.kill(c.id, signal=signal),
+        target=c.id,
+        verb="killing",
+    )
+
+
+def remove_container(c: ContainerRef, force: bool = False, volumes: bool = False) -> Operation:
+    flags = (*(("--force",) if force else ()), *(("--volumes",) if volumes else ()))
+    return Operation(
+        f"Remove {c.name}",
+        ("docker", "rm", *flags, c.name),
+        lambda cl: cl.api.remove_container(c.id, force=force, v=volumes),
+        target=c.id,
+        verb="removing",
+    )

@@ -1,0 +1,301 @@
+"""The live state of one engine: lists everything once, then follows its /events stream.
+
+Each event names one object; only that object is fetched again (or removed), and events
+that arrive together are coalesced. Subscribers hear row-level changes (insert, change,
+remove), in batches, and every change of the connection. When the engine goes away the
+store says so, retries with backoff, and on reconnecting lists everything again, since no
+event will say what changed while it was away.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from engine_bridge.bridge import EngineBridge
+from engine_bridge.dto import ContainerSummary, ImageSummary, NetworkSummary, VolumeSummary
+from engine_bridge.errors import EngineError, ErrorKind, unreachable
+
+log = logging.getLogger(__name__)
+
+Resource = Literal["container", "image", "volume", "network"]
+Action = Literal["insert", "change", "remove"]
+Item = ContainerSummary | ImageSummary | VolumeSummary | NetworkSummary
+K = TypeVar("K", bound=Item)
+
+# Container events that do not change what a container list shows.
+_QUIET_CONTAINER_ACTIONS = frozenset(
+    {
+        "exec_create", "exec_start", "exec_die", "exec_detach", "attach", "detach", "resize",
+        "top", "export", "copy", "archive-path", "extract-to-dir", "commit",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row-level change: `item` is the new value, or the old one for a removal."""
+
+    resource: Resource
+    action: Action
+    key: str
+    item: Item
+
+
+class Connection(enum.Enum):
+    CONNECTING = "connecting"
+    LIVE = "live"
+    LOST = "lost"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class ConnectionChange:
+    """The connection's new status; `error` and `retry_in` (seconds) when it is lost."""
+
+    status: Connection
+    error: EngineError | None = None
+    retry_in: float | None = None
+
+
+ChangeListener = Callable[[Sequence[Change]], None]
+ConnectionListener = Callable[[ConnectionChange], None]
+
+
+class EngineState:
+    """A live snapshot of one engine.
+
+    Attributes: `containers`, `images`, `volumes`, `networks` (dicts by id, or by name for
+    volumes) and `connection`. `debounce` (seconds) is how long events are gathered before
+    the objects they name are fetched; `backoff` the waits between reconnection attempts.
+    """
+
+    def __init__(
+        self,
+        bridge: EngineBridge,
+        *,
+        debounce: float = 0.03,
+        backoff: Sequence[float] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0),
+    ) -> None:
+        self.bridge = bridge
+        self.containers: dict[str, ContainerSummary] = {}
+        self.images: dict[str, ImageSummary] = {}
+        self.volumes: dict[str, VolumeSummary] = {}
+        self.networks: dict[str, NetworkSummary] = {}
+        self.connection = ConnectionChange(Connection.STOPPED)
+        self.resyncs = 0
+        self._debounce = debounce
+        self._backoff = tuple(backoff)
+        self._change_listeners: list[ChangeListener] = []
+        self._connection_listeners: list[ConnectionListener] = []
+        self._pending: dict[str, set[str]] = {}
+        self._task: asyncio.Task[None] | None = None
+        self._flush_task: asyncio.Task[None] | None = None
+        self._details_task: asyncio.Task[None] | None = None
+        self._live = asyncio.Event()
+
+    # --- subscribing ------------------------------------------------------------------
+
+    def on_changes(self, listener: ChangeListener) -> Callable[[], None]:
+        self._change_listeners.append(listener)
+        return lambda: self._change_listeners.remove(listener)
+
+    def on_connection(self, listener: ConnectionListener) -> Callable[[], None]:
+        self._connection_listeners.append(listener)
+        return lambda: self._connection_listeners.remove(listener)
+
+    # --- running ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start following the engine; call from the event loop."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._follow(), name="engine-state")
+
+    async def wait_live(self) -> None:
+        """Wait until the lists are loaded and events are followed."""
+        await self._live.wait()
+
+    async def stop(self) -> None:
+        for task in (self._task, self._flush_task, self._details_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._task = self._flush_task = self._details_task = None
+        self._set_connection(ConnectionChange(Connection.STOPPED))
+
+    async def _follow(self) -> None:
+        attempt = 0
+        while True:
+            events = None
+            try:
+                self._set_connection(ConnectionChange(Connection.CONNECTING))
+                await self.bridge.connect()
+                events = self.bridge.events()
+                await events.opened()
+                await self.resync()
+                attempt = 0
+                self._set_connection(ConnectionChange(Connection.LIVE))
+                async for batch in events.batches():
+                    self._note_events(batch)
+                raise unreachable(None, self.bridge.endpoint)
+            except EngineError as exc:
+                if exc.kind is ErrorKind.UNREACHABLE and not exc.message:
+                    exc.message = "The engine closed its event stream."
+                delay = self._backoff[min(attempt, len(self._backoff) - 1)]
+                attempt += 1
+                log.info(
+                    "engine %s lost: %s; retrying in %.2fs", self.bridge.endpoint.name, exc, delay
+                )
+                self._set_connection(ConnectionChange(Connection.LOST, exc, delay))
+                await asyncio.sleep(delay)
+            finally:
+                for task in (self._flush_task, self._details_task):
+                    if task is not None:
+                        task.cancel()
+                self._pending.clear()
+                if events is not None:
+                    await self.bridge.close_stream(events)
+
+    def _set_connection(self, change: ConnectionChange) -> None:
+        self.connection = change
+        if change.status is Connection.LIVE:
+            self._live.set()
+        else:
+            self._live.clear()
+        for listener in list(self._connection_listeners):
+            listener(change)
+
+    def _emit(self, changes: Sequence[Change]) -> None:
+        if not changes:
+            return
+        for listener in list(self._change_listeners):
+            listener(changes)
+
+    # --- full resynchronisation -------------------------------------------------------
+
+    async def resync(self) -> None:
+        """List everything and report what differs from what the store holds."""
+        containers, images, volumes, networks = await asyncio.gather(
+            self.bridge.list_containers(),
+            self.bridge.list_images(),
+            self.bridge.list_volumes(),
+            self.bridge.list_networks(),
+        )
+        fresh_containers = {}
+        for c in containers:
+            old = self.containers.get(c.id)
+            fresh_containers[c.id] = c.keep_details_of(old) if old is not None else c
+        changes = [
+            *_diff("container", self.containers, fresh_containers),
+            *_diff("image", self.images, {i.id: i for i in images}),
+            *_diff("volume", self.volumes, {v.name: v for v in volumes}),
+            *_diff("network", self.networks, {n.id: n for n in networks}),
+        ]
+        self.resyncs += 1
+        self._emit(changes)
+        self._details_task = asyncio.create_task(self._add_details(), name="container-details")
+
+    async def _add_details(self) -> None:
+        """Inspect every container once, in the background, for what a list lacks."""
+        batch: list[Change] = []
+        for container_id in list(self.containers):
+            try:
+                fresh = await self.bridge.container(container_id)
+            except EngineError as exc:
+                log.debug("details of %s: %s", container_id, exc)
+                continue
+            batch.extend(self._put_container(container_id, fresh))
+            if len(batch) >= 50:
+                self._emit(batch)
+                batch = []
+        self._emit(batch)
+
+    # --- events -----------------------------------------------------------------------
+
+    def _note_events(self, events: Iterable[Mapping[str, Any]]) -> None:
+        for event in events:
+            kind = str(event.get("Type", ""))
+            action = str(event.get("Action", "")).split(":", 1)[0]
+            actor = event.get("Actor") or {}
+            key = str(actor.get("ID", ""))
+            if kind == "container" and action in _QUIET_CONTAINER_ACTIONS:
+                continue
+            if kind == "image":
+                key = "*"  # image events name tags or digests as often as IDs
+            if kind in ("container", "image", "volume", "network") and key:
+                self._pending.setdefault(kind, set()).add(key)
+        if self._pending and (self._flush_task is None or self._flush_task.done()):
+            self._flush_task = asyncio.create_task(self._flush(), name="engine-state-flush")
+
+    async def _flush(self) -> None:
+        while self._pending:
+            await asyncio.sleep(self._debounce)
+            pending, self._pending = self._pending, {}
+            changes: list[Change] = []
+            for kind, keys in pending.items():
+                try:
+                    changes.extend(await self._refresh(kind, keys))
+                except EngineError as exc:
+                    if exc.kind is ErrorKind.UNREACHABLE:
+                        return  # the events stream ends too, and a resync follows
+                    log.warning("could not refresh %s %s: %s", kind, sorted(keys), exc)
+            self._emit(changes)
+
+    async def _refresh(self, kind: str, keys: set[str]) -> list[Change]:
+        bridge = self.bridge
+        if kind == "image":
+            return _diff("image", self.images, {i.id: i for i in await bridge.list_images()})
+        ordered = sorted(keys)
+        if kind == "container":
+            found = await asyncio.gather(*(bridge.container(k) for k in ordered))
+            return [
+                c for k, f in zip(ordered, found, strict=True) for c in self._put_container(k, f)
+            ]
+        if kind == "volume":
+            volumes = await asyncio.gather(*(bridge.volume(k) for k in ordered))
+            return [
+                c
+                for k, v in zip(ordered, volumes, strict=True)
+                for c in _put("volume", self.volumes, k, v)
+            ]
+        if kind == "network":
+            networks = await asyncio.gather(*(bridge.network(k) for k in ordered))
+            return [
+                c
+                for k, n in zip(ordered, networks, strict=True)
+                for c in _put("network", self.networks, k, n)
+            ]
+        return []
+
+    def _put_container(self, key: str, fresh: ContainerSummary | None) -> list[Change]:
+        return _put("container", self.containers, key, fresh)
+
+
+def _put(resource: Resource, store: dict[str, K], key: str, fresh: K | None) -> list[Change]:
+    """Store one fetched object (None: it is gone) and say what changed."""
+    old = store.get(key)
+    if fresh is None:
+        if old is None:
+            return []
+        del store[key]
+        return [Change(resource, "remove", key, old)]
+    store[key] = fresh
+    if old is None:
+        return [Change(resource, "insert", key, fresh)]
+    return [] if old == fresh else [Change(resource, "change", key, fresh)]
+
+
+def _diff(resource: Resource, store: dict[str, K], fresh: dict[str, K]) -> list[Change]:
+    """Make `store` equal `fresh`, and say row by row what that changed."""
+    changes = [
+        c for key in list(store) if key not in fresh for c in _put(resource, store, key, None)
+    ]
+    for key, item in fresh.items():
+        changes.extend(_put(resource, store, key, item))
+    return changes
