@@ -1,0 +1,1 @@
+"""Engine providers: where an engine comes from, and its lifecycle."""

@@ -1,0 +1,73 @@
+"""The contract every engine provider keeps: an endpoint and a lifecycle with explicit states."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from engine_bridge.endpoints import Endpoint
+
+log = logging.getLogger(__name__)
+
+
+class Lifecycle(enum.Enum):
+    STOPPED = "stopped"
+    STARTING = "starting"
+    RUNNING = "running"
+    STOPPING = "stopping"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class ProviderStatus:
+    """Where a provider's engine is in its lifecycle; `message` says why on ERROR."""
+
+    state: Lifecycle
+    message: str = ""
+
+
+StatusListener = Callable[[ProviderStatus], None]
+
+
+class EngineProvider(ABC):
+    """Somewhere an engine runs. Listeners hear every change of `status`.
+
+    Listeners may be called from a worker thread: a UI must hand them to its own thread.
+    """
+
+    #: A short name in the user's words, for the engine switcher.
+    label: str = ""
+    #: Whether Dockyard itself can start and stop this engine.
+    manageable: bool = False
+
+    def __init__(self) -> None:
+        self.status = ProviderStatus(Lifecycle.STOPPED)
+        self._listeners: list[StatusListener] = []
+
+    def on_status(self, listener: StatusListener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _set_status(self, state: Lifecycle, message: str = "") -> None:
+        self.status = ProviderStatus(state, message)
+        for listener in list(self._listeners):
+            try:
+                listener(self.status)
+            except Exception:
+                log.exception("engine status listener failed")
+
+    @property
+    @abstractmethod
+    def endpoint(self) -> Endpoint:
+        """How the bridge reaches this engine."""
+
+    @abstractmethod
+    async def start(self) -> None:
+        """Bring the engine up, or find that it is up; raises EngineError when it cannot."""
+
+    @abstractmethod
+    async def stop(self) -> None:
+        """Bring the engine down, where Dockyard may."""

@@ -1,0 +1,314 @@
+"""The bundled engine: a private dockerd that Dockyard runs and supervises itself.
+
+It keeps everything under one folder of the user's data directory (or `DOCKYARD_DATA_DIR`):
+its data root, exec root, pidfile, socket and log. As root it runs dockerd directly; as
+another user it runs dockerd-rootless.sh, once the rootless prerequisites are there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from engine_bridge.blocking import run_blocking
+from engine_bridge.endpoints import Endpoint
+from engine_bridge.engines.base import EngineProvider, Lifecycle
+from engine_bridge.engines.probe import ping_socket
+from engine_bridge.errors import EngineError, ErrorKind
+
+ROOTLESS_SCRIPT_PLACES = ("/usr/share/docker.io/contrib/dockerd-rootless.sh",)
+
+
+def data_dir() -> Path:
+    """Dockyard's data folder: `DOCKYARD_DATA_DIR`, else the platform's user data folder."""
+    configured = os.environ.get("DOCKYARD_DATA_DIR")
+    return Path(configured) if configured else platformdirs.user_data_path("dockyard")
+
+
+@dataclass(frozen=True)
+class BundledPaths:
+    """Where the bundled engine keeps its files."""
+
+    root: Path
+
+    @property
+    def data_root(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def exec_root(self) -> Path:
+        return self.root / "exec"
+
+    @property
+    def pidfile(self) -> Path:
+        return self.root / "dockerd.pid"
+
+    @property
+    def socket(self) -> Path:
+        return self.root / "docker.sock"
+
+    @property
+    def log(self) -> Path:
+        return self.root / "dockerd.log"
+
+
+def _process_name(pid: int) -> str | None:
+    """The command name of a live process, or None when there is none (or a zombie)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    name = stat[stat.index("(") + 1 : stat.rindex(")")]
+    state = stat[stat.rindex(")") + 2 :].split(" ", 1)[0]
+    return None if state in ("Z", "X") else name
+
+
+def other_daemons(exclude: int | None = None) -> list[int]:
+    """PIDs of dockerd processes on this machine other than `exclude`."""
+    pids = (int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit())
+    return sorted(pid for pid in pids if pid != exclude and _process_name(pid) == "dockerd")
+
+
+class BundledEngine(EngineProvider):
+    """A dockerd run by Dockyard, with its own data root, exec root, socket and log."""
+
+    label = "Bundled engine"
+    manageable = True
+
+    def __init__(
+        self,
+        root: Path | None = None,
+        *,
+        dockerd: str = "dockerd",
+        start_timeout: float = 60.0,
+        stop_timeout: float = 20.0,
+    ) -> None:
+        super().__init__()
+        self.paths = BundledPaths(root if root is not None else data_dir() / "engine")
+        self._dockerd = dockerd
+        self._start_timeout = start_timeout
+        self._stop_timeout = stop_timeout
+        self._process: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def endpoint(self) -> Endpoint:
+        return Endpoint(
+            "bundled", f"unix://{self.paths.socket}", "bundled", description="Dockyard's own engine"
+        )
+
+    @property
+    def pid(self) -> int | None:
+        """The PID of our dockerd when it runs, else None."""
+        if self._process is not None and self._process.poll() is None:
+            return self._process.pid
+        try:
+            pid = int(self.paths.pidfile.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        return pid if _process_name(pid) == "dockerd" else None
+
+    @property
+    def rootless(self) -> bool:
+        return os.geteuid() != 0
+
+    # --- async face -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await run_blocking(None, self.start_blocking)
+
+    async def stop(self) -> None:
+        await run_blocking(None, self.stop_blocking)
+
+    async def read_log(self, max_bytes: int = 256 * 1024) -> str:
+        return await run_blocking(None, self.read_log_blocking, max_bytes)
+
+    # --- blocking work ----------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Find out whether our dockerd is running (after Dockyard itself restarted)."""
+        running = self.pid is not None and ping_socket(self.paths.socket)
+        if running and self.status.state is not Lifecycle.RUNNING:
+            self._set_status(Lifecycle.RUNNING)
+        elif not running and self.status.state is Lifecycle.RUNNING:
+            self._set_status(Lifecycle.STOPPED)
+
+    def start_blocking(self) -> None:
+        with self._lock:
+            if self.pid is not None and ping_socket(self.paths.socket):
+                self._set_status(Lifecycle.RUNNING)
+                return
+            self._set_status(Lifecycle.STARTING)
+            try:
+                self._launch()
+            except EngineError as exc:
+                self._set_status(Lifecycle.ERROR, f"{exc.title}. {exc.message} {exc.hint}".strip())
+                raise
+
+    def _launch(self) -> None:
+        argv = self._command()
+        self._clear_stale_files()
+        for folder in (self.paths.root, self.paths.data_root, self.paths.exec_root):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        env = dict(os.environ)
+        if self.rootless and not env.get("XDG_RUNTIME_DIR"):
+            env["XDG_RUNTIME_DIR"] = str(self.paths.root / "run")
+            (self.paths.root / "run").mkdir(exist_ok=True, mode=0o700)
+        with self.paths.log.open("ab") as log_file:
+            log_file.write(f"\n--- Dockyard starts the engine at {time.ctime()} ---\n".encode())
+            log_file.flush()
+            self._process = subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                env=env,
+            )
+        deadline = time.monotonic() + self._start_timeout
+        while time.monotonic() < deadline:
+            code = self._process.poll()
+            if code is not None:
+                raise EngineError(
+                    ErrorKind.PROVIDER,
+                    "The bundled engine stopped while starting",
+                    f"dockerd exited with code {code}. Its last words: {self._last_log_lines()}",
+                    f"The full log is {self.paths.log}.",
+                )
+            if ping_socket(self.paths.socket, timeout=0.5):
+                self._set_status(Lifecycle.RUNNING)
+                return
+            time.sleep(0.1)
+        self._kill(self._process.pid)
+        raise EngineError(
+            ErrorKind.PROVIDER,
+            "The bundled engine did not answer in time",
+            f"dockerd did not answer on {self.paths.socket} within {self._start_timeout:.0f} s.",
+            f"Look at its log, {self.paths.log}.",
+        )
+
+    def _command(self) -> list[str]:
+        """The command line that starts dockerd, after checking that it can run here."""
+        dockerd = shutil.which(self._dockerd)
+        if dockerd is None:
+            raise EngineError(
+                ErrorKind.PROVIDER,
+                "dockerd is not installed",
+                "The bundled engine needs the Docker daemon, dockerd, and it is not on PATH.",
+                "Install it: on Debian or Ubuntu, 'apt-get install docker.io'.",
+            )
+        others = other_daemons(exclude=self.pid)
+        if others:
+            raise EngineError(
+                ErrorKind.PROVIDER,
+                "Another Docker daemon is already running",
+                f"dockerd with PID {', '.join(map(str, others))} runs on this machine; two "
+                "daemons would fight over networks and firewall rules.",
+                "Use that engine instead (choose the system engine), or stop it first.",
+            )
+        flags = [
+            "--data-root", str(self.paths.data_root),
+            "--exec-root", str(self.paths.exec_root),
+            "--pidfile", str(self.paths.pidfile),
+            "--host", f"unix://{self.paths.socket}",
+        ]  # fmt: skip
+        if not self.rootless:
+            return [dockerd, *flags]
+        return [self._rootless_script(), *flags]
+
+    def _rootless_script(self) -> str:
+        script = shutil.which("dockerd-rootless.sh") or next(
+            (p for p in ROOTLESS_SCRIPT_PLACES if Path(p).exists()), None
+        )
+        missing = []
+        if script is None:
+            missing.append("dockerd-rootless.sh (package docker.io)")
+        if shutil.which("rootlesskit") is None:
+            missing.append("rootlesskit (package rootlesskit)")
+        if shutil.which("newuidmap") is None or shutil.which("newgidmap") is None:
+            missing.append("newuidmap and newgidmap (package uidmap)")
+        user = os.environ.get("USER") or str(os.geteuid())
+        try:
+            subuid = Path("/etc/subuid").read_text()
+        except OSError:
+            subuid = ""
+        if not any(
+            line.split(":", 1)[0] in (user, str(os.geteuid())) for line in subuid.splitlines()
+        ):
+            missing.append(f"a range of subordinate user IDs for {user} in /etc/subuid")
+        if missing or script is None:
+            raise EngineError(
+                ErrorKind.PROVIDER,
+                "The bundled engine cannot run without root yet",
+                "Rootless Docker needs: " + "; ".join(missing) + ".",
+                "Install those packages as an administrator and give the user ID ranges, for "
+                "example 'usermod --add-subuids 100000-165535 "
+                f"--add-subgids 100000-165535 {user}'.",
+            )
+        return script
+
+    def _clear_stale_files(self) -> None:
+        """A pidfile or socket left by a dockerd that is gone would stop the new one."""
+        if self.paths.pidfile.exists() and self.pid is None:
+            self.paths.pidfile.unlink(missing_ok=True)
+        if self.paths.socket.exists() and self.pid is None:
+            self.paths.socket.unlink(missing_ok=True)
+
+    def stop_blocking(self) -> None:
+        with self._lock:
+            pid = self.pid
+            if pid is None:
+                self._process = None
+                self._set_status(Lifecycle.STOPPED)
+                return
+            self._set_status(Lifecycle.STOPPING)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            if not self._wait_gone(pid, self._stop_timeout):
+                self._kill(pid)
+            self._process = None
+            self.paths.pidfile.unlink(missing_ok=True)
+            self._set_status(Lifecycle.STOPPED)
+
+    def _kill(self, pid: int) -> None:
+        """Kill dockerd and the processes it started (its managed containerd)."""
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self._wait_gone(pid, 5.0)
+
+    def _wait_gone(self, pid: int, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process is not None and self._process.pid == pid:
+                if self._process.poll() is not None:
+                    return True
+            elif _process_name(pid) is None:
+                return True
+            time.sleep(0.05)
+        return False
+
+    def read_log_blocking(self, max_bytes: int = 256 * 1024) -> str:
+        """The end of dockerd's log, at most `max_bytes`."""
+        try:
+            with self.paths.log.open("rb") as log_file:
+                size = log_file.seek(0, os.SEEK_END)
+                log_file.seek(max(0, size - max_bytes))
+                return log_file.read().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return ""
+
+    def _last_log_lines(self, count: int = 5) -> str:
+        lines = [line for line in self.read_log_blocking(16 * 1024).splitlines() if line.strip()]
+        return " | ".join(lines[-count:]) or "(nothing)"

@@ -1,0 +1,60 @@
+"""The system engine: whatever the docker CLI would use (DOCKER_HOST, context, socket)."""
+
+from __future__ import annotations
+
+from engine_bridge import endpoints
+from engine_bridge.blocking import run_blocking
+from engine_bridge.bridge import make_client
+from engine_bridge.endpoints import Endpoint
+from engine_bridge.engines.base import EngineProvider, Lifecycle
+from engine_bridge.errors import EngineError, ErrorKind, explain
+
+
+class SystemEngine(EngineProvider):
+    """The engine the endpoints resolve to. Dockyard does not start or stop it."""
+
+    label = "System engine"
+    manageable = False
+
+    def __init__(self, endpoint: Endpoint | None = None) -> None:
+        super().__init__()
+        self._endpoint = endpoint
+
+    @property
+    def endpoint(self) -> Endpoint:
+        if self._endpoint is None:
+            self._endpoint = endpoints.resolve()
+        return self._endpoint
+
+    def check_blocking(self) -> bool:
+        """Whether the engine answers now; the status says so either way."""
+        try:
+            endpoint = self.endpoint
+            client = make_client(endpoint, timeout=5)
+            try:
+                client.ping()
+            finally:
+                client.close()
+        except EngineError as exc:
+            self._set_status(Lifecycle.ERROR, f"{exc.title}. {exc.message}")
+            return False
+        except Exception as exc:
+            error = explain(exc, self._endpoint)
+            self._set_status(Lifecycle.ERROR, f"{error.title}. {error.hint}")
+            return False
+        self._set_status(Lifecycle.RUNNING)
+        return True
+
+    async def start(self) -> None:
+        """Check that the engine is up; Dockyard cannot start the system engine itself."""
+        if not await run_blocking(None, self.check_blocking):
+            raise EngineError(
+                ErrorKind.UNREACHABLE,
+                f"The system engine at {self.endpoint.host} does not answer",
+                self.status.message,
+                "Start Docker on this machine, or use Dockyard's bundled engine.",
+            )
+
+    async def stop(self) -> None:
+        """Dockyard leaves the system engine running; it only stops watching it."""
+        self._set_status(Lifecycle.STOPPED)
