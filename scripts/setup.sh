@@ -1,0 +1,78 @@
+# Dockyard's set-up, shared by scripts/start and scripts/test. Source it; do not run it.
+# Idempotent: installs only what is missing, and reinstalls the project only when
+# pyproject.toml changed since the last install.
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+venv="$repo_root/.venv"
+
+# Debian packages Dockyard needs on this machine: the engine (dockerd, containerd, runc and
+# the CLI), the static busybox that test images are built from, a registry for pull/push
+# tests, Compose, and what Qt needs to draw without a screen.
+dockyard_debian_packages=(
+  docker.io busybox-static docker-registry docker-compose apache2-utils
+  libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
+)
+
+dockyard_missing_packages() {
+  local pkg missing=()
+  for pkg in "${dockyard_debian_packages[@]}"; do
+    dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null | grep -qx installed \
+      || missing+=("$pkg")
+  done
+  echo "${missing[@]}"
+}
+
+dockyard_install_packages() {
+  if ! command -v dpkg-query >/dev/null; then
+    echo "setup: this is not a Debian-like system; install Docker Engine, busybox (static)," >&2
+    echo "setup: the Docker registry and docker-compose with your package manager." >&2
+    return 0
+  fi
+  local missing
+  missing=$(dockyard_missing_packages)
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: these Debian packages are missing: $missing" >&2
+    echo "setup: install them as root, then run this command again:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y $missing" >&2
+    return 1
+  fi
+  echo "setup: installing Debian packages: $missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+dockyard_python() {
+  local py
+  for py in python3.11 python3.12 python3.13 python3; do
+    if command -v "$py" >/dev/null && "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+      echo "$py"; return 0
+    fi
+  done
+  echo "setup: Dockyard needs Python 3.11 or newer, and none was found on PATH." >&2
+  return 1
+}
+
+dockyard_install_venv() {
+  local py stamp want
+  py=$(dockyard_python) || return 1
+  if [ ! -x "$venv/bin/python" ]; then
+    echo "setup: creating the virtual environment in .venv"
+    "$py" -m venv "$venv" || {
+      echo "setup: could not create a virtual environment; on Debian install python3-venv." >&2
+      return 1
+    }
+  fi
+  stamp="$venv/.dockyard-installed"
+  want=$(sha256sum "$repo_root/pyproject.toml" | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "setup: installing Dockyard and its development tools into .venv"
+    "$venv/bin/python" -m pip install -q --upgrade pip >/dev/null &&
+      "$venv/bin/python" -m pip install -q -e "$repo_root[dev]" || return 1
+    echo "$want" >"$stamp"
+  fi
+}
+
+dockyard_setup() {
+  dockyard_install_packages && dockyard_install_venv
+}

@@ -1,0 +1,100 @@
+"""Fixtures shared by every test: the real engine, the test image, the docker CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, TypeVar
+
+import pytest
+
+from engine_bridge.bridge import make_client
+from tests.engine_support import (
+    BUSYBOX_IMAGE,
+    TEST_LABEL,
+    TestEngine,
+    build_busybox_image,
+    ensure_engine,
+    remove_test_objects,
+)
+
+T = TypeVar("T")
+
+
+@pytest.fixture(scope="session")
+def test_engine() -> Iterator[TestEngine]:
+    """The real engine; the bundled one is started when none answers. Never skipped."""
+    engine = ensure_engine()
+    yield engine
+    if engine.started_here and engine.bundled is not None:
+        engine.bundled.stop_blocking()
+
+
+@pytest.fixture(scope="session")
+def docker_client(test_engine: TestEngine) -> Iterator[Any]:
+    """A plain SDK client for setting up and checking; removes what tests labelled."""
+    client = make_client(test_engine.endpoint)
+    remove_test_objects(client)
+    yield client
+    remove_test_objects(client)
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def busybox_image(docker_client: Any) -> Iterator[str]:
+    """A tiny image built FROM scratch with the static busybox."""
+    build_busybox_image(docker_client)
+    yield BUSYBOX_IMAGE
+    remove_test_objects(docker_client)
+    docker_client.api.remove_image(BUSYBOX_IMAGE, force=True)
+
+
+@pytest.fixture
+def name() -> str:
+    """A fresh name for one object a test creates."""
+    return f"dyt-{uuid.uuid4().hex[:10]}"
+
+
+def docker(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run the real docker CLI against the test engine."""
+    return subprocess.run(
+        ["docker", *args], check=check, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    return docker
+
+
+@pytest.fixture
+def label() -> list[str]:
+    """CLI flags that mark an object as created by the tests."""
+    return ["--label", f"{TEST_LABEL}=1"]
+
+
+@pytest.fixture
+def arun() -> Callable[[Coroutine[Any, Any, T]], T]:
+    """Run a coroutine to completion on a fresh event loop."""
+    return asyncio.run
+
+
+@pytest.fixture(autouse=True)
+def _no_stream_left_running() -> Iterator[None]:
+    """Fail a test that leaves a stream's worker thread running."""
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 2.0
+    while True:
+        left = [
+            t for t in threading.enumerate()
+            if t not in before and t.name.startswith("stream:") and t.is_alive()
+        ]  # fmt: skip
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    assert not left, f"stream threads left running: {[t.name for t in left]}"
