@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
@@ -17,6 +18,7 @@ from typing import Any, ParamSpec, TypeVar
 import docker
 import docker.tls
 
+from engine_bridge import sdk_fixes  # noqa: F401  (patches the SDK before any client exists)
 from engine_bridge.blocking import run_blocking
 from engine_bridge.dto import (
     ContainerSummary,
@@ -26,7 +28,7 @@ from engine_bridge.dto import (
     VolumeSummary,
 )
 from engine_bridge.endpoints import Endpoint
-from engine_bridge.errors import EngineError, ErrorKind, explain
+from engine_bridge.errors import EngineError, ErrorKind, explain, unreachable
 from engine_bridge.operations import Operation, OperationLog
 from engine_bridge.streams.reader import Source, StreamReader
 
@@ -40,6 +42,8 @@ Client = Any  # docker.DockerClient; the SDK has no type information
 
 def make_client(endpoint: Endpoint, timeout: int = 60) -> Client:
     """A docker SDK client for `endpoint`, its API version negotiated with the engine."""
+    if endpoint.kind == "unix":
+        _check_socket(endpoint)
     tls: docker.tls.TLSConfig | bool = False
     if endpoint.tls is not None:
         files = endpoint.tls
@@ -55,6 +59,37 @@ def make_client(endpoint: Endpoint, timeout: int = 60) -> Client:
         tls=tls,
         use_ssh_client=endpoint.kind == "ssh",
     )
+
+
+def _check_socket(endpoint: Endpoint) -> None:
+    """Say plainly why a unix socket cannot be used, before the SDK tries (and leaks it)."""
+    path = endpoint.address
+    if not os.path.exists(path):
+        raise unreachable(FileNotFoundError(2, f"No such file or directory: '{path}'"), endpoint)
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise unreachable(PermissionError(13, f"Permission denied: '{path}'"), endpoint)
+
+
+class _ResponseStream:
+    """An SDK stream whose close() also releases the HTTP response and its socket.
+
+    The SDK's own close() shuts the socket down, which is what wakes a blocked read, but
+    leaves the response (and the socket's file object) open until garbage collection.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def __iter__(self) -> Any:
+        return iter(self._stream)
+
+    def close(self) -> None:
+        try:
+            self._stream.close()
+        finally:
+            response = getattr(self._stream, "_response", None)
+            if response is not None:
+                response.close()
 
 
 class EngineBridge:
@@ -107,6 +142,13 @@ class EngineBridge:
         if self._client is None:
             self._client = await self.call(make_client, self.endpoint, self._timeout)
         return await self.refresh_facts()
+
+    async def disconnect(self) -> None:
+        """Drop the client and its pooled connections; the next connect() makes a new one."""
+        client, self._client = self._client, None
+        if client is not None:
+            with contextlib.suppress(Exception):
+                await run_blocking(self._executor, client.close)
 
     async def refresh_facts(self) -> EngineFacts:
         client = self.client
@@ -186,7 +228,9 @@ class EngineBridge:
         """Start a stream read on its own thread; it is closed with the bridge at the latest."""
         client = self.client
         reader: StreamReader[T] = StreamReader(
-            lambda: open_source(client), name=f"{self.endpoint.name}:{name}", explain=self.explain
+            lambda: _ResponseStream(open_source(client)),
+            name=f"{self.endpoint.name}:{name}",
+            explain=self.explain,
         )
         self._streams = {s for s in self._streams if s.thread.is_alive()}
         self._streams.add(reader)
@@ -224,9 +268,6 @@ class EngineBridge:
             return
         streams, self._streams = list(self._streams), set()
         await asyncio.gather(*(s.aclose() for s in streams), return_exceptions=True)
+        await self.disconnect()
         self._closed = True
-        client, self._client = self._client, None
-        if client is not None:
-            with contextlib.suppress(Exception):
-                await run_blocking(self._executor, client.close)
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -153,6 +153,10 @@ class EngineState:
                     "engine %s lost: %s; retrying in %.2fs", self.bridge.endpoint.name, exc, delay
                 )
                 self._set_connection(ConnectionChange(Connection.LOST, exc, delay))
+                if events is not None:
+                    await self.bridge.close_stream(events)
+                    events = None
+                await self.bridge.disconnect()
                 await asyncio.sleep(delay)
             finally:
                 for task in (self._flush_task, self._details_task):

@@ -16,7 +16,7 @@ from engine_bridge.bridge import make_client
 from tests.engine_support import (
     BUSYBOX_IMAGE,
     TEST_LABEL,
-    TestEngine,
+    EngineUnderTest,
     build_busybox_image,
     ensure_engine,
     remove_test_objects,
@@ -26,7 +26,7 @@ T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
-def test_engine() -> Iterator[TestEngine]:
+def test_engine() -> Iterator[EngineUnderTest]:
     """The real engine; the bundled one is started when none answers. Never skipped."""
     engine = ensure_engine()
     yield engine
@@ -35,7 +35,7 @@ def test_engine() -> Iterator[TestEngine]:
 
 
 @pytest.fixture(scope="session")
-def docker_client(test_engine: TestEngine) -> Iterator[Any]:
+def docker_client(test_engine: EngineUnderTest) -> Iterator[Any]:
     """A plain SDK client for setting up and checking; removes what tests labelled."""
     client = make_client(test_engine.endpoint)
     remove_test_objects(client)

@@ -35,7 +35,7 @@ CMD ["sh"]
 
 
 @dataclass
-class TestEngine:
+class EngineUnderTest:
     """The engine under test; `bundled` is set when the tests run Dockyard's own engine."""
 
     endpoint: Endpoint
@@ -56,7 +56,7 @@ def _answers(endpoint: Endpoint) -> bool:
         client.close()
 
 
-def ensure_engine() -> TestEngine:
+def ensure_engine() -> EngineUnderTest:
     """The engine the endpoints resolve to if it answers, else the bundled engine, started."""
     endpoint: Endpoint | None
     try:
@@ -65,13 +65,13 @@ def ensure_engine() -> TestEngine:
         endpoint = None
     if endpoint is not None and _answers(endpoint):
         os.environ["DOCKER_HOST"] = endpoint.host
-        return TestEngine(endpoint, None, started_here=False)
+        return EngineUnderTest(endpoint, None, started_here=False)
     bundled = BundledEngine()
     was_running = bundled.pid is not None
     bundled.start_blocking()
     os.environ["DOCKER_HOST"] = bundled.endpoint.host
     os.environ.pop("DOCKER_CONTEXT", None)
-    return TestEngine(bundled.endpoint, bundled, started_here=not was_running)
+    return EngineUnderTest(bundled.endpoint, bundled, started_here=not was_running)
 
 
 def build_busybox_image(client: Any, tag: str = BUSYBOX_IMAGE) -> str:

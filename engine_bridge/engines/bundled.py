@@ -97,7 +97,6 @@ class BundledEngine(EngineProvider):
         self._dockerd = dockerd
         self._start_timeout = start_timeout
         self._stop_timeout = stop_timeout
-        self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -109,8 +108,6 @@ class BundledEngine(EngineProvider):
     @property
     def pid(self) -> int | None:
         """The PID of our dockerd when it runs, else None."""
-        if self._process is not None and self._process.poll() is None:
-            return self._process.pid
         try:
             pid = int(self.paths.pidfile.read_text().strip())
         except (OSError, ValueError):
@@ -165,36 +162,53 @@ class BundledEngine(EngineProvider):
             (self.paths.root / "run").mkdir(exist_ok=True, mode=0o700)
         with self.paths.log.open("ab") as log_file:
             log_file.write(f"\n--- Dockyard starts the engine at {time.ctime()} ---\n".encode())
-            log_file.flush()
-            self._process = subprocess.Popen(
-                argv,
-                stdin=subprocess.DEVNULL,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                env=env,
-            )
+        pid = self._spawn(argv, env)
         deadline = time.monotonic() + self._start_timeout
         while time.monotonic() < deadline:
-            code = self._process.poll()
-            if code is not None:
+            if _process_name(pid) is None:
                 raise EngineError(
                     ErrorKind.PROVIDER,
                     "The bundled engine stopped while starting",
-                    f"dockerd exited with code {code}. Its last words: {self._last_log_lines()}",
+                    f"dockerd exited. Its last words: {self._last_log_lines()}",
                     f"The full log is {self.paths.log}.",
                 )
             if ping_socket(self.paths.socket, timeout=0.5):
                 self._set_status(Lifecycle.RUNNING)
                 return
             time.sleep(0.1)
-        self._kill(self._process.pid)
+        self._kill(pid)
         raise EngineError(
             ErrorKind.PROVIDER,
             "The bundled engine did not answer in time",
             f"dockerd did not answer on {self.paths.socket} within {self._start_timeout:.0f} s.",
             f"Look at its log, {self.paths.log}.",
         )
+
+    def _spawn(self, argv: list[str], env: dict[str, str]) -> int:
+        """Start dockerd detached from Dockyard, so it outlives the app; returns its PID.
+
+        A shell in a new session starts it in the background and exits at once: dockerd is
+        then nobody's child here, and its own session keeps terminal signals away from it.
+        """
+        launcher = subprocess.run(
+            ["/bin/sh", "-c", '"$@" </dev/null >>"$DOCKYARD_ENGINE_LOG" 2>&1 & echo $!',
+             "dockyard-engine", *argv],
+            env={**env, "DOCKYARD_ENGINE_LOG": str(self.paths.log)},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            start_new_session=True,
+            check=False,
+        )  # fmt: skip
+        try:
+            return int(launcher.stdout.strip())
+        except ValueError:
+            raise EngineError(
+                ErrorKind.PROVIDER,
+                "The bundled engine could not be started",
+                launcher.stderr.strip() or "The launcher printed no process ID.",
+                f"Look at its log, {self.paths.log}.",
+            ) from None
 
     def _command(self) -> list[str]:
         """The command line that starts dockerd, after checking that it can run here."""
@@ -267,7 +281,6 @@ class BundledEngine(EngineProvider):
         with self._lock:
             pid = self.pid
             if pid is None:
-                self._process = None
                 self._set_status(Lifecycle.STOPPED)
                 return
             self._set_status(Lifecycle.STOPPING)
@@ -275,26 +288,27 @@ class BundledEngine(EngineProvider):
                 os.kill(pid, signal.SIGTERM)
             if not self._wait_gone(pid, self._stop_timeout):
                 self._kill(pid)
-            self._process = None
             self.paths.pidfile.unlink(missing_ok=True)
             self._set_status(Lifecycle.STOPPED)
 
     def _kill(self, pid: int) -> None:
-        """Kill dockerd and the processes it started (its managed containerd)."""
+        """Kill dockerd and what it started with it (its managed containerd)."""
         try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            with contextlib.suppress(ProcessLookupError):
+            group = os.getpgid(pid)
+        except ProcessLookupError:
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            if group != os.getpgrp():
+                os.killpg(group, signal.SIGKILL)
+            else:
                 os.kill(pid, signal.SIGKILL)
         self._wait_gone(pid, 5.0)
 
-    def _wait_gone(self, pid: int, timeout: float) -> bool:
+    @staticmethod
+    def _wait_gone(pid: int, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self._process is not None and self._process.pid == pid:
-                if self._process.poll() is not None:
-                    return True
-            elif _process_name(pid) is None:
+            if _process_name(pid) is None:
                 return True
             time.sleep(0.05)
         return False

@@ -122,6 +122,8 @@ class StreamReader(Generic[T]):
         if self._finished is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.shield(self._finished)
+            # The worker has posted its last act; joining waits microseconds, not a read.
+            self.thread.join(timeout=1.0)
 
     @property
     def closed(self) -> bool:

@@ -66,7 +66,11 @@ def test_current_context_from_config_file(tmp_path: Path) -> None:
     write_context(tmp_path, "vm", "tcp://192.0.2.1:2376", tls=True)
     (tmp_path / "config.json").write_text(json.dumps({"currentContext": "vm", "auths": {}}))
     endpoint = resolve({"DOCKER_CONFIG": str(tmp_path)})
-    assert (endpoint.name, endpoint.host, endpoint.source) == ("vm", "tcp://192.0.2.1:2376", "config")
+    assert (endpoint.name, endpoint.host, endpoint.source) == (
+        "vm",
+        "tcp://192.0.2.1:2376",
+        "config",
+    )
     assert endpoint.tls is not None
     assert endpoint.tls.cert is not None
     assert endpoint.tls.cert.name == "cert.pem"

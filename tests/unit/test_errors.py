@@ -51,9 +51,7 @@ def test_missing_image() -> None:
 
 
 def test_socket_missing() -> None:
-    exc = requests.exceptions.ConnectionError(
-        FileNotFoundError(2, "No such file or directory")
-    )
+    exc = requests.exceptions.ConnectionError(FileNotFoundError(2, "No such file or directory"))
     error = explain(exc, UNIX)
     assert error.kind is ErrorKind.UNREACHABLE
     assert "unix:///var/run/docker.sock" in error.title

@@ -61,9 +61,13 @@ def test_worker_error_reaches_the_consumer_explained() -> None:
             FailingSource, name="test", explain=lambda exc: RuntimeError(f"explained: {exc}")
         ).start()
         seen: list[int] = []
-        with pytest.raises(RuntimeError, match="explained: peer went away"):
+
+        async def consume() -> None:
             async for item in reader:
                 seen.append(item)
+
+        with pytest.raises(RuntimeError, match="explained: peer went away"):
+            await consume()
         await reader.aclose()
         return seen
 

@@ -1,0 +1,1 @@
+"""Dockyard's desktop app: Qt widgets over the engine bridge. Never imports `docker`."""
