@@ -1,0 +1,30 @@
+"""Benchmark runner: `python -m tests.bench NAME` from the repository root.
+
+Every benchmark prints its progress to stderr and ends by printing one JSON line with its
+name and figures to stdout. They run on the engine the endpoints resolve to, and start the
+bundled engine when none answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+
+BENCHMARKS = {"list": "tests.bench.list_containers"}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
+    parser.add_argument("name", choices=sorted(BENCHMARKS), help="which benchmark to run")
+    parser.add_argument("--rounds", type=int, default=7, help="timed rounds (default 7)")
+    args = parser.parse_args()
+    module = importlib.import_module(BENCHMARKS[args.name])
+    figures = module.run(rounds=args.rounds)
+    print(json.dumps({"benchmark": args.name, **figures}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
