@@ -207,19 +207,16 @@ class ContainerSummary:
         """From one entry of GET /containers/json."""
         names = data.get("Names") or []
         name = str(names[0]).lstrip("/") if names else str(data.get("Id", ""))[:12]
-        ports = tuple(
-            sorted(
-                {
-                    PortBinding(
-                        container_port=int(p.get("PrivatePort", 0)),
-                        protocol=str(p.get("Type", "tcp")),
-                        host_ip=str(p.get("IP", "") or ""),
-                        host_port=int(p["PublicPort"]) if p.get("PublicPort") else None,
-                    )
-                    for p in data.get("Ports") or []
-                },
-                key=lambda p: (p.container_port, p.protocol, p.host_ip, p.host_port or 0),
-            )
+        ports = _sorted_ports(
+            {
+                PortBinding(
+                    container_port=int(p.get("PrivatePort", 0)),
+                    protocol=str(p.get("Type", "tcp")),
+                    host_ip=str(p.get("IP", "") or ""),
+                    host_port=int(p["PublicPort"]) if p.get("PublicPort") else None,
+                )
+                for p in data.get("Ports") or []
+            }
         )
         return cls(
             id=str(data.get("Id", "")),
@@ -249,18 +246,63 @@ class ContainerSummary:
         )
 
     def with_details(self, inspect: Mapping[str, Any]) -> ContainerSummary:
-        """This summary completed with what GET /containers/{id}/json adds."""
+        """This summary completed (and corrected) with GET /containers/{id}/json.
+
+        Inspect reads the container itself, while the list reads a snapshot that the engine
+        updates just after it announces an event: right after "die", a list can still say
+        "running". So state, ports, mounts and labels are taken from inspect.
+        """
         host_config = inspect.get("HostConfig") or {}
         state = inspect.get("State") or {}
         health = state.get("Health") or {}
+        config = inspect.get("Config") or {}
+        network = inspect.get("NetworkSettings") or {}
+        ports = _ports_from_inspect(network.get("Ports"))
         return replace(
             self,
+            state=str(state.get("Status") or self.state),
+            ports=ports if ports is not None else self.ports,
+            mounts=tuple(MountPoint.from_api(m) for m in inspect["Mounts"] or [])
+            if "Mounts" in inspect
+            else self.mounts,
+            labels=_labels(config.get("Labels")) if "Labels" in config else self.labels,
             restart_policy=RestartPolicy.from_api(host_config.get("RestartPolicy")),
             started_at=parse_time(state.get("StartedAt")),
             finished_at=parse_time(state.get("FinishedAt")),
             exit_code=int(state["ExitCode"]) if "ExitCode" in state else None,
             health=str(health["Status"]) if health.get("Status") else None,
         )
+
+
+def _ports_from_inspect(value: object) -> tuple[PortBinding, ...] | None:
+    """NetworkSettings.Ports ({"80/tcp": [{"HostIp": ..., "HostPort": ...}] or null})."""
+    if not isinstance(value, dict):
+        return None
+    found = set()
+    for key, bindings in value.items():
+        number, _, protocol = str(key).partition("/")
+        if not number.isdigit():
+            continue
+        if not bindings:
+            found.add(PortBinding(int(number), protocol or "tcp"))
+            continue
+        for b in bindings:
+            host_port = str(b.get("HostPort") or "")
+            found.add(
+                PortBinding(
+                    int(number),
+                    protocol or "tcp",
+                    str(b.get("HostIp") or ""),
+                    int(host_port) if host_port.isdigit() else None,
+                )
+            )
+    return _sorted_ports(found)
+
+
+def _sorted_ports(ports: set[PortBinding]) -> tuple[PortBinding, ...]:
+    return tuple(
+        sorted(ports, key=lambda p: (p.container_port, p.protocol, p.host_ip, p.host_port or 0))
+    )
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,8 @@ def restart_container(c: ContainerRef, timeout: int | None = None) -> Operation:
     return Operation(
         f"Restart {c.name}",
         argv,
-        lambda cl: cl.api.restart(c.id, timeout=timeout),
+        # The SDK fails on timeout=None; leaving it out means the engine's default.
+        lambda cl: cl.api.restart(c.id, **({} if timeout is None else {"timeout": timeout})),
         target=c.id,
         verb="restarting",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import threading
 import time
@@ -23,6 +24,9 @@ from tests.engine_support import (
 )
 
 T = TypeVar("T")
+
+# Qt draws offscreen in tests: no screen is needed, and none is touched.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(scope="session")

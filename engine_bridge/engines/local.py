@@ -36,7 +36,7 @@ class SystemEngine(EngineProvider):
             finally:
                 client.close()
         except EngineError as exc:
-            self._set_status(Lifecycle.ERROR, f"{exc.title}. {exc.message}")
+            self._set_status(Lifecycle.ERROR, f"{exc.title}. {exc.hint or exc.message}")
             return False
         except Exception as exc:
             error = explain(exc, self._endpoint)

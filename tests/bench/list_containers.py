@@ -15,6 +15,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from engine_bridge.bridge import EngineBridge, make_client
+from engine_bridge.endpoints import Endpoint
 from tests.engine_support import (
     BUSYBOX_IMAGE,
     TEST_LABEL,
@@ -22,9 +24,6 @@ from tests.engine_support import (
     ensure_engine,
     remove_test_objects,
 )
-
-from engine_bridge.bridge import EngineBridge, make_client
-from engine_bridge.endpoints import Endpoint
 
 CONTAINERS = 1_000
 

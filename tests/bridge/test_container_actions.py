@@ -60,6 +60,8 @@ def test_lifecycle_actions(
             assert inspect("{{.State.Status}}") == "running"
             assert inspect("{{.State.StartedAt}}") != started
 
+            await bridge.perform(ops.restart_container(ref))  # the engine's default timeout
+            assert inspect("{{.State.Status}}") == "running"
             await bridge.perform(ops.stop_container(ref, timeout=5))
             assert inspect("{{.State.Status}}") == "exited"
             assert inspect("{{.State.ExitCode}}") == "3", "stopped by SIGTERM, which it trapped"

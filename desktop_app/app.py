@@ -1,0 +1,103 @@
+"""`dockyard`: the QApplication on the asyncio loop (qasync), command-line flags, main()."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+from qasync import QEventLoop
+
+from desktop_app.window import MainWindow
+from engine_bridge.engines.choice import Preference, choose
+
+log = logging.getLogger("dockyard")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="dockyard", description="A desktop app for Docker.")
+    parser.add_argument(
+        "--engine",
+        choices=[p.value for p in Preference],
+        default=Preference.ASK.value,
+        help="ask (default): the engine the docker CLI would use, else offer Dockyard's own; "
+        "auto: the same, but start Dockyard's own engine without asking; "
+        "system: only the system engine; bundled: start Dockyard's own engine",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="DIR",
+        type=Path,
+        help="write one PNG of each pane into DIR once its data is loaded, then exit",
+    )
+    parser.add_argument("--verbose", action="store_true", help="log what happens to stderr")
+    parser.add_argument("--report-ready", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def _install_excepthook(window: MainWindow) -> None:
+    """Log unexpected errors; show the first one to the user, without a traceback."""
+    shown = False
+
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        nonlocal shown
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, error, tb)))
+        if not shown:
+            shown = True
+            QMessageBox.warning(
+                window,
+                "Something went wrong",
+                f"Dockyard hit an unexpected problem ({kind.__name__}: {error}). It keeps "
+                "running; the details are in its log (run with --verbose to see them).",
+            )
+
+    sys.excepthook = hook
+
+
+async def run(window: MainWindow, args: argparse.Namespace) -> int:
+    closed = asyncio.Event()
+    window.closed.connect(closed.set)
+    if args.report_ready:
+        window.engine_ready.connect(lambda: print("dockyard: containers listed", flush=True))
+    choice = await choose(Preference(args.engine))
+    if choice.provider is None:
+        window.show_no_engine(choice.reason)
+    else:
+        await window.use_engine(choice.provider, start=choice.start_bundled)
+    if args.screenshot is not None:
+        from desktop_app.screenshots import write_screenshots
+
+        for path in await write_screenshots(window, args.screenshot):
+            print(path, flush=True)
+    else:
+        await closed.wait()
+    await window.drop_engine()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Dockyard")
+    app.setOrganizationName("Dockyard")
+    loop = QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window = MainWindow()
+    _install_excepthook(window)
+    window.show()
+    with loop:
+        code: int = loop.run_until_complete(run(window, args))
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

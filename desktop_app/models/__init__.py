@@ -1,0 +1,1 @@
+"""Qt item models, one per resource list, fed by row-level changes from the state store."""

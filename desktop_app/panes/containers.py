@@ -1,0 +1,398 @@
+"""The Containers pane: the live list, its filter, and the actions on the selection."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QStackedWidget,
+    QToolBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from desktop_app.dialogs import answer
+from desktop_app.dialogs.remove_containers import RemoveContainersDialog
+from desktop_app.learning import text
+from desktop_app.models.container_filter import ContainerFilter
+from desktop_app.models.containers import (
+    COLUMNS,
+    CONTAINER_ROLE,
+    CREATED,
+    IMAGE,
+    NAME,
+    PORTS,
+    STATUS,
+    ContainersModel,
+)
+from desktop_app.presentation import browser_urls
+from desktop_app.session import EngineSession
+from engine_bridge import operations as ops
+from engine_bridge.dto import ContainerSummary
+from engine_bridge.errors import EngineError
+from engine_bridge.operations import ContainerRef, Operation
+from engine_bridge.state import Change, Connection, ConnectionChange
+
+MakeOperation = Callable[[ContainerRef], Operation]
+
+
+class ContainersPane(QWidget):
+    """Every container of the engine, grouped by Compose project.
+
+    Signals: `loaded()` once the first full list has arrived.
+    Attributes: `model`, `proxy`, `view`, and one QAction per action (`start_action`, ...).
+    """
+
+    loaded = Signal()
+    title = "Containers"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("containersPane")
+        self.session: EngineSession | None = None
+        self.model = ContainersModel(self)
+        self.proxy = ContainerFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.remove_dialog: RemoveContainersDialog | None = None
+        self._loaded = False
+
+        self.filter_box = QLineEdit(placeholderText="Filter by name, image or ID")
+        self.filter_box.setClearButtonEnabled(True)
+        self.filter_box.textChanged.connect(self._on_filter)
+        self.show_stopped = QCheckBox("Show stopped")
+        self.show_stopped.setChecked(True)
+        self.show_stopped.setToolTip("Like docker ps -a: include containers that are not running")
+        self.show_stopped.toggled.connect(self._on_show_stopped)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("containerCount")
+
+        self.view = QTreeView()
+        self.view.setObjectName("containersView")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setAlternatingRowColors(True)
+        self.view.setUniformRowHeights(True)
+        self.view.setAllColumnsShowFocus(True)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._on_context_menu)
+        self.view.clicked.connect(self._on_clicked)
+        header = self.view.header()
+        header.setStretchLastSection(False)
+        for column, width in (
+            (NAME, 240),
+            (IMAGE, 220),
+            (STATUS, 210),
+            (PORTS, 230),
+            (CREATED, 130),
+        ):
+            self.view.setColumnWidth(column, width)
+        header.setSectionResizeMode(PORTS, QHeaderView.ResizeMode.Stretch)
+
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.start_action = self._action("Start", "S", "Start the selected containers")
+        self.stop_action = self._action("Stop", "X", "Stop: SIGTERM, then SIGKILL after 10 s")
+        self.restart_action = self._action("Restart", "R", "Stop, then start again")
+        self.pause_action = self._action("Pause", "P", "Freeze or thaw every process inside")
+        self.kill_action = self._action("Kill", "K", "Send SIGKILL at once")
+        self.remove_action = self._action("Remove", QKeySequence.StandardKey.Delete, "Delete")
+        self.start_action.triggered.connect(self._on_start)
+        self.stop_action.triggered.connect(self._on_stop)
+        self.restart_action.triggered.connect(self._on_restart)
+        self.pause_action.triggered.connect(self._on_pause_toggle)
+        self.kill_action.triggered.connect(self._on_kill)
+        self.remove_action.triggered.connect(self._on_remove)
+        self.view.selectionModel().selectionChanged.connect(self.update_actions)
+        self.model.dataChanged.connect(self.update_actions)
+
+        self.empty = QLabel()
+        self.empty.setObjectName("containersEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setTextFormat(Qt.TextFormat.RichText)
+        self.empty.setMargin(40)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty)
+
+        top = QHBoxLayout()
+        heading = QLabel(f"<h2>{self.title}</h2>")
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(self.count_label)
+        top.addWidget(self.show_stopped)
+        top.addWidget(self.filter_box, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.stack, 1)
+
+        for signal in (
+            self.model.rowsInserted,
+            self.model.rowsRemoved,
+            self.proxy.layoutChanged,
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.model.dataChanged,
+        ):
+            signal.connect(self._update_placeholder)  # fmt: skip
+        self._clock = QTimer(self, interval=30_000)
+        self._clock.timeout.connect(lambda: self.model.tick(datetime.now(UTC)))
+        self._clock.start()
+        self.update_actions()
+        self._update_placeholder()
+
+    def _action(self, label: str, key: str | QKeySequence.StandardKey, tip: str) -> QAction:
+        action = QAction(label, self)
+        shortcut = QKeySequence(key)
+        action.setShortcut(shortcut)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(f"{tip} ({shortcut.toString(QKeySequence.SequenceFormat.NativeText)})")
+        self.toolbar.addAction(action)
+        self.view.addAction(action)
+        return action
+
+    # --- the engine -------------------------------------------------------------------
+
+    def attach(self, session: EngineSession | None) -> None:
+        """Show the containers of `session`'s engine (None: of no engine)."""
+        if self.session is not None:
+            self.session.resources_changed.disconnect(self._on_changes)
+            self.session.connection_changed.disconnect(self._on_connection)
+        self.session = session
+        self.model.apply([Change("container", "remove", c.id, c) for c in self.model.containers()])
+        self._loaded = False
+        if session is not None:
+            session.resources_changed.connect(self._on_changes)
+            session.connection_changed.connect(self._on_connection)
+        self._update_placeholder()
+
+    def _on_changes(self, changes: Sequence[Change]) -> None:
+        self.model.apply(changes)
+
+    def _on_connection(self, change: ConnectionChange) -> None:
+        if change.status is Connection.LIVE and not self._loaded:
+            self._loaded = True
+            self.view.expandAll()
+            self._update_placeholder()
+            self.loaded.emit()
+
+    @property
+    def is_loaded(self) -> bool:
+        return self._loaded
+
+    # --- filter and placeholder -------------------------------------------------------
+
+    def _on_filter(self, value: str) -> None:
+        self.proxy.set_text(value)
+        self.view.expandAll()
+
+    def _on_show_stopped(self, show: bool) -> None:
+        self.proxy.set_show_stopped(show)
+        self.view.expandAll()
+
+    def _update_placeholder(self, *_: object) -> None:
+        total = len(self.model.containers())
+        shown = sum(1 for c in self.model.containers() if self._accepts(c))
+        running = sum(1 for c in self.model.containers() if c.state == "running")
+        self.count_label.setText(f"{running} running, {total} in all" if total else "")
+        if total and shown:
+            self.stack.setCurrentWidget(self.view)
+            return
+        if total:
+            self.empty.setText(
+                f"<h3>{text('containers.filtered', 'title')}</h3>"
+                f"<p>{text('containers.filtered')}</p>"
+            )
+        elif self._loaded:
+            self.empty.setText(
+                f"<h3>{text('containers.empty', 'title')}</h3><p>{text('containers.empty')}</p>"
+                f"<p style='color:#5f6368'>{text('containers.empty', 'next')}</p>"
+            )
+        elif self.session is not None:
+            self.empty.setText("<p style='color:#5f6368'>Waiting for the engine…</p>")
+        else:
+            self.empty.setText(
+                f"<h3>{text('engine.none', 'title')}</h3>"
+                "<p>Containers show here once Dockyard is connected to an engine. "
+                "The Engine page says why none is, and can start Dockyard's own.</p>"
+            )
+        self.stack.setCurrentWidget(self.empty)
+
+    def _accepts(self, c: ContainerSummary) -> bool:
+        return self.proxy.accepts(c)
+
+    # --- selection and actions --------------------------------------------------------
+
+    def selected(self) -> list[ContainerSummary]:
+        """The selected containers; a selected project row stands for all of its containers."""
+        found: dict[str, ContainerSummary] = {}
+        for index in self.view.selectionModel().selectedRows(0):
+            container = index.data(CONTAINER_ROLE)
+            if container is not None:
+                found[container.id] = container
+                continue
+            for row in range(self.proxy.rowCount(index)):
+                child = self.proxy.index(row, 0, index).data(CONTAINER_ROLE)
+                if child is not None:
+                    found[child.id] = child
+        return [self.model.container(cid) or c for cid, c in found.items()]
+
+    def select(self, names: Sequence[str]) -> None:
+        """Select the containers with these names (for tests and keyboard users)."""
+        selection = self.view.selectionModel()
+        selection.clearSelection()
+        wanted = set(names)
+
+        def walk(parent: QModelIndex) -> None:
+            for row in range(self.proxy.rowCount(parent)):
+                index = self.proxy.index(row, 0, parent)
+                container = index.data(CONTAINER_ROLE)
+                if container is not None and container.name in wanted:
+                    selection.select(
+                        index,
+                        selection.SelectionFlag.Select | selection.SelectionFlag.Rows,
+                    )
+                walk(index)
+
+        walk(QModelIndex())
+        self.view.setFocus()
+
+    def update_actions(self, *_: object) -> None:
+        chosen = self.selected()
+        live = self.session is not None and self.session.live
+        states = {c.state for c in chosen}
+        stoppable = states & {"running", "paused", "restarting"}
+        self.start_action.setEnabled(live and bool(states & {"created", "exited", "dead"}))
+        self.stop_action.setEnabled(live and bool(stoppable))
+        self.restart_action.setEnabled(live and bool(chosen))
+        self.kill_action.setEnabled(live and bool(states & {"running", "restarting"}))
+        self.remove_action.setEnabled(live and bool(chosen))
+        all_paused = bool(chosen) and states == {"paused"}
+        self.pause_action.setText("Unpause" if all_paused else "Pause")
+        self.pause_action.setEnabled(live and bool(states & {"running", "paused"}))
+
+    @asyncSlot()
+    async def _on_start(self) -> None:
+        await self._run(
+            [c for c in self.selected() if c.state in ("created", "exited", "dead")],
+            ops.start_container,
+        )
+
+    @asyncSlot()
+    async def _on_stop(self) -> None:
+        await self._run(
+            [c for c in self.selected() if c.state in ("running", "paused", "restarting")],
+            ops.stop_container,
+        )
+
+    @asyncSlot()
+    async def _on_restart(self) -> None:
+        await self._run(self.selected(), ops.restart_container)
+
+    @asyncSlot()
+    async def _on_pause_toggle(self) -> None:
+        chosen = self.selected()
+        if chosen and all(c.state == "paused" for c in chosen):
+            await self._run(chosen, ops.unpause_container)
+        else:
+            await self._run([c for c in chosen if c.state == "running"], ops.pause_container)
+
+    @asyncSlot()
+    async def _on_kill(self) -> None:
+        await self._run(
+            [c for c in self.selected() if c.state in ("running", "restarting")],
+            ops.kill_container,
+        )
+
+    @asyncSlot()
+    async def _on_remove(self) -> None:
+        chosen = self.selected()
+        if not chosen:
+            return
+        self.remove_dialog = RemoveContainersDialog(chosen, self)
+        accepted = await answer(self.remove_dialog)
+        force, volumes = self.remove_dialog.force, self.remove_dialog.volumes_box.isChecked()
+        self.remove_dialog.deleteLater()
+        self.remove_dialog = None
+        if accepted:
+            await self._run(
+                chosen, lambda ref: ops.remove_container(ref, force=force, volumes=volumes)
+            )
+
+    async def _run(self, targets: Sequence[ContainerSummary], make: MakeOperation) -> None:
+        """Run one operation per container, side by side; each row shows its own progress."""
+        session = self.session
+        if session is None or not targets:
+            return
+        await asyncio.gather(*(self._run_one(session, c, make) for c in targets))
+
+    async def _run_one(
+        self, session: EngineSession, c: ContainerSummary, make: MakeOperation
+    ) -> None:
+        operation = make(ContainerRef(c.id, c.name))
+        self.model.set_busy(c.id, operation.verb)
+        try:
+            await session.perform(operation)
+        except EngineError as exc:
+            self.model.set_error(c.id, f"{exc.title}. {exc.message}".strip())
+        finally:
+            self.model.set_busy(c.id, None)
+            self.update_actions()
+
+    # --- context menu and ports -------------------------------------------------------
+
+    def _on_context_menu(self, point: QPoint) -> None:
+        index = self.view.indexAt(point)
+        container = index.siblingAtColumn(0).data(CONTAINER_ROLE) if index.isValid() else None
+        menu = QMenu(self)
+        menu.setObjectName("containerMenu")
+        for action in (
+            self.start_action,
+            self.stop_action,
+            self.restart_action,
+            self.pause_action,
+            self.kill_action,
+        ):
+            menu.addAction(action)  # fmt: skip
+        menu.addSeparator()
+        if container is not None:
+            for url in browser_urls(container):
+                menu.addAction(f"Open {url} in the browser", functools.partial(self._open, url))
+            menu.addAction("Copy ID", lambda: QGuiApplication.clipboard().setText(container.id))
+            menu.addAction("Copy name", lambda: QGuiApplication.clipboard().setText(container.name))
+            menu.addSeparator()
+        menu.addAction(self.remove_action)
+        menu.popup(self.view.viewport().mapToGlobal(point))
+        self.context_menu = menu
+
+    def _on_clicked(self, index: QModelIndex) -> None:
+        if index.column() != PORTS:
+            return
+        container = index.siblingAtColumn(0).data(CONTAINER_ROLE)
+        urls = browser_urls(container) if container is not None else []
+        if urls:
+            self._open(urls[0])
+
+    def _open(self, url: str) -> None:
+        QDesktopServices.openUrl(QUrl(url))
+
+
+__all__ = ["COLUMNS", "ContainersPane"]

@@ -1,0 +1,236 @@
+"""The Engine pane: what the engine is, whether it runs, and the bundled engine's controls."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from desktop_app.learning import text
+from desktop_app.session import EngineSession
+from engine_bridge.dto import EngineFacts
+from engine_bridge.engines.base import Lifecycle, ProviderStatus
+from engine_bridge.engines.bundled import BundledEngine
+from engine_bridge.errors import EngineError
+
+_FACTS = (
+    ("Docker Engine", lambda f: f.engine_version),
+    ("API version", lambda f: f"{f.api_version} (oldest supported {f.min_api_version})"),
+    ("containerd", lambda f: f.containerd_version or "unknown"),
+    ("runc", lambda f: f.runc_version or "unknown"),
+    ("Operating system", lambda f: f"{f.operating_system} ({f.os}/{f.arch})"),
+    ("Kernel", lambda f: f.kernel),
+    ("Storage driver", lambda f: f.storage_driver),
+    ("Cgroups", lambda f: f"{f.cgroup_driver} driver, version {f.cgroup_version}"),
+    ("CPUs", lambda f: str(f.cpus)),
+    ("Memory", lambda f: f"{f.memory_bytes / 2**30:.1f} GiB"),
+    ("Containers", lambda f: f"{f.containers} ({f.containers_running} running, "
+                             f"{f.containers_paused} paused, {f.containers_stopped} stopped)"),
+    ("Images", lambda f: str(f.images)),
+    ("Data folder", lambda f: f.root_dir),
+)  # fmt: skip
+
+
+class EnginePane(QWidget):
+    """Engine facts, lifecycle controls for the bundled engine, and its log.
+
+    Signals: `start_bundled_requested()` when the user asks for the bundled engine while
+    another (or none) is in use.
+    """
+
+    start_bundled_requested = Signal()
+    title = "Engine"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("enginePane")
+        self.session: EngineSession | None = None
+
+        self.heading = QLabel("<h2>Engine</h2>")
+        self.where = QLabel()
+        self.where.setObjectName("engineWhere")
+        self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.where.setWordWrap(True)
+        intro = QLabel(text("engine.page"))
+        intro.setWordWrap(True)
+        intro.setStyleSheet("color: #5f6368;")
+
+        self.offer = QGroupBox()
+        self.offer.setObjectName("noEngineOffer")
+        offer_layout = QVBoxLayout(self.offer)
+        self.offer_title = QLabel(f"<h3>{text('engine.none', 'title')}</h3>")
+        self.offer_reason = QLabel()
+        self.offer_reason.setObjectName("noEngineReason")
+        self.offer_reason.setWordWrap(True)
+        offer_text = QLabel(f"{text('engine.none')}<br><br>{text('engine.none', 'offer')}")
+        offer_text.setWordWrap(True)
+        self.offer_button = QPushButton("Start the bundled engine")
+        self.offer_button.setObjectName("startBundled")
+        self.offer_button.clicked.connect(self.start_bundled_requested)
+        for widget in (self.offer_title, self.offer_reason, offer_text):
+            offer_layout.addWidget(widget)
+        offer_layout.addWidget(self.offer_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        self.facts_box = QGroupBox("What the engine says about itself")
+        self.facts_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.facts_form = QFormLayout(self.facts_box)
+        self._fact_labels: dict[str, QLabel] = {}
+        for name, _ in _FACTS:
+            label = QLabel("…")
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self._fact_labels[name] = label
+            self.facts_form.addRow(f"{name}:", label)
+
+        self.bundled_box = QGroupBox("Bundled engine")
+        self.start_button = QPushButton("Start")
+        self.start_button.setObjectName("bundledStart")
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setObjectName("bundledStop")
+        self.restart_button = QPushButton("Restart")
+        self.restart_button.setObjectName("bundledRestart")
+        self.reload_log_button = QPushButton("Reload log")
+        self.start_button.clicked.connect(self._on_start)
+        self.stop_button.clicked.connect(self._on_stop)
+        self.restart_button.clicked.connect(self._on_restart)
+        self.reload_log_button.clicked.connect(self._on_reload_log)
+        self.lifecycle = QLabel()
+        self.lifecycle.setObjectName("bundledLifecycle")
+        self.lifecycle.setWordWrap(True)
+        self.log_view = QPlainTextEdit()
+        self.log_view.setObjectName("bundledLog")
+        self.log_view.setReadOnly(True)
+        self.log_view.setMaximumBlockCount(5000)
+        self.log_view.setMinimumHeight(120)
+        self.log_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.log_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        buttons = QHBoxLayout()
+        for button in (self.start_button, self.stop_button, self.restart_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.reload_log_button)
+        bundled_layout = QVBoxLayout(self.bundled_box)
+        bundled_layout.addWidget(self.lifecycle)
+        bundled_layout.addLayout(buttons)
+        bundled_layout.addWidget(self.log_view, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.where)
+        layout.addWidget(intro)
+        layout.addWidget(self.offer)
+        layout.addWidget(self.facts_box)
+        layout.addWidget(self.bundled_box, 1)
+        layout.addStretch(0)
+        self.show_no_engine("")
+        self.offer.hide()
+
+    # --- what is shown ----------------------------------------------------------------
+
+    def attach(self, session: EngineSession | None) -> None:
+        if self.session is not None:
+            self.session.facts_changed.disconnect(self.show_facts)
+            self.session.provider_changed.disconnect(self._on_provider)
+        self.session = session
+        if session is None:
+            return
+        self.offer.hide()
+        session.facts_changed.connect(self.show_facts)
+        session.provider_changed.connect(self._on_provider)
+        provider = session.provider
+        self.where.setText(
+            f"<b>{provider.label}</b> at <code>{provider.endpoint.host}</code>"
+            + (f" — {provider.endpoint.description}" if provider.endpoint.description else "")
+        )
+        self.bundled_box.setVisible(isinstance(provider, BundledEngine))
+        self._on_provider(provider.status)
+        if isinstance(provider, BundledEngine):
+            self._on_reload_log()
+        if session.facts is not None:
+            self.show_facts(session.facts)
+
+    def show_no_engine(self, reason: str) -> None:
+        """No engine is in use: say why, and offer the bundled engine."""
+        self.offer.show()
+        self.offer_reason.setText(reason or "")
+        self.offer_reason.setVisible(bool(reason))
+        self.facts_box.hide()
+        self.bundled_box.hide()
+        self.where.setText("")
+
+    def show_facts(self, facts: EngineFacts) -> None:
+        self.facts_box.show()
+        for name, value in _FACTS:
+            self._fact_labels[name].setText(value(facts))
+
+    def fact(self, name: str) -> str:
+        return self._fact_labels[name].text()
+
+    def _on_provider(self, status: ProviderStatus) -> None:
+        state = status.state
+        words = {
+            Lifecycle.STOPPED: "Stopped.",
+            Lifecycle.STARTING: "Starting…",
+            Lifecycle.RUNNING: "Running.",
+            Lifecycle.STOPPING: "Stopping…",
+            Lifecycle.ERROR: f"Failed: {status.message}",
+        }
+        self.lifecycle.setText(words[state])
+        self.start_button.setEnabled(state in (Lifecycle.STOPPED, Lifecycle.ERROR))
+        self.stop_button.setEnabled(state is Lifecycle.RUNNING)
+        self.restart_button.setEnabled(state is Lifecycle.RUNNING)
+
+    # --- bundled engine controls ------------------------------------------------------
+
+    def _bundled(self) -> BundledEngine | None:
+        provider = self.session.provider if self.session else None
+        return provider if isinstance(provider, BundledEngine) else None
+
+    async def _control(self, *steps: str) -> None:
+        engine = self._bundled()
+        if engine is None:
+            return
+        for button in (self.start_button, self.stop_button, self.restart_button):
+            button.setEnabled(False)
+        try:
+            for step in steps:
+                await (engine.start() if step == "start" else engine.stop())
+        except EngineError as exc:
+            self.lifecycle.setText(f"{exc.title}. {exc.message} {exc.hint}")
+        finally:
+            self._on_provider(engine.status)
+            await self._reload_log()
+
+    @asyncSlot()
+    async def _on_start(self) -> None:
+        await self._control("start")
+
+    @asyncSlot()
+    async def _on_stop(self) -> None:
+        await self._control("stop")
+
+    @asyncSlot()
+    async def _on_restart(self) -> None:
+        await self._control("stop", "start")
+
+    @asyncSlot()
+    async def _on_reload_log(self) -> None:
+        await self._reload_log()
+
+    async def _reload_log(self) -> None:
+        engine = self._bundled()
+        if engine is None:
+            return
+        self.log_view.setPlainText(await engine.read_log(128 * 1024))
+        bar = self.log_view.verticalScrollBar()
+        bar.setValue(bar.maximum())

@@ -1,0 +1,110 @@
+"""What a container row shows, as pure functions of its DTO and the time: no Qt, no I/O."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from engine_bridge.dto import ContainerSummary, PortBinding
+
+
+def duration(seconds: float) -> str:
+    """A duration the way `docker ps` says it: "Less than a second", "3 minutes", "2 days"."""
+    seconds = max(0.0, seconds)
+    if seconds < 1:
+        return "Less than a second"
+    if seconds < 60:
+        return f"{int(seconds)} second{'s' if int(seconds) != 1 else ''}"
+    minutes = seconds / 60
+    if minutes < 60:
+        n = int(minutes)
+        return "About a minute" if n == 1 else f"{n} minutes"
+    hours = minutes / 60
+    if hours < 48:
+        n = round(hours)
+        return "About an hour" if n == 1 else f"{n} hours"
+    days = hours / 24
+    if days < 14:
+        return f"{int(days)} days"
+    if days < 60:
+        return f"{int(days / 7)} weeks"
+    if days < 365 * 2:
+        return f"{int(days / 30)} months"
+    return f"{int(days / 365)} years"
+
+
+def ago(moment: datetime | None, now: datetime) -> str:
+    """ "3 minutes ago", or "" when the moment is unknown."""
+    if moment is None:
+        return ""
+    return f"{duration((now - moment).total_seconds())} ago"
+
+
+def human_status(c: ContainerSummary, now: datetime) -> str:
+    """The container's state in words, kept current from its timestamps when they are known."""
+    if not c.detailed:
+        return c.status
+    health = f" ({c.health})" if c.health and c.state == "running" else ""
+    if c.state == "running" and c.started_at is not None:
+        return f"Up {duration((now - c.started_at).total_seconds())}{health}"
+    if c.state == "paused" and c.started_at is not None:
+        return f"Up {duration((now - c.started_at).total_seconds())} (Paused)"
+    if c.state == "exited" and c.finished_at is not None:
+        return f"Exited ({c.exit_code}) {ago(c.finished_at, now)}"
+    if c.state == "restarting" and c.finished_at is not None:
+        return f"Restarting ({c.exit_code}) {ago(c.finished_at, now)}"
+    if c.state == "created":
+        return "Created"
+    if c.state == "dead":
+        return "Dead"
+    return c.status
+
+
+def ports_text(c: ContainerSummary) -> str:
+    """Published ports first, then exposed ones: "127.0.0.1:8080→80/tcp, 443/tcp"."""
+    published = [p for p in c.ports if p.published]
+    exposed = sorted(
+        {f"{p.container_port}/{p.protocol}" for p in c.ports if not p.published}
+        - {f"{p.container_port}/{p.protocol}" for p in published}
+    )
+    return ", ".join([str(p).replace("->", "→") for p in _dedupe_ip_families(published)] + exposed)
+
+
+def _dedupe_ip_families(ports: list[PortBinding]) -> list[PortBinding]:
+    """`-p 8080:80` binds 0.0.0.0 and ::, which says the same thing twice: keep one."""
+    seen: set[tuple[int, str, int | None]] = set()
+    kept = []
+    for p in ports:
+        key = (p.container_port, p.protocol, p.host_port)
+        if p.host_ip == "::" and key in seen:
+            continue
+        seen.add(key)
+        kept.append(p)
+    return kept
+
+
+def browser_urls(c: ContainerSummary) -> list[str]:
+    """An http:// address for every TCP port published on a host address."""
+    urls = []
+    for p in _dedupe_ip_families([p for p in c.ports if p.published and p.protocol == "tcp"]):
+        host = p.host_ip
+        if host in ("", "0.0.0.0", "::"):
+            host = "localhost"
+        elif ":" in host:
+            host = f"[{host}]"
+        url = f"http://{host}:{p.host_port}"
+        if url not in urls:
+            urls.append(url)
+    return urls
+
+
+def short_image(image: str) -> str:
+    """An image reference without a digest's long tail, for a narrow column."""
+    if image.startswith("sha256:"):
+        return image[7:19]
+    if "@sha256:" in image:
+        name, digest = image.split("@", 1)
+        return f"{name}@{digest[:19]}…"
+    return image
+
+
+STATE_ORDER = {"running": 0, "restarting": 1, "paused": 2, "created": 3, "exited": 4, "dead": 5}

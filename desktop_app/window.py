@@ -1,0 +1,214 @@
+"""The main window: a sidebar of panes, the engine's state in the status bar, the activity
+drawer, and the engine session that feeds them all."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from desktop_app.panes.containers import ContainersPane
+from desktop_app.panes.engine import EnginePane
+from desktop_app.session import EngineSession
+from desktop_app.widgets.activity import ActivityView
+from engine_bridge.dto import EngineFacts
+from engine_bridge.engines.base import EngineProvider, Lifecycle, ProviderStatus
+from engine_bridge.engines.bundled import BundledEngine
+from engine_bridge.errors import EngineError
+from engine_bridge.state import Connection, ConnectionChange
+
+log = logging.getLogger(__name__)
+
+_DOT = {"ok": "#1e8e3e", "busy": "#b06000", "bad": "#c5221f", "off": "#9aa0a6"}
+
+
+class MainWindow(QMainWindow):
+    """Dockyard's window.
+
+    Signals: `engine_ready()` when an engine's lists are loaded for the first time,
+    `closed()` when the user closed the window.
+    Attributes: `session` (the engine in use, or None), `panes` (by title),
+    `containers_pane`, `engine_pane`, `activity`, `status_text`.
+    """
+
+    engine_ready = Signal()
+    closed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("Dockyard")
+        self.resize(1280, 800)
+        self.session: EngineSession | None = None
+
+        self.containers_pane = ContainersPane()
+        self.engine_pane = EnginePane()
+        self.engine_pane.start_bundled_requested.connect(self._on_start_bundled)
+        self.containers_pane.loaded.connect(self.engine_ready)
+        self.panes: dict[str, QWidget] = {
+            self.containers_pane.title: self.containers_pane,
+            self.engine_pane.title: self.engine_pane,
+        }
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setFixedWidth(170)
+        self.sidebar.setIconSize(QSize(20, 20))
+        self.stack = QStackedWidget()
+        for title, pane in self.panes.items():
+            self.sidebar.addItem(title)
+            self.stack.addWidget(pane)
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.setCurrentRow(0)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("engineBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "background: #fef7e0; color: #3c4043; padding: 8px; border-bottom: 1px solid #f9ab00;"
+        )
+        self.banner.hide()
+
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.addWidget(self.banner)
+        content_layout.addWidget(self.stack, 1)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(content, 1)
+        self.setCentralWidget(central)
+
+        self.activity = ActivityView()
+        self.activity_dock = QDockWidget("Activity", self)
+        self.activity_dock.setObjectName("activityDock")
+        self.activity_dock.setWidget(self.activity)
+        self.activity_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity_dock)
+        self.resizeDocks([self.activity_dock], [170], Qt.Orientation.Vertical)
+
+        self.status_dot = QLabel("●")
+        self.status_text = QLabel("No engine yet")
+        self.status_text.setObjectName("engineStatus")
+        activity_button = QToolButton()
+        activity_button.setText("Activity")
+        activity_button.setAutoRaise(True)
+        activity_button.clicked.connect(
+            lambda: self.activity_dock.setVisible(not self.activity_dock.isVisible())
+        )
+        self.statusBar().addWidget(self.status_dot)
+        self.statusBar().addWidget(self.status_text, 1)
+        self.statusBar().addPermanentWidget(activity_button)
+        self._set_status("off", "No engine yet")
+
+    # --- choosing the engine ----------------------------------------------------------
+
+    async def use_engine(self, provider: EngineProvider, start: bool = False) -> None:
+        """Switch to `provider`'s engine (starting it first when `start`)."""
+        await self.drop_engine()
+        session = EngineSession(provider, self)
+        self.session = session
+        session.connection_changed.connect(self._on_connection)
+        session.facts_changed.connect(self._on_facts)
+        session.provider_changed.connect(self._on_provider)
+        session.operation_changed.connect(self.activity.show_operation)
+        self.containers_pane.attach(session)
+        self.engine_pane.attach(session)
+        if start:
+            self._set_status("busy", f"{provider.label}: starting…")
+        try:
+            await session.open(start_provider=start)
+        except EngineError as exc:
+            self._set_status("bad", f"{provider.label}: {exc.title}")
+            self.show_no_engine(f"{exc.title}. {exc.message} {exc.hint}".strip())
+
+    async def drop_engine(self) -> None:
+        session, self.session = self.session, None
+        if session is not None:
+            self.containers_pane.attach(None)
+            self.engine_pane.attach(None)
+            await session.close()
+            session.deleteLater()
+
+    def show_no_engine(self, reason: str) -> None:
+        """Say that no engine answers, and offer the bundled one on the Engine page."""
+        self._set_status("bad", "No engine: Dockyard can start its own on the Engine page")
+        self.engine_pane.show_no_engine(reason)
+        self.show_pane(self.engine_pane.title)
+
+    def show_pane(self, title: str) -> None:
+        self.sidebar.setCurrentRow(list(self.panes).index(title))
+
+    @asyncSlot()
+    async def _on_start_bundled(self) -> None:
+        self.engine_pane.offer_button.setEnabled(False)
+        try:
+            await self.use_engine(BundledEngine(), start=True)
+        finally:
+            self.engine_pane.offer_button.setEnabled(True)
+        if self.session is not None and self.session.bridge is not None:
+            self.show_pane(self.containers_pane.title)
+
+    # --- what the engine says ---------------------------------------------------------
+
+    def _engine_name(self) -> str:
+        if self.session is None:
+            return "No engine"
+        facts = self.session.facts
+        label = self.session.provider.label
+        return f"{label} · Docker {facts.engine_version}" if facts else label
+
+    def _on_connection(self, change: ConnectionChange) -> None:
+        name = self._engine_name()
+        if change.status is Connection.LIVE:
+            self.banner.hide()
+            self._set_status("ok", f"{name} · running")
+        elif change.status is Connection.CONNECTING:
+            self._set_status("busy", f"{name} · connecting…")
+        elif change.status is Connection.LOST:
+            error = change.error
+            why = f"{error.title}. {error.hint}" if error else "It stopped answering."
+            retry = f" Trying again in {change.retry_in:g} s." if change.retry_in else ""
+            self.banner.setText(
+                f"<b>Lost the engine.</b> {why}{retry} Lists show what was last known."
+            )
+            self.banner.show()
+            self._set_status("bad", f"{name} · lost, reconnecting…")
+        self.containers_pane.update_actions()
+
+    def _on_facts(self, _facts: EngineFacts) -> None:
+        if self.session is not None and self.session.live:
+            self._set_status("ok", f"{self._engine_name()} · running")
+
+    def _on_provider(self, status: ProviderStatus) -> None:
+        if status.state is Lifecycle.ERROR:
+            self._set_status("bad", f"{self._engine_name()} · error: {status.message}")
+        elif status.state in (Lifecycle.STARTING, Lifecycle.STOPPING):
+            self._set_status("busy", f"{self._engine_name()} · {status.state.value}…")
+
+    def _set_status(self, tone: str, words: str) -> None:
+        self.status_dot.setStyleSheet(f"color: {_DOT[tone]}; font-size: 14px;")
+        self.status_text.setText(words)
+
+    # --- closing ----------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+        self.closed.emit()

@@ -1,0 +1,51 @@
+"""Which engine to use when the app starts: the one that answers, else the bundled one."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from engine_bridge.blocking import run_blocking
+from engine_bridge.engines.base import EngineProvider
+from engine_bridge.engines.bundled import BundledEngine
+from engine_bridge.engines.local import SystemEngine
+from engine_bridge.engines.probe import ping_socket
+
+
+class Preference(enum.Enum):
+    """What the user asked for on the command line."""
+
+    ASK = "ask"  # the engine that answers; else offer the bundled engine
+    AUTO = "auto"  # the engine that answers; else start the bundled engine
+    SYSTEM = "system"
+    BUNDLED = "bundled"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The provider to use, or None with the reason no engine could be used."""
+
+    provider: EngineProvider | None
+    reason: str = ""
+    start_bundled: bool = False
+
+
+def choose_blocking(preference: Preference) -> Choice:
+    if preference is Preference.BUNDLED:
+        return Choice(BundledEngine(), start_bundled=True)
+    system = SystemEngine()
+    # check_blocking() never raises: a malformed config file is named in the status.
+    answers = system.check_blocking()
+    if answers or preference is Preference.SYSTEM:
+        return Choice(system, reason=system.status.message)
+    bundled = BundledEngine()
+    if bundled.pid is not None and ping_socket(bundled.paths.socket):
+        return Choice(bundled)
+    if preference is Preference.AUTO:
+        return Choice(bundled, reason=system.status.message, start_bundled=True)
+    return Choice(None, reason=system.status.message)
+
+
+async def choose(preference: Preference) -> Choice:
+    """Decide off the event loop: checking an engine waits on a socket."""
+    return await run_blocking(None, choose_blocking, preference)

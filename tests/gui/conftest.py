@@ -1,0 +1,71 @@
+"""GUI fixtures: the real main window on a qasync loop, connected to the test engine."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, TypeVar
+
+import pytest
+from pytestqt.qtbot import QtBot
+from qasync import QEventLoop
+
+from desktop_app.window import MainWindow
+from engine_bridge.engines.base import EngineProvider
+from engine_bridge.engines.bundled import BundledEngine
+from engine_bridge.engines.local import SystemEngine
+from tests.engine_support import EngineUnderTest
+
+T = TypeVar("T")
+
+
+@pytest.fixture(scope="session")
+def qt_loop(qapp: Any) -> Iterator[QEventLoop]:
+    loop = QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.close()  # ends the default executor's threads
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def run(qt_loop: QEventLoop) -> Callable[[Coroutine[Any, Any, T]], T]:
+    """Run a coroutine on the Qt event loop until it is done."""
+    return qt_loop.run_until_complete  # type: ignore[no-any-return]
+
+
+def provider_for(engine: EngineUnderTest) -> EngineProvider:
+    return engine.bundled if engine.bundled is not None else SystemEngine(engine.endpoint)
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, test_engine: EngineUnderTest, busybox_image: str, run: Any
+) -> Iterator[MainWindow]:
+    """The main window, shown, following the test engine, its lists loaded."""
+    win = MainWindow()
+    win.show()
+    qtbot.waitExposed(win)
+
+    async def open_engine() -> None:
+        await win.use_engine(provider_for(test_engine))
+        await until(lambda: win.containers_pane.is_loaded, 15, "lists loaded")
+
+    run(open_engine())
+    yield win
+    run(win.drop_engine())
+    win.close()
+    win.deleteLater()
+
+
+async def until(predicate: Callable[[], object], timeout: float, what: str) -> None:
+    """Let the loop run until `predicate()` is true; fail after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        await asyncio.sleep(0.01)
+
+
+__all__ = ["BundledEngine", "provider_for", "until"]
