@@ -177,7 +177,8 @@ def test_published_port_opens_in_the_browser(
         "sleep", "300")  # fmt: skip
     host_port = cli("port", name, "8080/tcp").stdout.strip().rsplit(":", 1)[1]
     browser = _Browser()
-    QDesktopServices.setUrlHandler("http", browser, "open")
+    # PySide6 takes the slot name as str at run time; its stubs say bytes.
+    QDesktopServices.setUrlHandler("http", browser, "open")  # type: ignore[arg-type]
     pane = window.containers_pane
     try:
 
