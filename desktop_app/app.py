@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import sys
 import traceback
@@ -69,6 +70,8 @@ async def run(window: MainWindow, args: argparse.Namespace) -> int:
         window.show_no_engine(choice.reason)
     else:
         await window.use_engine(choice.provider, start=choice.start_bundled)
+    # Shown once the engine's lists are on their way: the first paint overlaps that wait.
+    window.show()
     if args.screenshot is not None:
         from desktop_app.screenshots import write_screenshots
 
@@ -93,9 +96,17 @@ def main(argv: list[str] | None = None) -> int:
     asyncio.set_event_loop(loop)
     window = MainWindow()
     _install_excepthook(window)
-    window.show()
     with loop:
         code: int = loop.run_until_complete(run(window, args))
+    # Tear down in order, widgets before the application, while Python is still whole:
+    # leaving it to the interpreter's final collection has crashed PySide6 here.
+    window.close()
+    window.deleteLater()
+    del window
+    app.processEvents()
+    sys.excepthook = sys.__excepthook__
+    gc.collect()
+    app.shutdown()
     return code
 
 

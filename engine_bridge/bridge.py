@@ -17,6 +17,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import docker
 import docker.tls
+from docker.constants import DEFAULT_DOCKER_API_VERSION
 
 from engine_bridge import sdk_fixes  # noqa: F401  (patches the SDK before any client exists)
 from engine_bridge.blocking import run_blocking
@@ -28,6 +29,7 @@ from engine_bridge.dto import (
     VolumeSummary,
 )
 from engine_bridge.endpoints import Endpoint
+from engine_bridge.engines.probe import api_version
 from engine_bridge.errors import EngineError, ErrorKind, explain, unreachable
 from engine_bridge.operations import Operation, OperationLog
 from engine_bridge.streams.reader import Source, StreamReader
@@ -42,8 +44,14 @@ Client = Any  # docker.DockerClient; the SDK has no type information
 
 def make_client(endpoint: Endpoint, timeout: int = 60) -> Client:
     """A docker SDK client for `endpoint`, its API version negotiated with the engine."""
+    version = "auto"
     if endpoint.kind == "unix":
         _check_socket(endpoint)
+        # The engine names its API version in the /_ping answer: one short request instead
+        # of the SDK's own /version round trip to negotiate.
+        spoken = api_version(endpoint.address)
+        if spoken is not None:
+            version = _older(spoken, DEFAULT_DOCKER_API_VERSION)
     tls: docker.tls.TLSConfig | bool = False
     if endpoint.tls is not None:
         files = endpoint.tls
@@ -54,11 +62,20 @@ def make_client(endpoint: Endpoint, timeout: int = 60) -> Client:
         )
     return docker.DockerClient(
         base_url=endpoint.host,
-        version="auto",
+        version=version,
         timeout=timeout,
         tls=tls,
         use_ssh_client=endpoint.kind == "ssh",
     )
+
+
+def _older(a: str, b: str) -> str:
+    """The older of two API versions such as "1.41" and "1.45"."""
+
+    def key(v: str) -> tuple[int, ...]:
+        return tuple(int(p) for p in v.split(".") if p.isdigit())
+
+    return a if key(a) <= key(b) else b
 
 
 def _check_socket(endpoint: Endpoint) -> None:
@@ -139,9 +156,13 @@ class EngineBridge:
 
     async def connect(self) -> EngineFacts:
         """Reach the engine (again), and read what it says about itself."""
+        await self.ensure_client()
+        return await self.refresh_facts()
+
+    async def ensure_client(self) -> None:
+        """Make the SDK client if there is none; this also checks that the engine answers."""
         if self._client is None:
             self._client = await self.call(make_client, self.endpoint, self._timeout)
-        return await self.refresh_facts()
 
     async def disconnect(self) -> None:
         """Drop the client and its pooled connections; the next connect() makes a new one."""

@@ -135,12 +135,22 @@ class EngineState:
             events = None
             try:
                 self._set_connection(ConnectionChange(Connection.CONNECTING))
-                await self.bridge.connect()
+                await self.bridge.ensure_client()
+                # Facts (docker info is slow) are read while the lists load.
+                facts = asyncio.create_task(self.bridge.refresh_facts())
                 events = self.bridge.events()
-                await events.opened()
-                await self.resync()
+                try:
+                    await events.opened()
+                    await self.resync()
+                finally:
+                    await asyncio.gather(facts, return_exceptions=True)
+                facts.result()
                 attempt = 0
                 self._set_connection(ConnectionChange(Connection.LIVE))
+                # Details come after the lists are shown: they are not needed to show them.
+                self._details_task = asyncio.create_task(
+                    self._add_details(), name="container-details"
+                )
                 async for batch in events.batches():
                     self._note_events(batch)
                 raise unreachable(None, self.bridge.endpoint)
@@ -203,7 +213,6 @@ class EngineState:
         ]
         self.resyncs += 1
         self._emit(changes)
-        self._details_task = asyncio.create_task(self._add_details(), name="container-details")
 
     async def _add_details(self) -> None:
         """Inspect every container once, in the background, for what a list lacks."""

@@ -6,6 +6,7 @@ also carries the action running on it ("stopping...") and the last action's fail
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -45,6 +46,8 @@ class _Node:
     container: ContainerSummary | None = None
     parent: _Node | None = None
     children: list[_Node] = field(default_factory=list)
+    #: What the row shows and sorts by, until the row changes (see ContainersModel._cells).
+    cells: tuple[tuple[str, ...], tuple[Any, ...]] | None = None
 
     @property
     def project(self) -> str | None:
@@ -61,10 +64,13 @@ class ContainersModel(QAbstractItemModel):
         self._busy: dict[str, str] = {}
         self._errors: dict[str, str] = {}
         self.now = datetime.now(UTC)
+        self._bold_font: QFont | None = None
 
     # --- feeding ----------------------------------------------------------------------
 
     def apply(self, changes: Iterable[Change]) -> None:
+        """Apply row-level changes; new rows under one parent go in as one block."""
+        new: list[ContainerSummary] = []
         for change in changes:
             if change.resource != "container":
                 continue
@@ -75,7 +81,8 @@ class ContainersModel(QAbstractItemModel):
             elif change.key in self._nodes:
                 self._change(item)
             else:
-                self._insert(item)
+                new.append(item)
+        self._insert(new)
 
     def containers(self) -> list[ContainerSummary]:
         return [n.container for n in self._nodes.values() if n.container is not None]
@@ -106,6 +113,8 @@ class ContainersModel(QAbstractItemModel):
     def tick(self, now: datetime | None = None) -> None:
         """Let time pass: statuses like "Up 3 minutes" are worked out again."""
         self.now = now or datetime.now(UTC)
+        for node in self._nodes.values():
+            node.cells = None
         for node in [self._root, *self._nodes.values()]:
             if node.children:
                 parent = self._index_of(node)
@@ -116,30 +125,35 @@ class ContainersModel(QAbstractItemModel):
 
     # --- tree changes -----------------------------------------------------------------
 
-    def _insert(self, container: ContainerSummary) -> None:
-        parent = self._root
-        project = container.compose_project
-        if project:
-            parent = self._nodes.get(f"project:{project}") or self._add_child(
-                self._root, _Node(f"project:{project}")
-            )
-        self._add_child(parent, _Node(container.id, container))
+    def _insert(self, containers: list[ContainerSummary]) -> None:
+        by_parent: dict[str, list[_Node]] = {}
+        for c in containers:
+            key = f"project:{c.compose_project}" if c.compose_project else "root"
+            by_parent.setdefault(key, []).append(_Node(c.id, c))
+        groups = [_Node(k) for k in by_parent if k != "root" and k not in self._nodes]
+        self._add_children(self._root, [*by_parent.pop("root", []), *groups])
+        for key, nodes in by_parent.items():
+            self._add_children(self._nodes[key], nodes)
 
-    def _add_child(self, parent: _Node, node: _Node) -> _Node:
-        row = len(parent.children)
-        self.beginInsertRows(self._index_of(parent), row, row)
-        node.parent = parent
-        parent.children.append(node)
-        self._nodes[node.key] = node
+    def _add_children(self, parent: _Node, nodes: list[_Node]) -> None:
+        if not nodes:
+            return
+        first = len(parent.children)
+        self.beginInsertRows(self._index_of(parent), first, first + len(nodes) - 1)
+        for node in nodes:
+            node.parent = parent
+            parent.children.append(node)
+            self._nodes[node.key] = node
         self.endInsertRows()
-        return node
+        if parent is not self._root:
+            self._emit_row(parent)  # "N of M running" changed
 
     def _change(self, container: ContainerSummary) -> None:
         node = self._nodes[container.id]
         assert node.container is not None
         if node.container.compose_project != container.compose_project:
             self._remove(container.id)
-            self._insert(container)
+            self._insert([container])
             return
         node.container = container
         self._row_changed(container.id)
@@ -170,6 +184,7 @@ class ContainersModel(QAbstractItemModel):
             self._emit_row(node.parent)
 
     def _emit_row(self, node: _Node) -> None:
+        node.cells = None
         first = self._index_of(node)
         last = self.index(first.row(), len(COLUMNS) - 1, first.parent())
         self.dataChanged.emit(first, last)
@@ -216,75 +231,100 @@ class ContainersModel(QAbstractItemModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Called for every role of every visible cell on each paint: keep it a lookup.
         if not index.isValid():
             return None
-        node = self._node(index)
-        if node.container is None:
-            return self._group_data(node, index.column(), role)
-        return self._container_data(node.container, index.column(), role)
-
-    def _group_data(self, node: _Node, column: int, role: int) -> Any:
-        members = [c.container for c in node.children if c.container is not None]
-        running = sum(1 for c in members if c.state == "running")
-        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
-            if column == NAME:
-                return node.project
-            if column == STATUS:
-                text = f"{running} of {len(members)} running"
-                return text if role == Qt.ItemDataRole.DisplayRole else (0 if running else 4, text)
-            if column == IMAGE and role == Qt.ItemDataRole.DisplayRole:
-                return "Compose project"
-            if role == SORT_ROLE:
-                return node.project or ""
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole and column == NAME:
-            return f"Compose project '{node.project}': {len(members)} containers"
-        if role == Qt.ItemDataRole.FontRole and column == NAME:
-            font = QFont()
-            font.setBold(True)
-            return font
+        node = index.internalPointer()
+        column = index.column()
+        if role == _DISPLAY:
+            return self._cells(node)[0][column]
+        if role == SORT_ROLE:
+            return self._cells(node)[1][column]
+        if role == CONTAINER_ROLE:
+            return node.container
+        if role == _FOREGROUND:
+            return self._status_brush(node) if column == STATUS else None
+        if role == _TOOLTIP:
+            return self._tooltip(node, column)
+        if role == _FONT:
+            return self._bold() if node.container is None and column == NAME else None
         return None
 
-    def _container_data(self, c: ContainerSummary, column: int, role: int) -> Any:
-        busy = self._busy.get(c.id)
-        error = self._errors.get(c.id)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == NAME:
-                return c.name
-            if column == IMAGE:
-                return short_image(c.image)
-            if column == STATUS:
-                if busy:
-                    return f"{busy.capitalize()}…"
-                status = human_status(c, self.now)
-                return f"{status} — failed: {error}" if error else status
-            if column == PORTS:
-                return ports_text(c)
-            if column == CREATED:
-                return ago(c.created, self.now)
-        if role == SORT_ROLE:
-            return (
+    def _cells(self, node: _Node) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+        """What a row shows and sorts by, worked out once per change of the row."""
+        if node.cells is not None:
+            return node.cells
+        c = node.container
+        if c is None:
+            members = [n.container for n in node.children if n.container is not None]
+            running = sum(1 for m in members if m.state == "running")
+            status = f"{running} of {len(members)} running"
+            project = node.project or ""
+            node.cells = (
+                (project, "Compose project", status, "", ""),
+                (project, project, (0 if running else 4, project), "", 0.0),
+            )
+            return node.cells
+        busy, error = self._busy.get(c.id), self._errors.get(c.id)
+        status = human_status(c, self.now)
+        if busy:
+            status = f"{busy.capitalize()}…"
+        elif error:
+            status = f"{status} — failed: {error}"
+        ports = ports_text(c)
+        node.cells = (
+            (c.name, short_image(c.image), status, ports, ago(c.created, self.now)),
+            (
                 c.name,
                 c.image,
                 (STATE_ORDER.get(c.state, 9), c.name),
-                ports_text(c),
+                ports,
                 c.created.timestamp() if c.created else 0.0,
-            )[column]
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column == STATUS:
-                colour = _ERROR_COLOUR if error else _STATE_COLOURS.get(c.state)
-                return QBrush(QColor(colour)) if colour else None
+            ),
+        )
+        return node.cells
+
+    def _status_brush(self, node: _Node) -> QBrush | None:
+        c = node.container
+        if c is None:
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if error:
-                return f"The last action failed: {error}"
-            if column == IMAGE:
-                return c.image
-            if column == NAME:
-                return f"{c.name}\nID {c.short_id}\n{c.command}"
-            if column == PORTS and c.ports:
-                return "Click to open a published TCP port in the browser"
-            return None
-        if role == CONTAINER_ROLE:
-            return c
+        if c.id in self._errors:
+            return _brush(_ERROR_COLOUR)
+        colour = _STATE_COLOURS.get(c.state)
+        return _brush(colour) if colour else None
+
+    def _tooltip(self, node: _Node, column: int) -> str | None:
+        c = node.container
+        if c is None:
+            count = len(node.children)
+            return (
+                f"Compose project '{node.project}': {count} containers" if column == NAME else None
+            )
+        error = self._errors.get(c.id)
+        if error:
+            return f"The last action failed: {error}"
+        if column == IMAGE:
+            return c.image
+        if column == NAME:
+            return f"{c.name}\nID {c.short_id}\n{c.command}"
+        if column == PORTS and c.ports:
+            return "Click to open a published TCP port in the browser"
         return None
+
+    def _bold(self) -> QFont:
+        if self._bold_font is None:
+            self._bold_font = QFont()
+            self._bold_font.setBold(True)
+        return self._bold_font
+
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_FONT = int(Qt.ItemDataRole.FontRole.value)
+
+
+@functools.cache
+def _brush(colour: str) -> QBrush:
+    # From numbers: parsing a colour name makes Qt load its table of names first.
+    return QBrush(QColor(int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)))

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,7 +27,6 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from desktop_app.dialogs import answer
-from desktop_app.dialogs.remove_containers import RemoveContainersDialog
 from desktop_app.learning import text
 from desktop_app.models.container_filter import ContainerFilter
 from desktop_app.models.containers import (
@@ -67,8 +67,9 @@ class ContainersPane(QWidget):
         self.model = ContainersModel(self)
         self.proxy = ContainerFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.remove_dialog: RemoveContainersDialog | None = None
+        self.remove_dialog: QDialog | None = None
         self._loaded = False
+        self._placeholder_due = False
 
         self.filter_box = QLineEdit(placeholderText="Filter by name, image or ID")
         self.filter_box.setClearButtonEnabled(True)
@@ -152,7 +153,7 @@ class ContainersPane(QWidget):
             self.proxy.rowsRemoved,
             self.model.dataChanged,
         ):
-            signal.connect(self._update_placeholder)  # fmt: skip
+            signal.connect(self._schedule_placeholder)  # fmt: skip
         self._clock = QTimer(self, interval=30_000)
         self._clock.timeout.connect(lambda: self.model.tick(datetime.now(UTC)))
         self._clock.start()
@@ -208,13 +209,21 @@ class ContainersPane(QWidget):
         self.proxy.set_show_stopped(show)
         self.view.expandAll()
 
+    def _schedule_placeholder(self, *_: object) -> None:
+        """Look at the counts once per turn of the event loop, not once per row."""
+        if not self._placeholder_due:
+            self._placeholder_due = True
+            QTimer.singleShot(0, self._update_placeholder)
+
     def _update_placeholder(self, *_: object) -> None:
+        self._placeholder_due = False
         total = len(self.model.containers())
         shown = sum(1 for c in self.model.containers() if self._accepts(c))
         running = sum(1 for c in self.model.containers() if c.state == "running")
         self.count_label.setText(f"{running} running, {total} in all" if total else "")
         if total and shown:
-            self.stack.setCurrentWidget(self.view)
+            if self.stack.currentWidget() is not self.view:
+                self.stack.setCurrentWidget(self.view)
             return
         if total:
             self.empty.setText(
@@ -234,7 +243,8 @@ class ContainersPane(QWidget):
                 "<p>Containers show here once Dockyard is connected to an engine. "
                 "The Engine page says why none is, and can start Dockyard's own.</p>"
             )
-        self.stack.setCurrentWidget(self.empty)
+        if self.stack.currentWidget() is not self.empty:
+            self.stack.setCurrentWidget(self.empty)
 
     def _accepts(self, c: ContainerSummary) -> bool:
         return self.proxy.accepts(c)
@@ -327,10 +337,14 @@ class ContainersPane(QWidget):
         chosen = self.selected()
         if not chosen:
             return
-        self.remove_dialog = RemoveContainersDialog(chosen, self)
-        accepted = await answer(self.remove_dialog)
-        force, volumes = self.remove_dialog.force, self.remove_dialog.volumes_box.isChecked()
-        self.remove_dialog.deleteLater()
+        # Imported when first needed: start-up does not pay for dialogs nobody opened yet.
+        from desktop_app.dialogs.remove_containers import RemoveContainersDialog
+
+        dialog = RemoveContainersDialog(chosen, self)
+        self.remove_dialog = dialog
+        accepted = await answer(dialog)
+        force, volumes = dialog.force, dialog.volumes_box.isChecked()
+        dialog.deleteLater()
         self.remove_dialog = None
         if accepted:
             await self._run(

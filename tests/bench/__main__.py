@@ -12,7 +12,10 @@ import importlib
 import json
 import sys
 
-BENCHMARKS = {"list": "tests.bench.list_containers"}
+BENCHMARKS = {
+    "list": "tests.bench.list_containers",
+    "startup": "tests.bench.startup",
+}
 
 
 def main() -> int:

@@ -1,0 +1,141 @@
+"""The window around the panes: engine facts, engine loss and recovery, the no-engine offer,
+the screenshot command, and what start-up does not import."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+
+from desktop_app.window import MainWindow
+from engine_bridge.blocking import run_blocking
+from engine_bridge.endpoints import Endpoint
+from engine_bridge.engines.local import SystemEngine
+from tests.bridge.helpers import docker_async
+from tests.engine_support import EngineUnderTest
+from tests.gui.conftest import until
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_engine_page_shows_what_docker_version_and_info_say(
+    window: MainWindow, cli: Callable[..., Any]
+) -> None:
+    server = json.loads(cli("version", "--format", "{{json .Server}}").stdout)
+    info = json.loads(cli("info", "--format", "{{json .}}").stdout)
+    components = {c["Name"]: c["Version"] for c in server["Components"]}
+    pane = window.engine_pane
+    assert pane.fact("Docker Engine") == server["Version"]
+    assert pane.fact("API version").startswith(server["ApiVersion"])
+    assert pane.fact("containerd") == components["containerd"]
+    assert pane.fact("runc") == components["runc"]
+    assert pane.fact("Kernel") == info["KernelVersion"]
+    assert pane.fact("Storage driver") == info["Driver"]
+    assert pane.fact("CPUs") == str(info["NCPU"])
+    assert server["Version"] in window.status_text.text()
+    assert "running" in window.status_text.text()
+
+
+def test_engine_loss_is_shown_and_the_list_recovers(
+    window: MainWindow, test_engine: EngineUnderTest, busybox_image: str, label: list[str],
+    name: str, run: Any,
+) -> None:  # fmt: skip
+    bundled = test_engine.bundled
+    if bundled is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the tests on the bundled engine")
+        pytest.skip("this run uses a system engine that the tests may not stop")
+    pane = window.containers_pane
+
+    def names() -> set[str]:
+        return {c.name for c in pane.model.containers()}
+
+    async def scenario() -> None:
+        await docker_async("create", *label, "--name", name, busybox_image)
+        await until(lambda: name in names(), 2, "row before the loss")
+        await run_blocking(None, bundled.stop_blocking)
+        await until(lambda: window.banner.isVisible(), 5, "banner shown")
+        assert "Lost the engine" in window.banner.text()
+        assert "reconnecting" in window.status_text.text()
+        assert name in names(), "the list keeps what was last known"
+        assert not pane.start_action.isEnabled()
+        await run_blocking(None, bundled.start_blocking)
+        await until(lambda: not window.banner.isVisible(), 30, "banner gone")
+        assert "running" in window.status_text.text()
+        await docker_async("create", *label, "--name", f"{name}-after", busybox_image)
+        await until(lambda: f"{name}-after" in names(), 1, "events followed again")
+
+    run(scenario())
+
+
+def test_no_engine_offers_the_bundled_one(
+    qtbot: QtBot, test_engine: EngineUnderTest, tmp_path: Path, run: Any
+) -> None:
+    win = MainWindow()
+    win.show()
+    qtbot.waitExposed(win)
+    missing = SystemEngine(Endpoint("test", f"unix://{tmp_path}/none.sock", "test"))
+
+    async def scenario() -> None:
+        assert not await run_blocking(None, missing.check_blocking)
+        win.show_no_engine(missing.status.message)
+        assert win.stack.currentWidget() is win.engine_pane
+        pane = win.engine_pane
+        assert pane.offer.isVisible()
+        assert "No engine is listening" in pane.offer_reason.text()
+        assert pane.offer_button.isEnabled()
+        if test_engine.bundled is not None:
+            pane.offer_button.click()
+            await until(lambda: win.containers_pane.is_loaded, 60, "bundled engine in use")
+            assert win.stack.currentWidget() is win.containers_pane
+            assert "Bundled engine" in win.status_text.text()
+        await win.drop_engine()
+
+    try:
+        run(scenario())
+    finally:
+        win.close()
+        win.deleteLater()
+
+
+def test_screenshot_command_writes_one_picture_per_pane(
+    test_engine: EngineUnderTest, busybox_image: str, tmp_path: Path
+) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOCKER_HOST=test_engine.endpoint.host)
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop_app.app", "--screenshot", str(tmp_path)],
+        env=env, cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    pictures = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert pictures == ["01-containers.png", "02-engine.png"]
+    for picture in tmp_path.glob("*.png"):
+        image = QImage(str(picture))
+        assert image.width() >= 800
+        assert image.height() >= 600
+
+
+def test_start_up_leaves_heavy_modules_for_later() -> None:
+    probe = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from desktop_app.window import MainWindow\n"
+        "import desktop_app.app\n"
+        "w = MainWindow()\n"
+        "print(sorted(m for m in ('pyqtgraph', 'pyte', 'keyring') if m in sys.modules))\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, cwd=REPO, capture_output=True, text=True,
+        timeout=60, check=True,
+    )  # fmt: skip
+    assert done.stdout.strip().splitlines()[-1] == "[]"
