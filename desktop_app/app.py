@@ -14,6 +14,7 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QMessageBox
 from qasync import QEventLoop
 
+from desktop_app.learning import theme
 from desktop_app.window import MainWindow
 from engine_bridge.engines.choice import Preference, choose
 
@@ -92,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Dockyard")
     app.setOrganizationName("Dockyard")
+    app.setStyleSheet(theme())
     loop = QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow()

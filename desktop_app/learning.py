@@ -1,4 +1,5 @@
-"""The texts that explain Docker to learners, read from resources/learning.json."""
+"""What the app reads from resources/: the texts that explain Docker to learners, and the
+theme."""
 
 from __future__ import annotations
 
@@ -20,3 +21,8 @@ def _texts() -> dict[str, dict[str, str]]:
 def text(topic: str, part: str = "body") -> str:
     """One part ("title", "body", ...) of a topic, e.g. text("containers.empty", "title")."""
     return _texts()[topic][part]
+
+
+def theme(name: str = "light") -> str:
+    """The Qt style sheet of a theme in resources/themes."""
+    return (RESOURCES / "themes" / f"{name}.qss").read_text(encoding="utf-8")

@@ -24,9 +24,11 @@ from desktop_app.panes.containers import ContainersPane
 from desktop_app.panes.engine import EnginePane
 from desktop_app.session import EngineSession
 from desktop_app.widgets.activity import ActivityView
+from engine_bridge.blocking import run_blocking
 from engine_bridge.dto import EngineFacts
 from engine_bridge.engines.base import EngineProvider, Lifecycle, ProviderStatus
 from engine_bridge.engines.bundled import BundledEngine
+from engine_bridge.engines.local import SystemEngine
 from engine_bridge.errors import EngineError
 from engine_bridge.state import Connection, ConnectionChange
 
@@ -56,6 +58,7 @@ class MainWindow(QMainWindow):
         self.containers_pane = ContainersPane()
         self.engine_pane = EnginePane()
         self.engine_pane.start_bundled_requested.connect(self._on_start_bundled)
+        self.engine_pane.use_system_requested.connect(self._on_use_system)
         self.containers_pane.loaded.connect(self.engine_ready)
         self.panes: dict[str, QWidget] = {
             self.containers_pane.title: self.containers_pane,
@@ -64,7 +67,7 @@ class MainWindow(QMainWindow):
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
-        self.sidebar.setFixedWidth(170)
+        self.sidebar.setFixedWidth(180)
         self.sidebar.setIconSize(QSize(20, 20))
         self.stack = QStackedWidget()
         for title, pane in self.panes.items():
@@ -166,6 +169,14 @@ class MainWindow(QMainWindow):
         if self.session is not None and self.session.bridge is not None:
             self.show_pane(self.containers_pane.title)
 
+    @asyncSlot()
+    async def _on_use_system(self) -> None:
+        system = SystemEngine()
+        if await run_blocking(None, system.check_blocking):
+            await self.use_engine(system)
+        else:
+            self._set_status("bad", f"System engine: {system.status.message}")
+
     # --- what the engine says ---------------------------------------------------------
 
     def _engine_name(self) -> str:
@@ -185,6 +196,8 @@ class MainWindow(QMainWindow):
         elif change.status is Connection.LOST:
             error = change.error
             why = f"{error.title}. {error.hint}" if error else "It stopped answering."
+            if self.session is not None and isinstance(self.session.provider, BundledEngine):
+                why = "Dockyard's bundled engine is not running. Start it on the Engine page."
             retry = f" Trying again in {change.retry_in:g} s." if change.retry_in else ""
             self.banner.setText(
                 f"<b>Lost the engine.</b> {why}{retry} Lists show what was last known."

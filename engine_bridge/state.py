@@ -98,6 +98,7 @@ class EngineState:
         self._flush_task: asyncio.Task[None] | None = None
         self._details_task: asyncio.Task[None] | None = None
         self._live = asyncio.Event()
+        self._retry = asyncio.Event()
 
     # --- subscribing ------------------------------------------------------------------
 
@@ -119,6 +120,10 @@ class EngineState:
     async def wait_live(self) -> None:
         """Wait until the lists are loaded and events are followed."""
         await self._live.wait()
+
+    def retry_now(self) -> None:
+        """Try to reconnect at once instead of after the backoff (the engine was started)."""
+        self._retry.set()
 
     async def stop(self) -> None:
         for task in (self._task, self._flush_task, self._details_task):
@@ -167,7 +172,9 @@ class EngineState:
                     await self.bridge.close_stream(events)
                     events = None
                 await self.bridge.disconnect()
-                await asyncio.sleep(delay)
+                self._retry.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._retry.wait(), delay)
             finally:
                 for task in (self._flush_task, self._details_task):
                     if task is not None:

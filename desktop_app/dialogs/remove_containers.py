@@ -24,6 +24,7 @@ class RemoveContainersDialog(QDialog):
     def __init__(self, containers: Sequence[ContainerSummary], parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("removeContainersDialog")
+        self.setMinimumWidth(460)
         count = len(containers)
         self.setWindowTitle("Remove container" if count == 1 else f"Remove {count} containers")
         layout = QVBoxLayout(self)

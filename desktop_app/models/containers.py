@@ -34,6 +34,7 @@ _STATE_COLOURS = {
     "dead": "#c5221f",
 }
 _ERROR_COLOUR = "#c5221f"
+_LINK_COLOUR = "#1a73e8"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -243,7 +244,11 @@ class ContainersModel(QAbstractItemModel):
         if role == CONTAINER_ROLE:
             return node.container
         if role == _FOREGROUND:
-            return self._status_brush(node) if column == STATUS else None
+            if column == STATUS:
+                return self._status_brush(node)
+            if column == PORTS and node.container is not None and node.container.ports:
+                return _brush(_LINK_COLOUR) if _has_link(node.container) else None
+            return None
         if role == _TOOLTIP:
             return self._tooltip(node, column)
         if role == _FONT:
@@ -322,6 +327,10 @@ _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _FONT = int(Qt.ItemDataRole.FontRole.value)
+
+
+def _has_link(c: ContainerSummary) -> bool:
+    return any(p.published and p.protocol == "tcp" for p in c.ports)
 
 
 @functools.cache

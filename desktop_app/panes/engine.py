@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -50,6 +54,7 @@ class EnginePane(QWidget):
     """
 
     start_bundled_requested = Signal()
+    use_system_requested = Signal()
     title = "Engine"
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -58,6 +63,10 @@ class EnginePane(QWidget):
         self.session: EngineSession | None = None
 
         self.heading = QLabel("<h2>Engine</h2>")
+        self.switch_button = QPushButton()
+        self.switch_button.setObjectName("switchEngine")
+        self.switch_button.clicked.connect(self._on_switch)
+        self.switch_button.hide()
         self.where = QLabel()
         self.where.setObjectName("engineWhere")
         self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -111,7 +120,7 @@ class EnginePane(QWidget):
         self.log_view.setObjectName("bundledLog")
         self.log_view.setReadOnly(True)
         self.log_view.setMaximumBlockCount(5000)
-        self.log_view.setMinimumHeight(120)
+        self.log_view.setMinimumHeight(220)
         self.log_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.log_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         buttons = QHBoxLayout()
@@ -124,8 +133,21 @@ class EnginePane(QWidget):
         bundled_layout.addLayout(buttons)
         bundled_layout.addWidget(self.log_view, 1)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
+        # The page scrolls rather than squeezing its rows when the window is short.
+        page = QWidget()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(page)
+        header = QHBoxLayout()
+        header.addWidget(self.heading)
+        header.addStretch(1)
+        header.addWidget(self.switch_button)
+        layout.addLayout(header)
         layout.addWidget(self.where)
         layout.addWidget(intro)
         layout.addWidget(self.offer)
@@ -152,7 +174,17 @@ class EnginePane(QWidget):
             f"<b>{provider.label}</b> at <code>{provider.endpoint.host}</code>"
             + (f" — {provider.endpoint.description}" if provider.endpoint.description else "")
         )
-        self.bundled_box.setVisible(isinstance(provider, BundledEngine))
+        bundled = isinstance(provider, BundledEngine)
+        self.bundled_box.setVisible(bundled)
+        self.switch_button.setText(
+            "Use the system engine" if bundled else "Use Dockyard's bundled engine"
+        )
+        self.switch_button.setToolTip(
+            "Connect to the engine the docker command uses"
+            if bundled
+            else "Start (if needed) and use the engine Dockyard runs itself"
+        )
+        self.switch_button.show()
         self._on_provider(provider.status)
         if isinstance(provider, BundledEngine):
             self._on_reload_log()
@@ -166,12 +198,34 @@ class EnginePane(QWidget):
         self.offer_reason.setVisible(bool(reason))
         self.facts_box.hide()
         self.bundled_box.hide()
+        self.switch_button.hide()
         self.where.setText("")
 
     def show_facts(self, facts: EngineFacts) -> None:
         self.facts_box.show()
         for name, value in _FACTS:
             self._fact_labels[name].setText(value(facts))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.session is not None and self.session.live:
+            self._on_refresh_facts()
+
+    @asyncSlot()
+    async def _on_refresh_facts(self) -> None:
+        """Counts of containers and images change: read the facts again when shown."""
+        bridge = self.session.bridge if self.session else None
+        if bridge is None:
+            return
+        # When this fails, the status bar and the banner already say that the engine is away.
+        with contextlib.suppress(EngineError):
+            self.show_facts(await bridge.refresh_facts())
+
+    def _on_switch(self) -> None:
+        if self._bundled() is not None:
+            self.use_system_requested.emit()
+        else:
+            self.start_bundled_requested.emit()
 
     def fact(self, name: str) -> str:
         return self._fact_labels[name].text()
@@ -205,6 +259,8 @@ class EnginePane(QWidget):
         try:
             for step in steps:
                 await (engine.start() if step == "start" else engine.stop())
+            if self.session is not None and self.session.state is not None:
+                self.session.state.retry_now()
         except EngineError as exc:
             self.lifecycle.setText(f"{exc.title}. {exc.message} {exc.hint}")
         finally:
