@@ -1,0 +1,73 @@
+"""The bundled engine's refusals and bookkeeping, with a real dockerd on the machine."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from engine_bridge.engines.base import Lifecycle
+from engine_bridge.engines.bundled import BundledEngine, other_daemons
+from engine_bridge.errors import EngineError
+from tests.engine_support import EngineUnderTest
+
+
+def test_missing_dockerd_names_the_package(tmp_path: Path) -> None:
+    engine = BundledEngine(tmp_path, dockerd="dockerd-that-is-not-installed")
+    with pytest.raises(EngineError) as caught:
+        engine.start_blocking()
+    assert caught.value.title == "dockerd is not installed"
+    assert "apt-get install docker.io" in caught.value.hint
+    assert engine.status.state is Lifecycle.ERROR
+    assert "not installed" in engine.status.message
+
+
+def test_refuses_while_another_daemon_runs(test_engine: EngineUnderTest, tmp_path: Path) -> None:
+    running = other_daemons()
+    assert running, "the test engine is a dockerd on this machine"
+    engine = BundledEngine(tmp_path)
+    with pytest.raises(EngineError) as caught:
+        engine.start_blocking()
+    assert caught.value.title == "Another Docker daemon is already running"
+    assert str(running[0]) in caught.value.message
+    assert not (tmp_path / "docker.sock").exists()
+
+
+def test_stale_pidfile_is_recognised(tmp_path: Path) -> None:
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    (tmp_path / "dockerd.pid").write_text(str(gone.pid))
+    engine = BundledEngine(tmp_path)
+    assert engine.pid is None
+    engine.refresh()
+    assert engine.status.state is Lifecycle.STOPPED
+    engine.stop_blocking()  # nothing to stop: says so, and cleans up
+    assert engine.status.state is Lifecycle.STOPPED
+
+
+def test_rootless_prerequisites_are_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setattr(os, "geteuid", lambda: 4242)
+    monkeypatch.setattr(
+        "engine_bridge.engines.bundled.ROOTLESS_SCRIPT_PLACES", (str(tmp_path / "none.sh"),)
+    )
+    engine = BundledEngine(tmp_path / "engine")
+    with pytest.raises(EngineError) as caught:
+        engine._rootless_script()
+    assert caught.value.title == "The bundled engine cannot run without root yet"
+    for needed in ("dockerd-rootless.sh", "rootlesskit", "uidmap", "/etc/subuid"):
+        assert needed in caught.value.message
+
+
+def test_the_log_is_readable(test_engine: EngineUnderTest) -> None:
+    if test_engine.bundled is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the tests on the bundled engine")
+        pytest.skip("this run uses a system engine, which has no bundled log")
+    text = test_engine.bundled.read_log_blocking()
+    assert "API listen on" in text
+    assert str(test_engine.bundled.paths.socket) in text
