@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import pytest
 
 from engine_bridge.bridge import make_client
+from engine_bridge.engines.bundled import BundledEngine
 from tests.engine_support import (
     BUSYBOX_IMAGE,
     TEST_LABEL,
@@ -36,6 +37,20 @@ def test_engine() -> Iterator[EngineUnderTest]:
     yield engine
     if engine.started_here and engine.bundled is not None:
         engine.bundled.stop_blocking()
+
+
+@pytest.fixture(scope="session")
+def bundled_engine(test_engine: EngineUnderTest) -> BundledEngine:
+    """The bundled engine under test, for tests that stop and start it or read its log.
+
+    Under CI the tests always run on it, so its absence is a failure there. On a developer's
+    machine with a system engine already running, these tests cannot stop that engine.
+    """
+    if test_engine.bundled is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the tests on the bundled engine, which did not start")
+        pytest.skip("this run uses a system engine that the tests may not stop")
+    return test_engine.bundled
 
 
 @pytest.fixture(scope="session")

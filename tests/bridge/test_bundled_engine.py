@@ -63,11 +63,7 @@ def test_rootless_prerequisites_are_named(tmp_path: Path, monkeypatch: pytest.Mo
         assert needed in caught.value.message
 
 
-def test_the_log_is_readable(test_engine: EngineUnderTest) -> None:
-    if test_engine.bundled is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the tests on the bundled engine")
-        pytest.skip("this run uses a system engine, which has no bundled log")
-    text = test_engine.bundled.read_log_blocking()
+def test_the_log_is_readable(bundled_engine: BundledEngine) -> None:
+    text = bundled_engine.read_log_blocking()
     assert "API listen on" in text
-    assert str(test_engine.bundled.paths.socket) in text
+    assert str(bundled_engine.paths.socket) in text

@@ -3,12 +3,10 @@ store reconnects by itself and lists everything again."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-import pytest
-
 from engine_bridge.blocking import run_blocking
+from engine_bridge.engines.bundled import BundledEngine
 from engine_bridge.errors import ErrorKind
 from engine_bridge.state import Connection, ConnectionChange
 from tests.bridge.helpers import docker_async, live_state, until
@@ -16,13 +14,14 @@ from tests.engine_support import EngineUnderTest
 
 
 def test_reconnects_after_the_bundled_engine_restarts(
-    test_engine: EngineUnderTest, busybox_image: str, label: list[str], name: str, arun: Any
+    test_engine: EngineUnderTest,
+    bundled_engine: BundledEngine,
+    busybox_image: str,
+    label: list[str],
+    name: str,
+    arun: Any,
 ) -> None:
-    bundled = test_engine.bundled
-    if bundled is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the tests on the bundled engine")
-        pytest.skip("this run uses a system engine that the tests may not stop")
+    bundled = bundled_engine
 
     async def scenario() -> None:
         async with live_state(test_engine.endpoint) as (_bridge, state):

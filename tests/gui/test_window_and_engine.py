@@ -11,13 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from desktop_app.window import MainWindow
 from engine_bridge.blocking import run_blocking
 from engine_bridge.endpoints import Endpoint
+from engine_bridge.engines.bundled import BundledEngine
 from engine_bridge.engines.local import SystemEngine
 from tests.bridge.helpers import docker_async
 from tests.engine_support import EngineUnderTest
@@ -45,14 +45,10 @@ def test_engine_page_shows_what_docker_version_and_info_say(
 
 
 def test_engine_loss_is_shown_and_the_list_recovers(
-    window: MainWindow, test_engine: EngineUnderTest, busybox_image: str, label: list[str],
+    window: MainWindow, bundled_engine: BundledEngine, busybox_image: str, label: list[str],
     name: str, run: Any,
 ) -> None:  # fmt: skip
-    bundled = test_engine.bundled
-    if bundled is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the tests on the bundled engine")
-        pytest.skip("this run uses a system engine that the tests may not stop")
+    bundled = bundled_engine
     pane = window.containers_pane
 
     def names() -> set[str]:
