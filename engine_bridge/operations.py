@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine_bridge.errors import EngineError
+from engine_bridge.specs.run_spec import RunSpec
 
 Work = Callable[[Any], object]
 """What an operation does, given the docker SDK client; runs off the event loop."""
@@ -181,3 +182,19 @@ def remove_container(c: ContainerRef, force: bool = False, volumes: bool = False
         target=c.id,
         verb="removing",
     )
+
+
+# --- creating containers -----------------------------------------------------------------
+
+
+def run_container(spec: RunSpec) -> Operation:
+    """Create a container from `spec` and start it, as `docker run -d` does."""
+    create, host = spec.create_arguments()
+
+    def work(cl: Any) -> str:
+        created = cl.api.create_container(host_config=cl.api.create_host_config(**host), **create)
+        container_id = str(created["Id"])
+        cl.api.start(container_id)
+        return container_id
+
+    return Operation(f"Run {spec.name or spec.image}", spec.argv(), work, verb="creating")

@@ -1,0 +1,353 @@
+"""RunSpec: everything `docker run` is told, parsed and validated once, rendered two ways.
+
+`argv()` is the docker command a learner can paste; `create_arguments()` is what the SDK
+needs to create the same container. `parse_run_args()` reads a `docker run` command line,
+and `from_inspect()` works out how an existing container was made.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine_bridge.dto import RestartPolicy
+from engine_bridge.specs import SpecError
+from engine_bridge.specs.env import parse_env, parse_env_file, parse_label
+from engine_bridge.specs.image_ref import parse_image_ref
+from engine_bridge.specs.mounts import MountSpec, parse_mount
+from engine_bridge.specs.ports import PortMapping, PortRange, parse_port
+from engine_bridge.specs.restart_policy import parse_restart_policy, render_restart_policy
+from engine_bridge.specs.sizes import parse_cpus, parse_memory, render_memory
+
+_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*")
+_DEFAULT_NETWORKS = ("", "default", "bridge")
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """The options of one `docker run`. Empty or None means "as the image says"."""
+
+    image: str
+    name: str = ""
+    command: tuple[str, ...] = ()
+    entrypoint: str | None = None
+    detach: bool = True
+    interactive: bool = False
+    tty: bool = False
+    ports: tuple[PortMapping, ...] = ()
+    publish_all: bool = False
+    env: tuple[tuple[str, str], ...] = ()
+    mounts: tuple[MountSpec, ...] = ()
+    restart: RestartPolicy = field(default_factory=RestartPolicy)
+    network: str = ""
+    labels: tuple[tuple[str, str], ...] = ()
+    workdir: str = ""
+    user: str = ""
+    memory: int | None = None
+    cpus: float | None = None
+    auto_remove: bool = False
+
+    # --- checking -----------------------------------------------------------------------
+
+    def problems(self) -> list[str]:
+        """What is wrong with this combination of options, in words; empty when it is fine."""
+        found = []
+        try:
+            parse_image_ref(self.image)
+        except SpecError as exc:
+            found.append(str(exc))
+        if self.name and not _NAME.fullmatch(self.name):
+            found.append(
+                f"'{self.name}' is not a valid container name: use letters, digits, '_', '.' "
+                "and '-', starting with a letter or digit."
+            )
+        if self.auto_remove and self.restart.name != "no":
+            found.append(
+                "Remove on exit (--rm) cannot go with a restart policy: one deletes the "
+                "container when it stops, the other starts it again. Choose one."
+            )
+        if self.workdir and not self.workdir.startswith("/"):
+            found.append(f"The working directory '{self.workdir}' must be an absolute path.")
+        if self.network == "host" and self.ports:
+            found.append(
+                "With the host network the container uses this machine's ports directly; "
+                "remove the published ports."
+            )
+        if not self.detach and not (self.interactive and self.tty):
+            found.append(
+                "A container that is not detached needs a terminal: choose interactive (-it)."
+            )
+        targets = [m.target for m in self.mounts]
+        for target in {t for t in targets if targets.count(t) > 1}:
+            found.append(f"Two volumes are mounted at {target}; each path takes one.")
+        return found
+
+    # --- the docker command ---------------------------------------------------------------
+
+    def argv(self) -> tuple[str, ...]:
+        """The `docker run` command that creates this container."""
+        out = ["docker", "run"]
+        flags = ("d" if self.detach else "") + ("i" if self.interactive else "")
+        flags += "t" if self.tty else ""
+        if flags:
+            out.append(f"-{flags}")
+        if self.name:
+            out += ["--name", self.name]
+        if self.auto_remove:
+            out.append("--rm")
+        if self.restart.name != "no":
+            out += ["--restart", render_restart_policy(self.restart)]
+        for port in self.ports:
+            out += ["-p", str(port)]
+        if self.publish_all:
+            out.append("-P")
+        for key, value in self.env:
+            out += ["-e", f"{key}={value}"]
+        for mount in self.mounts:
+            out += ["-v", str(mount)]
+        if self.network:
+            out += ["--network", self.network]
+        for key, value in self.labels:
+            out += ["--label", f"{key}={value}"]
+        if self.workdir:
+            out += ["-w", self.workdir]
+        if self.user:
+            out += ["-u", self.user]
+        if self.memory is not None:
+            out += ["-m", render_memory(self.memory)]
+        if self.cpus is not None:
+            out += ["--cpus", f"{self.cpus:g}"]
+        if self.entrypoint is not None:
+            out += ["--entrypoint", self.entrypoint]
+        out.append(self.image)
+        out += self.command
+        return tuple(out)
+
+    # --- what the SDK needs -------------------------------------------------------------
+
+    def create_arguments(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Arguments for `api.create_container` and for `api.create_host_config`."""
+        bindings: dict[str, list[tuple[str, str]]] = {}
+        for port in self.ports:
+            for key, hosts in port.bindings().items():
+                bindings.setdefault(key, []).extend(hosts)
+        exposed = sorted(
+            {(int(k.split("/")[0]), k.split("/")[1]) for k in bindings}, key=lambda p: p
+        )
+        host: dict[str, Any] = {
+            "port_bindings": bindings,
+            "publish_all_ports": self.publish_all,
+            "restart_policy": {
+                "Name": self.restart.name,
+                "MaximumRetryCount": self.restart.max_retries,
+            },
+            "auto_remove": self.auto_remove,
+        }
+        binds = [m.bind for m in self.mounts if m.bind]
+        if binds:
+            host["binds"] = binds
+        if self.network:
+            host["network_mode"] = self.network
+        if self.memory is not None:
+            host["mem_limit"] = self.memory
+        if self.cpus is not None:
+            host["nano_cpus"] = round(self.cpus * 1e9)
+        create: dict[str, Any] = {
+            "image": self.image,
+            "command": list(self.command) or None,
+            "name": self.name or None,
+            "detach": self.detach,
+            "stdin_open": self.interactive,
+            "tty": self.tty,
+            "ports": exposed or None,
+            "environment": [f"{k}={v}" for k, v in self.env] or None,
+            "volumes": [m.target for m in self.mounts if m.kind == "anonymous"] or None,
+            "labels": dict(self.labels) or None,
+            "working_dir": self.workdir or None,
+            "user": self.user or None,
+        }
+        if self.entrypoint is not None:
+            create["entrypoint"] = [self.entrypoint] if self.entrypoint else [""]
+        return create, host
+
+
+# --- reading a docker run command line ----------------------------------------------------
+
+_BOOLEAN = {
+    "-d": "detach", "--detach": "detach", "-i": "interactive", "--interactive": "interactive",
+    "-t": "tty", "--tty": "tty", "-P": "publish_all", "--publish-all": "publish_all",
+    "--rm": "auto_remove",
+}  # fmt: skip
+_VALUED = {
+    "--name": "name", "-p": "publish", "--publish": "publish", "-e": "env", "--env": "env",
+    "--env-file": "env_file", "-v": "volume", "--volume": "volume", "--restart": "restart",
+    "--network": "network", "--net": "network", "-l": "label", "--label": "label",
+    "-w": "workdir", "--workdir": "workdir", "-u": "user", "--user": "user",
+    "-m": "memory", "--memory": "memory", "--cpus": "cpus", "--entrypoint": "entrypoint",
+}  # fmt: skip
+
+
+def parse_run_args(args: Sequence[str], read_file: Callable[[str], str] | None = None) -> RunSpec:
+    """A RunSpec from the words after `docker run` (a leading "docker run" is skipped).
+
+    `read_file` reads an `--env-file`; without it that flag is refused.
+    """
+    words = list(args)
+    if words[:2] == ["docker", "run"]:
+        words = words[2:]
+    values: dict[str, Any] = {"detach": False}
+    lists: dict[str, list[str]] = {}
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if not word.startswith("-") or word == "-":
+            break
+        index += 1
+        if word == "--":
+            break
+        name, eq, inline = word.partition("=") if word.startswith("--") else (word, "", "")
+        if name in _BOOLEAN and not eq:
+            values[_BOOLEAN[name]] = True
+            continue
+        if name in _VALUED:
+            if eq:
+                value = inline
+            elif index < len(words):
+                value = words[index]
+                index += 1
+            else:
+                raise SpecError(f"{name} needs a value after it.")
+            key = _VALUED[name]
+            if key in ("publish", "env", "env_file", "volume", "label"):
+                lists.setdefault(key, []).append(value)
+            else:
+                values[key] = value
+            continue
+        if not word.startswith("--") and len(word) > 2:
+            # -dit, or -p8080:80
+            if all(f"-{ch}" in _BOOLEAN for ch in word[1:]):
+                for ch in word[1:]:
+                    values[_BOOLEAN[f"-{ch}"]] = True
+                continue
+            if word[:2] in _VALUED:
+                lists_key = _VALUED[word[:2]]
+                if lists_key in ("publish", "env", "volume", "label"):
+                    lists.setdefault(lists_key, []).append(word[2:])
+                else:
+                    values[lists_key] = word[2:]
+                continue
+        raise SpecError(f"Dockyard does not know the docker run option '{word}' yet.")
+    if index >= len(words):
+        raise SpecError("The command names no image: write the image after the options.")
+    env = [parse_env(e) for e in lists.get("env", [])]
+    for path in lists.get("env_file", []):
+        if read_file is None:
+            raise SpecError("--env-file needs the file to be read; load it in the Run dialog.")
+        env += parse_env_file(read_file(path), path)
+    return RunSpec(
+        image=words[index],
+        command=tuple(words[index + 1 :]),
+        name=values.get("name", ""),
+        entrypoint=values.get("entrypoint"),
+        detach=values.get("detach", False),
+        interactive=values.get("interactive", False),
+        tty=values.get("tty", False),
+        ports=tuple(parse_port(p) for p in lists.get("publish", [])),
+        publish_all=values.get("publish_all", False),
+        env=tuple(env),
+        mounts=tuple(parse_mount(v) for v in lists.get("volume", [])),
+        restart=parse_restart_policy(values.get("restart", "no")),
+        network=values.get("network", ""),
+        labels=tuple(parse_label(label) for label in lists.get("label", [])),
+        workdir=values.get("workdir", ""),
+        user=values.get("user", ""),
+        memory=parse_memory(values["memory"]) if "memory" in values else None,
+        cpus=parse_cpus(values["cpus"]) if "cpus" in values else None,
+        auto_remove=values.get("auto_remove", False),
+    )
+
+
+# --- how an existing container was made ---------------------------------------------------
+
+
+def from_inspect(container: Mapping[str, Any], image: Mapping[str, Any] | None) -> RunSpec:
+    """The RunSpec that makes a container like this one, given its inspect data and its
+    image's (options equal to the image's own defaults are left out)."""
+    config = container.get("Config") or {}
+    host = container.get("HostConfig") or {}
+    image_config = (image or {}).get("Config") or {}
+    image_env = set(image_config.get("Env") or [])
+    image_labels = image_config.get("Labels") or {}
+    entrypoint = config.get("Entrypoint") or []
+    command = list(config.get("Cmd") or [])
+    image_entrypoint = image_config.get("Entrypoint") or []
+    entry: str | None = None
+    if entrypoint != image_entrypoint:
+        # The CLI takes one program as the entrypoint; the rest of it goes before the command.
+        entry = entrypoint[0] if entrypoint else ""
+        command = list(entrypoint[1:]) + command
+    elif command == list(image_config.get("Cmd") or []):
+        command = []
+    ports = []
+    for key, bindings in sorted((host.get("PortBindings") or {}).items()):
+        number, _, protocol = key.partition("/")
+        for binding in bindings or [{}]:
+            host_port = str(binding.get("HostPort") or "")
+            ports.append(
+                PortMapping(
+                    PortRange(int(number), int(number)),
+                    protocol or "tcp",
+                    _host_range(host_port),
+                    str(binding.get("HostIp") or ""),
+                )
+            )
+    binds = [parse_mount(b) for b in host.get("Binds") or []]
+    bound = {m.target for m in binds}
+    anonymous = [
+        MountSpec("anonymous", path)
+        for path in sorted(config.get("Volumes") or {})
+        if path not in bound and path not in (image_config.get("Volumes") or {})
+    ]
+    policy = host.get("RestartPolicy") or {}
+    network = str(host.get("NetworkMode") or "")
+    nano = int(host.get("NanoCpus") or 0)
+    return RunSpec(
+        image=str(config.get("Image") or container.get("Image") or ""),
+        name=str(container.get("Name") or "").lstrip("/"),
+        command=tuple(command),
+        entrypoint=entry,
+        detach=True,
+        interactive=bool(config.get("OpenStdin")),
+        tty=bool(config.get("Tty")),
+        ports=tuple(ports),
+        publish_all=bool(host.get("PublishAllPorts")),
+        env=tuple(parse_env(e) for e in config.get("Env") or [] if e not in image_env),
+        mounts=tuple(binds + anonymous),
+        restart=RestartPolicy(
+            str(policy.get("Name") or "no"), int(policy.get("MaximumRetryCount") or 0)
+        ),
+        network="" if network in _DEFAULT_NETWORKS else network,
+        labels=tuple(
+            (k, v)
+            for k, v in sorted((config.get("Labels") or {}).items())
+            if image_labels.get(k) != v
+        ),
+        workdir=_unless(config.get("WorkingDir"), image_config.get("WorkingDir")),
+        user=_unless(config.get("User"), image_config.get("User")),
+        memory=int(host["Memory"]) if host.get("Memory") else None,
+        cpus=nano / 1e9 if nano else None,
+        auto_remove=bool(host.get("AutoRemove")),
+    )
+
+
+def _host_range(text: str) -> PortRange | None:
+    if not text:
+        return None
+    start, _, end = text.partition("-")
+    return PortRange(int(start), int(end or start))
+
+
+def _unless(value: object, default: object) -> str:
+    return "" if not value or value == default else str(value)
