@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from datetime import datetime
 
 from engine_bridge.dto import ContainerSummary, PortBinding
@@ -108,3 +109,66 @@ def short_image(image: str) -> str:
 
 
 STATE_ORDER = {"running": 0, "restarting": 1, "paused": 2, "created": 3, "exited": 4, "dead": 5}
+
+
+def inspect_summary(data: dict[str, object]) -> list[tuple[str, str]]:
+    """The parts of `docker inspect` a person looks for first, as (label, text) rows."""
+    config = _mapping(data.get("Config"))
+    host = _mapping(data.get("HostConfig"))
+    state = _mapping(data.get("State"))
+    network = _mapping(data.get("NetworkSettings"))
+    entrypoint = _strings(config.get("Entrypoint"))
+    command = _strings(config.get("Cmd"))
+    rows = [
+        ("Image", str(config.get("Image") or data.get("Image") or "")),
+        ("Entrypoint", shlex.join(entrypoint) if entrypoint else "(none)"),
+        ("Command", shlex.join(command) if command else "(none)"),
+        ("Runs", shlex.join([str(data.get("Path") or ""), *_strings(data.get("Args"))]).strip()),
+    ]
+    env = _strings(config.get("Env"))
+    rows.append(("Environment", "\n".join(env) if env else "(none)"))
+    mounts = [
+        f"{m.get('Name') or m.get('Source')} → {m.get('Destination')}"
+        f" ({m.get('Type')}{', read-only' if not m.get('RW', True) else ''})"
+        for m in (_mapping(x) for x in _list(data.get("Mounts")))
+    ]
+    rows.append(("Mounts", "\n".join(mounts) if mounts else "(none)"))
+    ports = []
+    for key, bindings in sorted(_mapping(network.get("Ports")).items()):
+        targets = [
+            f"{_mapping(b).get('HostIp')}:{_mapping(b).get('HostPort')}" for b in _list(bindings)
+        ]
+        ports.append(f"{key} ← {', '.join(targets)}" if targets else f"{key} (not published)")
+    rows.append(("Ports", "\n".join(ports) if ports else "(none)"))
+    networks = [
+        f"{name}: {_mapping(details).get('IPAddress') or 'no address'}"
+        for name, details in sorted(_mapping(network.get("Networks")).items())
+    ]
+    rows.append(("Networks", "\n".join(networks) if networks else "(none)"))
+    policy = _mapping(host.get("RestartPolicy"))
+    name = str(policy.get("Name") or "no")
+    retries = int(str(policy.get("MaximumRetryCount") or 0))
+    rows.append(
+        ("Restart policy", f"{name}:{retries}" if name == "on-failure" and retries else name)
+    )
+    health = _mapping(state.get("Health"))
+    rows.append(("Health", str(health.get("Status")) if health else "no health check"))
+    status = str(state.get("Status") or "")
+    if status in ("exited", "dead"):
+        rows.append(("Exit code", str(state.get("ExitCode"))))
+        if state.get("Error"):
+            rows.append(("Error", str(state.get("Error"))))
+    rows.append(("State", status))
+    return rows
+
+
+def _mapping(value: object) -> dict[str, object]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
+
+
+def _strings(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []

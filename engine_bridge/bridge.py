@@ -32,6 +32,7 @@ from engine_bridge.endpoints import Endpoint
 from engine_bridge.engines.probe import api_version
 from engine_bridge.errors import EngineError, ErrorKind, explain, unreachable
 from engine_bridge.operations import Operation, OperationLog
+from engine_bridge.specs.run_spec import RunSpec, from_inspect
 from engine_bridge.streams.reader import Source, StreamReader
 
 log = logging.getLogger(__name__)
@@ -213,6 +214,26 @@ class EngineBridge:
     async def inspect_container(self, container_id: str) -> dict[str, Any]:
         data: dict[str, Any] = await self.call(self.client.api.inspect_container, container_id)
         return data
+
+    async def inspect_image(self, reference: str) -> dict[str, Any]:
+        data: dict[str, Any] = await self.call(self.client.api.inspect_image, reference)
+        return data
+
+    async def run_spec_of(self, container_id: str) -> RunSpec:
+        """The `docker run` options that make a container like this one."""
+        container = await self.inspect_container(container_id)
+        try:
+            image: dict[str, Any] | None = await self.inspect_image(str(container.get("Image")))
+        except EngineError as exc:
+            if exc.kind not in (ErrorKind.NOT_FOUND, ErrorKind.IMAGE_NOT_FOUND):
+                raise
+            image = None  # its image was removed: every option is then written out
+        return from_inspect(container, image)
+
+    async def processes(self, container_id: str) -> tuple[list[str], list[list[str]]]:
+        """The container's processes as `docker top` shows them: titles and rows."""
+        data = await self.call(self.client.api.top, container_id)
+        return list(data.get("Titles") or []), [list(p) for p in data.get("Processes") or []]
 
     async def list_images(self, all: bool = False) -> list[ImageSummary]:
         rows = await self.call(self.client.api.images, all=all)

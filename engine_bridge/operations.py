@@ -12,10 +12,12 @@ import itertools
 import shlex
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from engine_bridge.dto import RestartPolicy
 from engine_bridge.errors import EngineError
+from engine_bridge.specs.restart_policy import render_restart_policy
 from engine_bridge.specs.run_spec import RunSpec
 
 Work = Callable[[Any], object]
@@ -53,10 +55,14 @@ class Operation:
     result: object = field(default=None, repr=False)
     started_at: float | None = None
     finished_at: float | None = None
+    #: Several docker commands joined with &&, when one does not do the same alone.
+    script: tuple[tuple[str, ...], ...] = ()
 
     @property
     def command(self) -> str:
-        """The docker command, quoted so that it can be pasted into a POSIX shell."""
+        """The docker command(s), quoted so that they can be pasted into a POSIX shell."""
+        if self.script:
+            return " && ".join(shlex.join(step) for step in self.script)
         return shlex.join(self.argv)
 
     def mark_running(self) -> None:
@@ -198,3 +204,58 @@ def run_container(spec: RunSpec) -> Operation:
         return container_id
 
     return Operation(f"Run {spec.name or spec.image}", spec.argv(), work, verb="creating")
+
+
+def recreate_container(old: ContainerRef, spec: RunSpec) -> Operation:
+    """Replace a container with one made from `spec`, keeping its volumes.
+
+    The new container is created first, under a temporary name; only then is the old one
+    stopped and removed (without its volumes), and the new one renamed and started. When
+    the old one cannot be removed, the new one is removed again and nothing has changed.
+    """
+    final = spec.name or old.name
+    temporary = f"{final}-dockyard-new"
+    create, host = spec.create_arguments()
+    create = {**create, "name": temporary}
+
+    def work(cl: Any) -> str:
+        created = cl.api.create_container(host_config=cl.api.create_host_config(**host), **create)
+        new_id = str(created["Id"])
+        try:
+            cl.api.stop(old.id)
+            cl.api.remove_container(old.id, v=False)
+        except Exception:
+            cl.api.remove_container(new_id, force=True)
+            raise
+        cl.api.rename(new_id, final)
+        cl.api.start(new_id)
+        return new_id
+
+    draft = replace(spec, name=temporary)
+    return Operation(
+        f"Recreate {old.name}",
+        draft.argv("create"),
+        work,
+        target=old.id,
+        verb="recreating",
+        script=(
+            draft.argv("create"),
+            ("docker", "stop", old.name),
+            ("docker", "rm", old.name),
+            ("docker", "rename", temporary, final),
+            ("docker", "start", final),
+        ),
+    )
+
+
+def update_restart_policy(c: ContainerRef, policy: RestartPolicy) -> Operation:
+    """Change a container's restart policy in place (`docker update --restart`)."""
+    value = render_restart_policy(policy)
+    restart = {"Name": policy.name, "MaximumRetryCount": policy.max_retries}
+    return Operation(
+        f"Set the restart policy of {c.name} to {value}",
+        ("docker", "update", "--restart", value, c.name),
+        lambda cl: cl.api.update_container(c.id, restart_policy=restart),
+        target=c.id,
+        verb="updating",
+    )

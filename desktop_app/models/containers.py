@@ -17,10 +17,11 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop_app.presentation import STATE_ORDER, ago, human_status, ports_text, short_image
 from engine_bridge.dto import ContainerSummary
+from engine_bridge.specs.restart_policy import render_restart_policy
 from engine_bridge.state import Change
 
-COLUMNS = ("Name", "Image", "Status", "Ports", "Created")
-NAME, IMAGE, STATUS, PORTS, CREATED = range(len(COLUMNS))
+COLUMNS = ("Name", "Image", "Status", "Restart", "Ports", "Created")
+NAME, IMAGE, STATUS, RESTART, PORTS, CREATED = range(len(COLUMNS))
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CONTAINER_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -266,8 +267,8 @@ class ContainersModel(QAbstractItemModel):
             status = f"{running} of {len(members)} running"
             project = node.project or ""
             node.cells = (
-                (project, "Compose project", status, "", ""),
-                (project, project, (0 if running else 4, project), "", 0.0),
+                (project, "Compose project", status, "", "", ""),
+                (project, project, (0 if running else 4, project), "", "", 0.0),
             )
             return node.cells
         busy, error = self._busy.get(c.id), self._errors.get(c.id)
@@ -277,12 +278,14 @@ class ContainersModel(QAbstractItemModel):
         elif error:
             status = f"{status} — failed: {error}"
         ports = ports_text(c)
+        restart = render_restart_policy(c.restart_policy) if c.restart_policy else ""
         node.cells = (
-            (c.name, short_image(c.image), status, ports, ago(c.created, self.now)),
+            (c.name, short_image(c.image), status, restart, ports, ago(c.created, self.now)),
             (
                 c.name,
                 c.image,
                 (STATE_ORDER.get(c.state, 9), c.name),
+                restart,
                 ports,
                 c.created.timestamp() if c.created else 0.0,
             ),
@@ -314,6 +317,8 @@ class ContainersModel(QAbstractItemModel):
             return f"{c.name}\nID {c.short_id}\n{c.command}"
         if column == PORTS and c.ports:
             return "Click to open a published TCP port in the browser"
+        if column == RESTART:
+            return "What the engine does when the container stops; change it from the menu"
         return None
 
     def _bold(self) -> QFont:

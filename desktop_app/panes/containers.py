@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import shlex
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QSplitter,
     QStackedWidget,
     QToolBar,
     QTreeView,
@@ -27,6 +29,8 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from desktop_app.dialogs import answer
+from desktop_app.dialogs.restart_policy import RestartPolicyDialog
+from desktop_app.dialogs.run_container import RunDialog
 from desktop_app.learning import text
 from desktop_app.models.container_filter import ContainerFilter
 from desktop_app.models.containers import (
@@ -36,15 +40,18 @@ from desktop_app.models.containers import (
     IMAGE,
     NAME,
     PORTS,
+    RESTART,
     STATUS,
     ContainersModel,
 )
+from desktop_app.panes.container_details import ContainerDetails
 from desktop_app.presentation import browser_urls
 from desktop_app.session import EngineSession
 from engine_bridge import operations as ops
-from engine_bridge.dto import ContainerSummary
+from engine_bridge.dto import ContainerSummary, RestartPolicy
 from engine_bridge.errors import EngineError
 from engine_bridge.operations import ContainerRef, Operation
+from engine_bridge.specs.run_form import RunForm
 from engine_bridge.state import Change, Connection, ConnectionChange
 
 MakeOperation = Callable[[ContainerRef], Operation]
@@ -101,6 +108,7 @@ class ContainersPane(QWidget):
             (IMAGE, 220),
             (STATUS, 210),
             (PORTS, 230),
+            (RESTART, 110),
             (CREATED, 130),
         ):
             self.view.setColumnWidth(column, width)
@@ -108,6 +116,9 @@ class ContainersPane(QWidget):
 
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.run_action = self._action("Run…", "Ctrl+N", "Create and start a new container")
+        self.run_action.triggered.connect(self._on_run_new)
+        self.toolbar.addSeparator()
         self.start_action = self._action("Start", "S", "Start the selected containers")
         self.stop_action = self._action("Stop", "X", "Stop: SIGTERM, then SIGKILL after 10 s")
         self.restart_action = self._action("Restart", "R", "Stop, then start again")
@@ -132,6 +143,18 @@ class ContainersPane(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty)
+        self.details = ContainerDetails()
+        self.details.hide()
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
+        self._details_timer = QTimer(self, singleShot=True, interval=300)
+        self._details_timer.timeout.connect(self._on_details_due)
+        self.run_dialog: RunDialog | None = None
+        self.policy_dialog: RestartPolicyDialog | None = None
 
         top = QHBoxLayout()
         heading = QLabel(f"<h2>{self.title}</h2>")
@@ -143,7 +166,7 @@ class ContainersPane(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.toolbar)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.splitter, 1)
 
         for signal in (
             self.model.rowsInserted,
@@ -183,10 +206,25 @@ class ContainersPane(QWidget):
         if session is not None:
             session.resources_changed.connect(self._on_changes)
             session.connection_changed.connect(self._on_connection)
+        self.details.attach(session)
         self._update_placeholder()
 
     def _on_changes(self, changes: Sequence[Change]) -> None:
         self.model.apply(changes)
+        shown = self.details.container_id
+        if shown is not None and any(c.key == shown for c in changes):
+            self._details_timer.start()  # the engine changed it: read it again, once
+
+    def _on_selection(self, *_: object) -> None:
+        chosen = self.selected()
+        single = chosen[0].id if len(chosen) == 1 else None
+        self.details.setVisible(single is not None)
+        if single != self.details.container_id:
+            self.details.show_container(single)
+
+    @asyncSlot()
+    async def _on_details_due(self) -> None:
+        await self.details.reload()
 
     def _on_connection(self, change: ConnectionChange) -> None:
         if change.status is Connection.LIVE and not self._loaded:
@@ -290,6 +328,7 @@ class ContainersPane(QWidget):
         live = self.session is not None and self.session.live
         states = {c.state for c in chosen}
         stoppable = states & {"running", "paused", "restarting"}
+        self.run_action.setEnabled(live)
         self.start_action.setEnabled(live and bool(states & {"created", "exited", "dead"}))
         self.stop_action.setEnabled(live and bool(stoppable))
         self.restart_action.setEnabled(live and bool(chosen))
@@ -371,6 +410,70 @@ class ContainersPane(QWidget):
             self.model.set_busy(c.id, None)
             self.update_actions()
 
+    # --- creating and changing containers ---------------------------------------------
+
+    @asyncSlot()
+    async def _on_run_new(self) -> None:
+        await self.open_run_dialog()
+
+    async def open_run_dialog(
+        self, form: RunForm | None = None, replacing: ContainerRef | None = None
+    ) -> bool:
+        """Open the Run dialog (filled from `form`); True when a container was made."""
+        if self.session is None:
+            return False
+        dialog = RunDialog(self.session, form, replacing, self)
+        self.run_dialog = dialog
+        accepted = await answer(dialog)
+        self.run_dialog = None
+        dialog.deleteLater()
+        return bool(accepted)
+
+    async def form_of(self, ref: ContainerRef, keep_name: bool) -> RunForm | None:
+        """The Run dialog's fields for a copy of a container (or for itself, recreated)."""
+        bridge = self.session.bridge if self.session else None
+        if bridge is None:
+            return None
+        try:
+            spec = await bridge.run_spec_of(ref.id)
+        except EngineError as exc:
+            self.model.set_error(ref.id, f"{exc.title}. {exc.message}")
+            return None
+        form = RunForm.from_spec(spec)
+        if not keep_name:
+            form.name = f"{spec.name}-copy" if spec.name else ""
+        return form
+
+    @asyncSlot()
+    async def _on_duplicate(self, ref: ContainerRef, recreate: bool) -> None:
+        form = await self.form_of(ref, keep_name=recreate)
+        if form is not None:
+            await self.open_run_dialog(form, ref if recreate else None)
+
+    @asyncSlot()
+    async def _on_restart_policy(self, container: ContainerSummary) -> None:
+        if self.session is None:
+            return
+        current = container.restart_policy or RestartPolicy()
+        ref = ContainerRef(container.id, container.name)
+        dialog = RestartPolicyDialog(self.session, ref, current, self)
+        self.policy_dialog = dialog
+        await answer(dialog)
+        self.policy_dialog = None
+        dialog.deleteLater()
+
+    @asyncSlot()
+    async def _on_copy_run(self, ref: ContainerRef) -> None:
+        bridge = self.session.bridge if self.session else None
+        if bridge is None:
+            return
+        try:
+            spec = await bridge.run_spec_of(ref.id)
+        except EngineError as exc:
+            self.model.set_error(ref.id, f"{exc.title}. {exc.message}")
+            return
+        QGuiApplication.clipboard().setText(shlex.join(spec.argv()))
+
     # --- context menu and ports -------------------------------------------------------
 
     def _on_context_menu(self, point: QPoint) -> None:
@@ -390,6 +493,14 @@ class ContainersPane(QWidget):
         if container is not None:
             for url in browser_urls(container):
                 menu.addAction(f"Open {url} in the browser", functools.partial(self._open, url))
+            ref = ContainerRef(container.id, container.name)
+            menu.addAction("Duplicate…", functools.partial(self._on_duplicate, ref, False))
+            menu.addAction(
+                "Recreate with changes…", functools.partial(self._on_duplicate, ref, True)
+            )
+            menu.addAction("Restart policy…", functools.partial(self._on_restart_policy, container))
+            menu.addAction("Copy docker run command", functools.partial(self._on_copy_run, ref))
+            menu.addSeparator()
             menu.addAction("Copy ID", lambda: QGuiApplication.clipboard().setText(container.id))
             menu.addAction("Copy name", lambda: QGuiApplication.clipboard().setText(container.name))
             menu.addSeparator()

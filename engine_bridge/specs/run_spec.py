@@ -51,45 +51,47 @@ class RunSpec:
 
     # --- checking -----------------------------------------------------------------------
 
-    def problems(self) -> list[str]:
-        """What is wrong with this combination of options, in words; empty when it is fine."""
-        found = []
+    def problems(self) -> dict[str, str]:
+        """What is wrong with these options, by field; empty when all is well."""
+        found: dict[str, str] = {}
         try:
             parse_image_ref(self.image)
         except SpecError as exc:
-            found.append(str(exc))
+            found["image"] = str(exc)
         if self.name and not _NAME.fullmatch(self.name):
-            found.append(
+            found["name"] = (
                 f"'{self.name}' is not a valid container name: use letters, digits, '_', '.' "
                 "and '-', starting with a letter or digit."
             )
         if self.auto_remove and self.restart.name != "no":
-            found.append(
+            found["auto_remove"] = (
                 "Remove on exit (--rm) cannot go with a restart policy: one deletes the "
                 "container when it stops, the other starts it again. Choose one."
             )
         if self.workdir and not self.workdir.startswith("/"):
-            found.append(f"The working directory '{self.workdir}' must be an absolute path.")
+            found["workdir"] = f"The working directory '{self.workdir}' must be an absolute path."
         if self.network == "host" and self.ports:
-            found.append(
+            found["ports"] = (
                 "With the host network the container uses this machine's ports directly; "
                 "remove the published ports."
             )
         if not self.detach and not (self.interactive and self.tty):
-            found.append(
+            found["interactive"] = (
                 "A container that is not detached needs a terminal: choose interactive (-it)."
             )
         targets = [m.target for m in self.mounts]
-        for target in {t for t in targets if targets.count(t) > 1}:
-            found.append(f"Two volumes are mounted at {target}; each path takes one.")
+        doubled = sorted({t for t in targets if targets.count(t) > 1})
+        if doubled:
+            found["volumes"] = f"Two volumes are mounted at {doubled[0]}; each path takes one."
         return found
 
     # --- the docker command ---------------------------------------------------------------
 
-    def argv(self) -> tuple[str, ...]:
-        """The `docker run` command that creates this container."""
-        out = ["docker", "run"]
-        flags = ("d" if self.detach else "") + ("i" if self.interactive else "")
+    def argv(self, verb: str = "run") -> tuple[str, ...]:
+        """The `docker run` command that creates this container (or `docker create`)."""
+        out = ["docker", verb]
+        detach = self.detach and verb == "run"
+        flags = ("d" if detach else "") + ("i" if self.interactive else "")
         flags += "t" if self.tty else ""
         if flags:
             out.append(f"-{flags}")
@@ -351,3 +353,19 @@ def _host_range(text: str) -> PortRange | None:
 
 def _unless(value: object, default: object) -> str:
     return "" if not value or value == default else str(value)
+
+
+def effective_process(
+    image_entrypoint: Sequence[str],
+    image_command: Sequence[str],
+    entrypoint: str | None,
+    command: Sequence[str],
+) -> tuple[str, ...]:
+    """The argv the container's main process gets, the way the engine combines them.
+
+    A command replaces the image's command; an entrypoint replaces the image's entrypoint
+    and drops the image's command too.
+    """
+    if entrypoint is not None:
+        return (*([entrypoint] if entrypoint else []), *command)
+    return (*image_entrypoint, *(command or image_command))

@@ -11,6 +11,7 @@ from engine_bridge.specs.image_ref import parse_image_ref
 from engine_bridge.specs.mounts import parse_mount
 from engine_bridge.specs.ports import parse_port
 from engine_bridge.specs.restart_policy import parse_restart_policy, render_restart_policy
+from engine_bridge.specs.run_form import RunForm, build_run_spec
 from engine_bridge.specs.run_spec import RunSpec, from_inspect, parse_run_args
 from engine_bridge.specs.sizes import parse_cpus, parse_memory, render_memory
 
@@ -147,7 +148,7 @@ def test_run_spec_renders_the_docker_command() -> None:
         restart=RestartPolicy("on-failure", 2), labels=(("tier", "web"),), memory=256 * 1024**2,
         cpus=0.5, command=("nginx", "-g", "daemon off;"),
     )  # fmt: skip
-    assert spec.problems() == []
+    assert spec.problems() == {}
     assert spec.argv() == (
         "docker", "run", "-d", "--name", "web", "--restart", "on-failure:2",
         "-p", "127.0.0.1:8080:80/tcp", "-e", "A=one two", "-v", "site:/usr/share/nginx/html:ro",
@@ -159,9 +160,9 @@ def test_run_spec_renders_the_docker_command() -> None:
 
 def test_run_spec_refuses_contradictions() -> None:
     spec = RunSpec(image="alpine", auto_remove=True, restart=RestartPolicy("always"))
-    assert any("--rm" in p for p in spec.problems())
-    assert any("not a valid container name" in p for p in RunSpec("alpine", name="-x").problems())
-    assert any("terminal" in p for p in RunSpec("alpine", detach=False).problems())
+    assert "--rm" in spec.problems()["auto_remove"]
+    assert "not a valid container name" in RunSpec("alpine", name="-x").problems()["name"]
+    assert "terminal" in RunSpec("alpine", detach=False).problems()["interactive"]
 
 
 def test_parse_run_args_reads_combined_flags() -> None:
@@ -196,3 +197,26 @@ def test_from_inspect_leaves_out_the_image_defaults() -> None:
         "docker run -d --name web --restart always -p 127.0.0.1:8080:80/tcp -e MODE=prod "
         "-v site:/www:ro -v /cache --label tier=web busybox httpd -f"
     )
+
+
+def test_run_form_names_the_field_of_each_problem() -> None:
+    form = RunForm(
+        image="busybox", ports=["8080:80", "99999:80"], env=["OK=1", "broken"],
+        command="sh -c 'unclosed", memory="12", restart="always", auto_remove=True,
+    )  # fmt: skip
+    result = build_run_spec(form)
+    assert result.spec is None
+    assert set(result.problems) == {"ports[1]", "env[1]", "command", "memory", "auto_remove"}
+    assert "out of range" in result.problems["ports[1]"]
+    assert "quotation" in result.problems["command"]
+
+
+def test_run_form_round_trips_a_spec() -> None:
+    spec = parse_run_args(
+        ["-dit", "--name", "app", "-p", "127.0.0.1:8080:80", "-e", "A=1", "-v", "data:/data",
+         "--restart", "on-failure:2", "-m", "64m", "--cpus", "0.5", "--entrypoint", "sh",
+         "busybox", "-c", "echo hi"]
+    )  # fmt: skip
+    result = build_run_spec(RunForm.from_spec(spec))
+    assert result.problems == {}
+    assert result.spec == spec

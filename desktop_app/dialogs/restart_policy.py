@@ -1,0 +1,70 @@
+"""Change the restart policy of an existing container (`docker update --restart`)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from qasync import asyncSlot
+
+from desktop_app.session import EngineSession
+from desktop_app.widgets.restart_policy import RestartPolicyEditor
+from engine_bridge.dto import RestartPolicy
+from engine_bridge.errors import EngineError
+from engine_bridge.operations import ContainerRef, update_restart_policy
+
+
+class RestartPolicyDialog(QDialog):
+    """Attributes: `editor`, `command` (the docker command shown), `error`."""
+
+    def __init__(
+        self,
+        session: EngineSession,
+        container: ContainerRef,
+        current: RestartPolicy,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("restartPolicyDialog")
+        self.setWindowTitle(f"Restart policy of {container.name}")
+        self.setMinimumWidth(480)
+        self.session = session
+        self.container = container
+        self.editor = RestartPolicyEditor()
+        self.editor.set_policy(current)
+        self.command = QLabel()
+        self.command.setObjectName("restartCommand")
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c5221f;")
+        self.error.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Save
+        )
+        self.save = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save.setObjectName("saveRestartPolicy")
+        buttons.rejected.connect(self.reject)
+        self.save.clicked.connect(self._on_save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"What the engine does when <b>{container.name}</b> stops:"))
+        layout.addWidget(self.editor)
+        layout.addWidget(self.command)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.editor.changed.connect(self._show_command)
+        self._show_command()
+
+    def _show_command(self) -> None:
+        operation = update_restart_policy(self.container, self.editor.policy())
+        self.command.setText(f"The same with the docker command: <code>{operation.command}</code>")
+
+    @asyncSlot()
+    async def _on_save(self) -> None:
+        self.save.setEnabled(False)
+        try:
+            await self.session.perform(update_restart_policy(self.container, self.editor.policy()))
+        except EngineError as exc:
+            self.error.setText(f"<b>{exc.title}.</b> {exc.message}")
+            self.error.show()
+            return
+        finally:
+            self.save.setEnabled(True)
+        self.accept()

@@ -1,0 +1,420 @@
+"""The Run dialog: every `docker run` option a user needs, checked as they type, with the
+docker command that does the same shown live."""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from desktop_app.learning import text
+from desktop_app.session import EngineSession
+from desktop_app.widgets.restart_policy import RestartPolicyEditor
+from desktop_app.widgets.rows_editor import RowsEditor
+from engine_bridge.blocking import run_blocking
+from engine_bridge.dto import RestartPolicy
+from engine_bridge.errors import EngineError
+from engine_bridge.operations import ContainerRef, Operation, recreate_container, run_container
+from engine_bridge.specs import SpecError
+from engine_bridge.specs.env import parse_env_file
+from engine_bridge.specs.run_form import FormResult, RunForm, build_run_spec
+from engine_bridge.specs.run_spec import effective_process
+
+_ROW_FIELDS = {"ports": "Ports", "env": "Environment", "volumes": "Volumes", "labels": "Labels"}
+_FIELD_NAMES = {
+    "image": "Image", "name": "Name", "command": "Command", "entrypoint": "Entrypoint",
+    "memory": "Memory", "cpus": "CPUs", "restart": "Restart policy", "workdir": "Working dir",
+    "auto_remove": "Remove on exit", "interactive": "Mode", "ports": "Ports",
+    "volumes": "Volumes",
+}  # fmt: skip
+_BAD_STYLE = "border: 1px solid #c5221f; background: #fce8e6;"
+
+
+def _hint(topic: str) -> QLabel:
+    label = QLabel(text(topic))
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #5f6368;")
+    return label
+
+
+class RunDialog(QDialog):
+    """Create and start a container. `replacing` makes it recreate that container instead.
+
+    Attributes: one widget per option (`image`, `name`, `ports`, ...), `preview` (the docker
+    command), `problems_label`, `run_button`, and `operation` once the user ran it.
+    """
+
+    def __init__(
+        self,
+        session: EngineSession,
+        form: RunForm | None = None,
+        replacing: ContainerRef | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("runDialog")
+        self.session = session
+        self.replacing = replacing
+        self.operation: Operation | None = None
+        self.result_spec: FormResult | None = None
+        self._image_config: dict[str, Any] | None = None
+        self.setWindowTitle(f"Recreate {replacing.name}" if replacing else "Run a container")
+        self.resize(760, 820)
+
+        self.image = QLineEdit(placeholderText="Image, for example nginx:1.27")
+        self.image.setObjectName("runImage")
+        tags = sorted(
+            {
+                t
+                for i in (session.state.images.values() if session.state else [])
+                for t in i.repo_tags
+            }
+        )
+        completer = QCompleter(tags, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.image.setCompleter(completer)
+        self.image_info = QLabel()
+        self.image_info.setObjectName("imageInfo")
+        self.image_info.setWordWrap(True)
+        self.image_info.setTextFormat(Qt.TextFormat.RichText)
+        self.name = QLineEdit(placeholderText="Optional: the engine makes one up")
+        self.detached = QRadioButton("Detached (-d): runs in the background")
+        self.interactive = QRadioButton("Interactive (-it): with a terminal and open input")
+        self.interactive.setObjectName("runInteractive")
+        mode = QButtonGroup(self)
+        mode.addButton(self.detached)
+        mode.addButton(self.interactive)
+        self.detached.setChecked(True)
+        self.command = QLineEdit(placeholderText="Leave empty for the image's own command")
+        self.command.setObjectName("runCommand")
+        self.override_entrypoint = QCheckBox("Replace the entrypoint with")
+        self.entrypoint = QLineEdit(placeholderText="a program, e.g. /bin/sh")
+        self.entrypoint.setEnabled(False)
+        self.override_entrypoint.toggled.connect(self.entrypoint.setEnabled)
+        self.ports = RowsEditor("127.0.0.1:8080:80")
+        self.ports.setObjectName("runPorts")
+        self.publish_all = QCheckBox("Publish every port the image exposes (-P)")
+        self.env = RowsEditor("MODE=production")
+        self.env.setObjectName("runEnv")
+        self.env_file_button = QPushButton("Load an env file…")
+        self.env_file_button.clicked.connect(self._on_env_file)
+        self.volumes = RowsEditor("data:/var/lib/data")
+        self.volumes.setObjectName("runVolumes")
+        self.restart = RestartPolicyEditor()
+        self.network = QComboBox()
+        self.network.setEditable(True)
+        self.network.addItem("")
+        for network in sorted(
+            n.name for n in (session.state.networks.values() if session.state else [])
+        ):
+            self.network.addItem(network)
+        network_line = self.network.lineEdit()
+        if network_line is not None:
+            network_line.setPlaceholderText("default (bridge)")
+        self.labels = RowsEditor("tier=web")
+        self.workdir = QLineEdit(placeholderText="The image's, e.g. /app")
+        self.user = QLineEdit(placeholderText="The image's, e.g. 1000 or www-data")
+        self.memory = QLineEdit(placeholderText="No limit, e.g. 512m")
+        self.memory.setObjectName("runMemory")
+        self.cpus = QLineEdit(placeholderText="No limit, e.g. 1.5")
+        self.auto_remove = QCheckBox("Remove the container when it exits (--rm)")
+        self.auto_remove.setObjectName("runAutoRemove")
+
+        form_widget = QWidget()
+        form_layout = QFormLayout(form_widget)
+        form_layout.addRow("Image:", self.image)
+        form_layout.addRow("", self.image_info)
+        form_layout.addRow("Name:", self.name)
+        mode_box = QVBoxLayout()
+        mode_box.addWidget(self.detached)
+        mode_box.addWidget(self.interactive)
+        mode_box.addWidget(_hint("run.interactive"))
+        form_layout.addRow("Mode:", mode_box)
+        form_layout.addRow("Command:", self.command)
+        entry_row = QHBoxLayout()
+        entry_row.addWidget(self.override_entrypoint)
+        entry_row.addWidget(self.entrypoint, 1)
+        form_layout.addRow("Entrypoint:", entry_row)
+        form_layout.addRow("", _hint("run.process"))
+        form_layout.addRow("Ports:", self.ports)
+        form_layout.addRow("", self.publish_all)
+        form_layout.addRow("", _hint("run.ports"))
+        env_box = QVBoxLayout()
+        env_box.addWidget(self.env)
+        env_box.addWidget(self.env_file_button, 0, Qt.AlignmentFlag.AlignLeft)
+        form_layout.addRow("Environment:", env_box)
+        form_layout.addRow("Volumes:", self.volumes)
+        form_layout.addRow("", _hint("run.volumes"))
+        form_layout.addRow("Restart policy:", self.restart)
+        form_layout.addRow("Network:", self.network)
+        form_layout.addRow("Labels:", self.labels)
+        form_layout.addRow("Working dir:", self.workdir)
+        form_layout.addRow("User:", self.user)
+        form_layout.addRow("Memory limit:", self.memory)
+        form_layout.addRow("CPUs:", self.cpus)
+        form_layout.addRow("", self.auto_remove)
+        form_layout.addRow("", _hint("run.auto_remove"))
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(form_widget)
+
+        self.problems_label = QLabel()
+        self.problems_label.setObjectName("runProblems")
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setStyleSheet("color: #c5221f;")
+        self.preview = QPlainTextEdit()
+        self.preview.setObjectName("runPreview")
+        self.preview.setReadOnly(True)
+        self.preview.setMaximumHeight(90)
+        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        copy = QPushButton("Copy command")
+        copy.setObjectName("copyRunCommand")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.command_text()))
+        preview_head = QHBoxLayout()
+        preview_head.addWidget(QLabel("<b>The same with the docker command</b>"))
+        preview_head.addStretch(1)
+        preview_head.addWidget(copy)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.run_button = buttons.addButton(
+            "Recreate" if replacing else "Run", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.run_button.setObjectName("runButton")
+        self.run_button.setDefault(True)
+        buttons.rejected.connect(self.reject)
+        self.run_button.clicked.connect(self._on_run)
+        layout = QVBoxLayout(self)
+        if replacing:
+            layout.addWidget(_hint("recreate"))
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.problems_label)
+        layout.addLayout(preview_head)
+        layout.addWidget(self.preview)
+        layout.addWidget(buttons)
+
+        self._image_timer = QTimer(self, singleShot=True, interval=300)
+        self._image_timer.timeout.connect(self._on_image_settled)
+        for line in (
+            self.image,
+            self.name,
+            self.command,
+            self.entrypoint,
+            self.workdir,
+            self.user,
+            self.memory,
+            self.cpus,
+        ):
+            line.textChanged.connect(self.refresh)  # fmt: skip
+        self.image.textChanged.connect(lambda _t: self._image_timer.start())
+        for box in (self.override_entrypoint, self.publish_all, self.auto_remove, self.interactive):
+            box.toggled.connect(self.refresh)  # fmt: skip
+        for rows in (self.ports, self.env, self.volumes, self.labels):
+            rows.changed.connect(self.refresh)
+        self.restart.changed.connect(self.refresh)
+        self.network.currentTextChanged.connect(self.refresh)
+        if form is not None:
+            self.fill(form)
+        self.refresh()
+
+    # --- the form ---------------------------------------------------------------------
+
+    def fill(self, form: RunForm) -> None:
+        self.image.setText(form.image)
+        self.name.setText(form.name)
+        self.command.setText(form.command)
+        self.override_entrypoint.setChecked(form.override_entrypoint)
+        self.entrypoint.setText(form.entrypoint)
+        self.interactive.setChecked(form.interactive)
+        self.detached.setChecked(not form.interactive)
+        self.ports.set_values(form.ports)
+        self.publish_all.setChecked(form.publish_all)
+        self.env.set_values(form.env)
+        self.volumes.set_values(form.volumes)
+        self.restart.set_policy(RestartPolicy(form.restart, form.max_retries))
+        self.network.setCurrentText(form.network)
+        self.labels.set_values(form.labels)
+        self.workdir.setText(form.workdir)
+        self.user.setText(form.user)
+        self.memory.setText(form.memory)
+        self.cpus.setText(form.cpus)
+        self.auto_remove.setChecked(form.auto_remove)
+        self._image_timer.start()
+
+    def form(self) -> RunForm:
+        policy = self.restart.policy()
+        return RunForm(
+            image=self.image.text(), name=self.name.text(), command=self.command.text(),
+            entrypoint=self.entrypoint.text(),
+            override_entrypoint=self.override_entrypoint.isChecked(),
+            interactive=self.interactive.isChecked(), ports=self.ports.values(),
+            publish_all=self.publish_all.isChecked(), env=self.env.values(),
+            volumes=self.volumes.values(), restart=policy.name, max_retries=policy.max_retries,
+            network=self.network.currentText(), labels=self.labels.values(),
+            workdir=self.workdir.text(), user=self.user.text(), memory=self.memory.text(),
+            cpus=self.cpus.text(), auto_remove=self.auto_remove.isChecked(),
+        )  # fmt: skip
+
+    def refresh(self, *_: object) -> None:
+        """Check every field, mark the wrong ones, and show the docker command."""
+        facts = self.session.facts
+        result = build_run_spec(self.form(), facts.cpus if facts else None)
+        self.result_spec = result
+        problems = result.problems
+        plain = {
+            "image": self.image, "name": self.name, "command": self.command,
+            "entrypoint": self.entrypoint, "memory": self.memory, "cpus": self.cpus,
+            "workdir": self.workdir,
+        }  # fmt: skip
+        for key, widget in plain.items():
+            widget.setStyleSheet(_BAD_STYLE if key in problems else "")
+            widget.setToolTip(problems.get(key, ""))
+        for key, rows in (
+            ("ports", self.ports),
+            ("env", self.env),
+            ("volumes", self.volumes),
+            ("labels", self.labels),
+        ):
+            rows.mark({int(k[len(key) + 1 : -1]): v for k, v in problems.items()
+                       if k.startswith(f"{key}[")})  # fmt: skip
+        lines = [f"{self._field_title(k)}: {v}" for k, v in problems.items()]
+        self.problems_label.setText("<br>".join(lines))
+        self.problems_label.setVisible(bool(lines))
+        self.run_button.setEnabled(result.spec is not None)
+        self.preview.setPlainText(self.command_text())
+        self._show_process()
+
+    def command_text(self) -> str:
+        spec = self.result_spec.spec if self.result_spec else None
+        if spec is None:
+            return "Fix the fields marked in red to see the command."
+        return shlex.join(spec.argv())
+
+    @staticmethod
+    def _field_title(key: str) -> str:
+        base, _, row = key.partition("[")
+        if base in _ROW_FIELDS:
+            return f"{_ROW_FIELDS[base]}, row {int(row.rstrip(']')) + 1}"
+        return _FIELD_NAMES.get(base, base)
+
+    # --- the image's own entrypoint and command ---------------------------------------
+
+    @asyncSlot()
+    async def _on_image_settled(self) -> None:
+        reference = self.image.text().strip()
+        bridge = self.session.bridge
+        self._image_config = None
+        known_bad = self.result_spec is not None and "image" in self.result_spec.problems
+        if not reference or bridge is None or known_bad:
+            self._show_process()
+            return
+        try:
+            data = await bridge.call(bridge.client.api.inspect_image, reference)
+        except EngineError as exc:
+            self._image_config = None
+            self.image_info.setText(f"<span style='color:#b06000'>{exc.title}.</span> {exc.hint}")
+            return
+        if reference == self.image.text().strip():
+            self._image_config = dict(data.get("Config") or {})
+            self._show_process()
+
+    def _show_process(self) -> None:
+        config = self._image_config
+        if config is None:
+            if not self.image_info.text().startswith("<span"):
+                self.image_info.setText("")
+            return
+        entrypoint = list(config.get("Entrypoint") or [])
+        command = list(config.get("Cmd") or [])
+        form = self.form()
+        try:
+            typed = shlex.split(form.command)
+        except ValueError:
+            typed = []
+        runs = effective_process(
+            entrypoint, command, form.entrypoint.strip() if form.override_entrypoint else None,
+            typed,
+        )  # fmt: skip
+        self.image_info.setText(
+            f"The image's entrypoint: <code>{_words(entrypoint)}</code>, its command: "
+            f"<code>{_words(command)}</code>.<br><b>Will run:</b> <code>{_words(list(runs))}"
+            "</code>"
+        )
+
+    # --- env file and running ---------------------------------------------------------
+
+    @asyncSlot()
+    async def _on_env_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Load an env file")
+        if path:
+            await self.load_env_file(path)
+
+    async def load_env_file(self, path: str) -> None:
+        """Add the variables of an env file as rows (read off the UI thread)."""
+        try:
+            content = await run_blocking(None, _read_text, path)
+            variables = parse_env_file(content, path)
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems_label.setText(f"Cannot read {path}: {exc}")
+            self.problems_label.show()
+            return
+        except SpecError as exc:
+            self.problems_label.setText(str(exc))
+            self.problems_label.show()
+            return
+        for name, value in variables:
+            self.env.add_value(f"{name}={value}")
+
+    @asyncSlot()
+    async def _on_run(self) -> None:
+        await self.run()
+
+    async def run(self) -> None:
+        """Create (or recreate) the container; on failure say why and stay open."""
+        spec = self.result_spec.spec if self.result_spec else None
+        if spec is None:
+            return
+        operation = (
+            recreate_container(self.replacing, spec) if self.replacing else run_container(spec)
+        )
+        self.run_button.setEnabled(False)
+        try:
+            self.operation = await self.session.perform(operation)
+        except EngineError as exc:
+            self.problems_label.setText(f"<b>{exc.title}.</b> {exc.message}<br>{exc.hint}")
+            self.problems_label.show()
+            return
+        finally:
+            self.run_button.setEnabled(True)
+        self.accept()
+
+
+def _words(argv: list[str]) -> str:
+    return shlex.join(argv) if argv else "(none)"
+
+
+def _read_text(path: str) -> str:
+    with open(path, encoding="utf-8") as file:
+        return file.read()

@@ -1,0 +1,181 @@
+"""ContainerDetails: one container looked at closely, under the list: a summary with the
+docker run command that makes it, its full inspect data, and its processes."""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from desktop_app.learning import text
+from desktop_app.presentation import inspect_summary
+from desktop_app.session import EngineSession
+from desktop_app.widgets.json_tree import JsonTree
+from engine_bridge.errors import EngineError
+
+
+class ContainerDetails(QTabWidget):
+    """Tabs for the container in `container_id`; `show_container()` loads another one.
+
+    Only the latest request counts: choosing another container cancels the loading of the
+    previous one. Attributes: `summary_form`, `run_command`, `inspect_view`, `processes`.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("containerDetails")
+        self.session: EngineSession | None = None
+        self.container_id: str | None = None
+        self._loading: asyncio.Task[None] | None = None
+
+        summary_page = QWidget()
+        self.summary_form = QFormLayout(summary_page)
+        self.run_command = QLabel()
+        self.run_command.setObjectName("runCommandOfContainer")
+        self.run_command.setWordWrap(True)
+        self.run_command.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.run_command.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        copy = QPushButton("Copy docker run")
+        copy.setObjectName("copyDockerRun")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.run_command.text()))
+        command_row = QHBoxLayout()
+        command_row.addWidget(self.run_command, 1)
+        command_row.addWidget(copy, 0, Qt.AlignmentFlag.AlignTop)
+        self.summary_form.addRow("Made with:", command_row)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(summary_page)
+        self.addTab(scroll, "Summary")
+
+        self.inspect_view = JsonTree()
+        self.addTab(self.inspect_view, "Inspect")
+
+        processes_page = QWidget()
+        self.processes = QTableWidget(0, 0)
+        self.processes.setObjectName("processesTable")
+        self.processes.verticalHeader().hide()
+        self.processes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.processes.horizontalHeader().setStretchLastSection(True)
+        self.processes.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        refresh = QPushButton("Refresh")
+        refresh.setObjectName("refreshProcesses")
+        refresh.clicked.connect(self._on_refresh_processes)
+        self.processes_note = QLabel(text("processes.pids"))
+        self.processes_note.setWordWrap(True)
+        self.processes_note.setStyleSheet("color: #5f6368;")
+        top = QHBoxLayout()
+        top.addWidget(self.processes_note, 1)
+        top.addWidget(refresh, 0, Qt.AlignmentFlag.AlignTop)
+        processes_layout = QVBoxLayout(processes_page)
+        processes_layout.addLayout(top)
+        processes_layout.addWidget(self.processes, 1)
+        self.addTab(processes_page, "Processes")
+        self.currentChanged.connect(self._on_tab)
+
+    def attach(self, session: EngineSession | None) -> None:
+        self.session = session
+        self.show_container(None)
+
+    def show_container(self, container_id: str | None) -> None:
+        """Load `container_id` (None: show nothing), cancelling any load still running."""
+        self.container_id = container_id
+        if self._loading is not None:
+            self._loading.cancel()
+        self._loading = None
+        if container_id is None or self.session is None or self.session.bridge is None:
+            self._clear()
+            return
+        self._loading = asyncio.ensure_future(self._load(container_id))
+
+    async def reload(self) -> None:
+        if self.container_id is not None:
+            await self._load(self.container_id)
+
+    async def _load(self, container_id: str) -> None:
+        bridge = self.session.bridge if self.session else None
+        if bridge is None:
+            return
+        try:
+            data = await bridge.inspect_container(container_id)
+            spec = await bridge.run_spec_of(container_id)
+        except EngineError as exc:
+            self._clear(f"{exc.title}. {exc.message}")
+            return
+        if container_id != self.container_id:
+            return
+        self._fill_summary(data, shlex.join(spec.argv()))
+        self.inspect_view.set_document(data)
+        if self.currentIndex() == 2:
+            await self._load_processes()
+
+    def _fill_summary(self, data: dict[str, object], command: str) -> None:
+        while self.summary_form.rowCount() > 1:
+            self.summary_form.removeRow(1)
+        self.run_command.setText(command)
+        for label, value in inspect_summary(data):
+            shown = QLabel(value)
+            shown.setWordWrap(True)
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.summary_form.addRow(f"{label}:", shown)
+
+    def summary(self) -> dict[str, str]:
+        """The summary as shown, label to text (for tests and screen readers alike)."""
+        found = {}
+        for row in range(1, self.summary_form.rowCount()):
+            label = self.summary_form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            field = self.summary_form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if label is not None and field is not None:
+                name, value = label.widget(), field.widget()
+                if isinstance(name, QLabel) and isinstance(value, QLabel):
+                    found[name.text().rstrip(":")] = value.text()
+        return found
+
+    def _clear(self, message: str = "") -> None:
+        while self.summary_form.rowCount() > 1:
+            self.summary_form.removeRow(1)
+        self.run_command.setText(message or "Select one container to see it here.")
+        self.inspect_view.set_document({})
+        self.processes.setRowCount(0)
+
+    def _on_tab(self, index: int) -> None:
+        if index == 2:
+            self._on_refresh_processes()
+
+    @asyncSlot()
+    async def _on_refresh_processes(self) -> None:
+        await self._load_processes()
+
+    async def _load_processes(self) -> None:
+        bridge = self.session.bridge if self.session else None
+        container_id = self.container_id
+        if bridge is None or container_id is None:
+            return
+        try:
+            titles, rows = await bridge.processes(container_id)
+        except EngineError as exc:
+            titles, rows = ["Processes"], [[f"{exc.title}. {exc.message}"]]
+        if container_id != self.container_id:
+            return
+        self.processes.setColumnCount(len(titles))
+        self.processes.setHorizontalHeaderLabels(titles)
+        self.processes.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                self.processes.setItem(r, c, QTableWidgetItem(value))
+        self.processes.resizeColumnsToContents()
