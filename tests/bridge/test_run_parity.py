@@ -18,7 +18,7 @@ from engine_bridge.operations import run_container
 from engine_bridge.specs.mounts import parse_mount
 from engine_bridge.specs.ports import parse_port
 from engine_bridge.specs.run_spec import RunSpec
-from tests.engine_support import TEST_LABEL, EngineUnderTest
+from tests.engine_support import EngineUnderTest
 
 CONFIG_FIELDS = ("Image", "Cmd", "Entrypoint", "Env", "WorkingDir", "User", "Labels", "Tty",
                  "OpenStdin", "ExposedPorts", "Volumes")  # fmt: skip
@@ -27,7 +27,8 @@ HOST_FIELDS = ("PortBindings", "PublishAllPorts", "Binds", "RestartPolicy", "Net
 
 
 def cases(image: str, unique: str, folder: Path) -> dict[str, RunSpec]:
-    base = RunSpec(image=image, labels=((TEST_LABEL, "1"),), command=("sleep", "300"))
+    # The test image carries TEST_LABEL, so every container made from it does too.
+    base = RunSpec(image=image, labels=(("purpose", "parity"),), command=("sleep", "300"))
     ports = (parse_port("127.0.0.1::80"), parse_port("127.0.0.1::53/udp"), parse_port("8080"))
     mounts = (
         parse_mount(f"{unique}-data:/data"),
@@ -53,6 +54,15 @@ def cases(image: str, unique: str, folder: Path) -> dict[str, RunSpec]:
         ),
         "remove-on-exit": replace(base, auto_remove=True, network=f"{unique}-net"),
     }
+
+
+def in_any_order(spec: RunSpec) -> RunSpec:
+    """The spec with its ports and mounts sorted: their order means nothing to the engine."""
+    return replace(
+        spec,
+        ports=tuple(sorted(spec.ports, key=str)),
+        mounts=tuple(sorted(spec.mounts, key=str)),
+    )
 
 
 def inspect_fields(cli: Callable[..., Any], container: str) -> dict[str, Any]:
@@ -94,6 +104,9 @@ def test_sdk_and_cli_make_the_same_container(
             await bridge.connect()
             operation = await bridge.perform(run_container(via_sdk))
             assert operation.command == shlex.join(via_sdk.argv())
+            # And back: what Dockyard works out from the container is what made it.
+            worked_out = await bridge.run_spec_of(str(operation.result))
+            assert in_any_order(worked_out) == in_any_order(via_sdk)
         finally:
             await bridge.close()
 

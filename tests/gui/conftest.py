@@ -21,17 +21,28 @@ T = TypeVar("T")
 
 @pytest.fixture(scope="session")
 def qt_loop(qapp: Any) -> Iterator[QEventLoop]:
-    loop = QEventLoop(qapp)
+    """The asyncio loop on Qt's event loop, running whenever Qt processes events, as in the
+    app: a task may wake up while pytest-qt processes events between a test's steps."""
+    loop = QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     yield loop
+    loop.stop()
+    asyncio.events._set_running_loop(None)
     loop.close()  # ends the default executor's threads
     asyncio.set_event_loop(None)
 
 
 @pytest.fixture
-def run(qt_loop: QEventLoop) -> Callable[[Coroutine[Any, Any, T]], T]:
-    """Run a coroutine on the Qt event loop until it is done."""
-    return qt_loop.run_until_complete  # type: ignore[no-any-return]
+def run(qt_loop: QEventLoop, qtbot: QtBot) -> Callable[[Coroutine[Any, Any, T]], T]:
+    """Run a coroutine on the Qt event loop until it is done, and return its result."""
+
+    def run_until_done(coroutine: Coroutine[Any, Any, T]) -> T:
+        task = qt_loop.create_task(coroutine)
+        qtbot.waitUntil(task.done, timeout=120_000)
+        result: T = task.result()
+        return result
+
+    return run_until_done
 
 
 def provider_for(engine: EngineUnderTest) -> EngineProvider:

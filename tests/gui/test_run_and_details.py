@@ -1,0 +1,221 @@
+"""Creating containers from the Run dialog, changing them, and looking inside them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shlex
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QTableWidgetItem, QTreeWidgetItem
+
+from desktop_app.models.containers import NAME, RESTART
+from desktop_app.widgets.json_tree import PATH_ROLE
+from desktop_app.window import MainWindow
+from engine_bridge.dto import RestartPolicy
+from engine_bridge.operations import ContainerRef
+from tests.engine_support import TEST_LABEL
+from tests.gui.conftest import until
+
+
+def row_id(window: MainWindow, name: str) -> str | None:
+    return next((c.id for c in window.containers_pane.model.containers() if c.name == name), None)
+
+
+def inspect(cli: Callable[..., Any], name: str) -> dict[str, Any]:
+    return dict(json.loads(cli("inspect", name).stdout)[0])
+
+
+def test_run_dialog_creates_what_its_preview_says(
+    window: MainWindow, busybox_image: str, cli: Callable[..., Any], name: str, run: Any,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    pane = window.containers_pane
+    env_file = tmp_path / "app.env"
+    env_file.write_text("# from a file\nFROM_FILE=yes\n")
+
+    async def scenario() -> None:
+        opening = asyncio.ensure_future(pane.open_run_dialog())
+        await until(lambda: pane.run_dialog is not None, 2, "dialog open")
+        dialog = pane.run_dialog
+        assert dialog is not None
+        dialog.image.setText(busybox_image)
+        dialog.name.setText(name)
+        dialog.command.setText("sleep 300")
+        dialog.ports.set_values(["127.0.0.1::80"])
+        dialog.env.set_values(["MODE=test"])
+        await dialog.load_env_file(str(env_file))
+        dialog.volumes.set_values([f"{name}-data:/data"])
+        dialog.labels.set_values([f"{TEST_LABEL}=1"])
+        dialog.restart.set_policy(RestartPolicy("on-failure", 2))
+        dialog.memory.setText("64m")
+        await until(lambda: "Will run:" in dialog.image_info.text(), 3, "image looked up")
+        assert "sleep 300" in dialog.image_info.text()
+        expected = (
+            f"docker run -d --name {name} --restart on-failure:2 -p 127.0.0.1::80/tcp "
+            f"-e MODE=test -e FROM_FILE=yes -v {name}-data:/data --label {TEST_LABEL}=1 "
+            f"-m 64m {busybox_image} sleep 300"
+        )
+        assert dialog.preview.toPlainText() == expected
+        assert dialog.run_button.isEnabled()
+        await dialog.run()
+        assert await opening
+        await until(lambda: row_id(window, name) is not None, 2, "new row")
+
+    run(scenario())
+    data = inspect(cli, name)
+    assert data["State"]["Status"] == "running"
+    assert data["HostConfig"]["RestartPolicy"] == {"Name": "on-failure", "MaximumRetryCount": 2}
+    assert {"MODE=test", "FROM_FILE=yes"} <= set(data["Config"]["Env"])
+    assert data["HostConfig"]["Memory"] == 64 * 1024**2
+    assert shlex.join(shlex.split(window.activity.commands()[0])) == window.activity.commands()[0]
+    assert window.activity.commands()[0].startswith(f"docker run -d --name {name}")
+
+
+def test_run_dialog_refuses_what_cannot_work(
+    window: MainWindow, busybox_image: str, run: Any
+) -> None:
+    pane = window.containers_pane
+
+    async def scenario() -> None:
+        opening = asyncio.ensure_future(pane.open_run_dialog())
+        await until(lambda: pane.run_dialog is not None, 2, "dialog open")
+        dialog = pane.run_dialog
+        assert dialog is not None
+        dialog.image.setText(busybox_image)
+        assert dialog.run_button.isEnabled()
+        dialog.ports.set_values(["8080:80", "99999:80"])
+        assert not dialog.run_button.isEnabled()
+        assert "Ports, row 2: Host port 99999 is out of range" in dialog.problems_label.text()
+        dialog.ports.set_values([])
+        dialog.auto_remove.setChecked(True)
+        dialog.restart.set_policy(RestartPolicy("always"))
+        assert not dialog.run_button.isEnabled()
+        assert "cannot go with a restart policy" in dialog.problems_label.text()
+        dialog.restart.set_policy(RestartPolicy("no"))
+        dialog.image.setText("dockyard-test/not-here:none")
+        assert dialog.run_button.isEnabled()
+        await dialog.run()
+        assert dialog.isVisible(), "a failure keeps the dialog open"
+        assert "Image not found" in dialog.problems_label.text()
+        dialog.reject()
+        assert not await opening
+
+    run(scenario())
+
+
+def test_restart_policy_editor_changes_the_container(
+    window: MainWindow, busybox_image: str, cli: Callable[..., Any], label: list[str],
+    name: str, run: Any,
+) -> None:  # fmt: skip
+    cli("create", *label, "--name", name, busybox_image)
+    pane = window.containers_pane
+
+    async def scenario() -> None:
+        await until(lambda: row_id(window, name) is not None, 2, "row")
+        container = next(c for c in pane.model.containers() if c.name == name)
+        pane._on_restart_policy(container)
+        await until(lambda: pane.policy_dialog is not None, 2, "dialog open")
+        dialog = pane.policy_dialog
+        assert dialog is not None
+        dialog.editor.set_policy(RestartPolicy("on-failure", 4))
+        assert f"docker update --restart on-failure:4 {name}" in dialog.command.text()
+        dialog.save.click()
+        await until(lambda: pane.policy_dialog is None, 5, "saved")
+
+        def shown_policy() -> str:
+            proxy = pane.proxy
+            for r in range(proxy.rowCount()):
+                if proxy.index(r, NAME).data() == name:
+                    return str(proxy.index(r, RESTART).data())
+            return ""
+
+        await until(lambda: shown_policy() == "on-failure:4", 2, "policy in the list")
+
+    run(scenario())
+    assert inspect(cli, name)["HostConfig"]["RestartPolicy"]["Name"] == "on-failure"
+
+
+def test_recreate_keeps_the_name_and_the_volume_data(
+    window: MainWindow, busybox_image: str, cli: Callable[..., Any], label: list[str],
+    name: str, run: Any,
+) -> None:  # fmt: skip
+    cli("run", "-d", *label, "--name", name, "-e", "MODE=old", "-v", f"{name}-data:/data",
+        busybox_image, "sleep", "300")  # fmt: skip
+    cli("exec", name, "sh", "-c", "echo kept > /data/file")
+    old_id = inspect(cli, name)["Id"]
+    pane = window.containers_pane
+
+    async def scenario() -> None:
+        await until(lambda: row_id(window, name) is not None, 2, "row")
+        form = await pane.form_of(ContainerRef(old_id, name), keep_name=True)
+        assert form is not None
+        assert form.env == ["MODE=old"]
+        form.env = ["MODE=new"]
+        opening = asyncio.ensure_future(pane.open_run_dialog(form, ContainerRef(old_id, name)))
+        await until(lambda: pane.run_dialog is not None, 2, "dialog open")
+        dialog = pane.run_dialog
+        assert dialog is not None
+        assert dialog.run_button.text() == "Recreate"
+        await dialog.run()
+        assert await opening
+        await until(lambda: row_id(window, name) not in (None, old_id), 3, "new container")
+
+    run(scenario())
+    data = inspect(cli, name)
+    assert data["Id"] != old_id
+    assert "MODE=new" in data["Config"]["Env"]
+    assert cli("exec", name, "cat", "/data/file").stdout.strip() == "kept"
+    assert cli("inspect", old_id, check=False).returncode == 1
+    assert window.activity.commands()[0].endswith(
+        f"docker stop {name} && docker rm {name} && docker rename {name}-dockyard-new {name} "
+        f"&& docker start {name}"
+    )
+
+
+def test_details_show_summary_inspect_and_processes(
+    window: MainWindow, busybox_image: str, cli: Callable[..., Any], label: list[str],
+    name: str, run: Any,
+) -> None:  # fmt: skip
+    cli("run", "-d", *label, "--name", name, "-p", "127.0.0.1::80", busybox_image,
+        "sleep", "300")  # fmt: skip
+    pane = window.containers_pane
+    details = pane.details
+
+    async def scenario() -> None:
+        await until(lambda: row_id(window, name) is not None, 2, "row")
+        pane.select([name])
+        await until(lambda: details.summary().get("State") == "running", 5, "summary")
+        assert details.summary()["Command"] == "sleep 300"
+        # The test image carries the test label itself, so the command leaves it out.
+        assert details.run_command.text() == (
+            f"docker run -d --name {name} -p 127.0.0.1::80/tcp {busybox_image} sleep 300"
+        )
+        details.inspect_view.search.setText("sleep")
+        assert details.inspect_view.match_count.text().endswith("found")
+        assert details.inspect_view.match_count.text() != "0 found"
+        tree = details.inspect_view.tree
+        state = child_named(tree.invisibleRootItem(), "State")
+        assert child_named(state, "Status").data(0, PATH_ROLE) == ".State.Status"
+        details.setCurrentIndex(2)
+        await until(lambda: details.processes.rowCount() > 0, 5, "processes")
+        table = details.processes
+        titles = [cell_text(table.horizontalHeaderItem(c)) for c in range(table.columnCount())]
+        assert cell_text(table.item(0, titles.index("CMD"))) == "sleep 300"
+
+    run(scenario())
+
+
+def child_named(parent: QTreeWidgetItem, key: str) -> QTreeWidgetItem:
+    for index in range(parent.childCount()):
+        child = parent.child(index)
+        if child is not None and child.text(0) == key:
+            return child
+    raise AssertionError(f"no {key} under {parent.text(0)!r}")
+
+
+def cell_text(item: QTableWidgetItem | None) -> str:
+    assert item is not None
+    return item.text()
