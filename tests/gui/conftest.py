@@ -24,11 +24,22 @@ def qt_loop(qapp: Any) -> Iterator[QEventLoop]:
     """The asyncio loop on Qt's event loop, running whenever Qt processes events, as in the
     app: a task may wake up while pytest-qt processes events between a test's steps."""
     loop = QEventLoop(qapp, already_running=True)
-    asyncio.set_event_loop(loop)
+    asyncio.events._set_running_loop(None)  # running only during GUI tests: see below
     yield loop
+    asyncio.events._set_running_loop(loop)
     loop.stop()
     asyncio.events._set_running_loop(None)
     loop.close()  # ends the default executor's threads
+
+
+@pytest.fixture(autouse=True)
+def _loop_runs_during_the_test(qt_loop: QEventLoop) -> Iterator[None]:
+    """Mark the Qt loop as the running loop for this GUI test only, so that tests elsewhere
+    can still use asyncio.run()."""
+    asyncio.set_event_loop(qt_loop)
+    asyncio.events._set_running_loop(qt_loop)
+    yield
+    asyncio.events._set_running_loop(None)
     asyncio.set_event_loop(None)
 
 
