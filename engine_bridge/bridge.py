@@ -13,7 +13,7 @@ import logging
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import docker
 import docker.tls
@@ -32,8 +32,10 @@ from engine_bridge.endpoints import Endpoint
 from engine_bridge.engines.probe import api_version
 from engine_bridge.errors import EngineError, ErrorKind, explain, unreachable
 from engine_bridge.operations import Operation, OperationLog
-from engine_bridge.specs.run_spec import RunSpec, from_inspect
 from engine_bridge.streams.reader import Source, StreamReader
+
+if TYPE_CHECKING:
+    from engine_bridge.specs.run_spec import RunSpec
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +223,8 @@ class EngineBridge:
 
     async def run_spec_of(self, container_id: str) -> RunSpec:
         """The `docker run` options that make a container like this one."""
+        from engine_bridge.specs.run_spec import from_inspect  # not needed at start-up
+
         container = await self.inspect_container(container_id)
         try:
             image: dict[str, Any] | None = await self.inspect_image(str(container.get("Image")))

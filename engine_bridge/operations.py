@@ -13,12 +13,14 @@ import shlex
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine_bridge.dto import RestartPolicy
 from engine_bridge.errors import EngineError
 from engine_bridge.specs.restart_policy import render_restart_policy
-from engine_bridge.specs.run_spec import RunSpec
+
+if TYPE_CHECKING:
+    from engine_bridge.specs.run_spec import RunSpec
 
 Work = Callable[[Any], object]
 """What an operation does, given the docker SDK client; runs off the event loop."""

@@ -7,6 +7,7 @@ import functools
 import shlex
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
@@ -29,8 +30,6 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from desktop_app.dialogs import answer
-from desktop_app.dialogs.restart_policy import RestartPolicyDialog
-from desktop_app.dialogs.run_container import RunDialog
 from desktop_app.learning import text
 from desktop_app.models.container_filter import ContainerFilter
 from desktop_app.models.containers import (
@@ -44,15 +43,19 @@ from desktop_app.models.containers import (
     STATUS,
     ContainersModel,
 )
-from desktop_app.panes.container_details import ContainerDetails
 from desktop_app.presentation import browser_urls
 from desktop_app.session import EngineSession
 from engine_bridge import operations as ops
 from engine_bridge.dto import ContainerSummary, RestartPolicy
 from engine_bridge.errors import EngineError
 from engine_bridge.operations import ContainerRef, Operation
-from engine_bridge.specs.run_form import RunForm
 from engine_bridge.state import Change, Connection, ConnectionChange
+
+if TYPE_CHECKING:  # imported when first used: start-up does not pay for them
+    from desktop_app.dialogs.restart_policy import RestartPolicyDialog
+    from desktop_app.dialogs.run_container import RunDialog
+    from desktop_app.panes.container_details import ContainerDetails
+    from engine_bridge.specs.run_form import RunForm
 
 MakeOperation = Callable[[ContainerRef], Operation]
 
@@ -143,13 +146,9 @@ class ContainersPane(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty)
-        self.details = ContainerDetails()
-        self.details.hide()
+        self._details: ContainerDetails | None = None  # made when first needed
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.stack)
-        self.splitter.addWidget(self.details)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
         self._details_timer = QTimer(self, singleShot=True, interval=300)
         self._details_timer.timeout.connect(self._on_details_due)
@@ -206,18 +205,35 @@ class ContainersPane(QWidget):
         if session is not None:
             session.resources_changed.connect(self._on_changes)
             session.connection_changed.connect(self._on_connection)
-        self.details.attach(session)
+        if self._details is not None:
+            self._details.attach(session)
         self._update_placeholder()
 
     def _on_changes(self, changes: Sequence[Change]) -> None:
         self.model.apply(changes)
-        shown = self.details.container_id
+        shown = self._details.container_id if self._details is not None else None
         if shown is not None and any(c.key == shown for c in changes):
             self._details_timer.start()  # the engine changed it: read it again, once
+
+    @property
+    def details(self) -> ContainerDetails:
+        """The details under the list, made the first time one container is selected."""
+        if self._details is None:
+            from desktop_app.panes.container_details import ContainerDetails
+
+            self._details = ContainerDetails()
+            self._details.hide()
+            self._details.attach(self.session)
+            self.splitter.addWidget(self._details)
+            self.splitter.setStretchFactor(0, 3)
+            self.splitter.setStretchFactor(1, 2)
+        return self._details
 
     def _on_selection(self, *_: object) -> None:
         chosen = self.selected()
         single = chosen[0].id if len(chosen) == 1 else None
+        if single is None and self._details is None:
+            return
         self.details.setVisible(single is not None)
         if single != self.details.container_id:
             self.details.show_container(single)
@@ -376,7 +392,6 @@ class ContainersPane(QWidget):
         chosen = self.selected()
         if not chosen:
             return
-        # Imported when first needed: start-up does not pay for dialogs nobody opened yet.
         from desktop_app.dialogs.remove_containers import RemoveContainersDialog
 
         dialog = RemoveContainersDialog(chosen, self)
@@ -422,6 +437,8 @@ class ContainersPane(QWidget):
         """Open the Run dialog (filled from `form`); True when a container was made."""
         if self.session is None:
             return False
+        from desktop_app.dialogs.run_container import RunDialog
+
         dialog = RunDialog(self.session, form, replacing, self)
         self.run_dialog = dialog
         accepted = await answer(dialog)
@@ -439,6 +456,8 @@ class ContainersPane(QWidget):
         except EngineError as exc:
             self.model.set_error(ref.id, f"{exc.title}. {exc.message}")
             return None
+        from engine_bridge.specs.run_form import RunForm
+
         form = RunForm.from_spec(spec)
         if not keep_name:
             form.name = f"{spec.name}-copy" if spec.name else ""
@@ -456,6 +475,8 @@ class ContainersPane(QWidget):
             return
         current = container.restart_policy or RestartPolicy()
         ref = ContainerRef(container.id, container.name)
+        from desktop_app.dialogs.restart_policy import RestartPolicyDialog
+
         dialog = RestartPolicyDialog(self.session, ref, current, self)
         self.policy_dialog = dialog
         await answer(dialog)
