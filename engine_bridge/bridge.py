@@ -11,13 +11,15 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import docker
 import docker.tls
 from docker.constants import DEFAULT_DOCKER_API_VERSION
+from docker.types.daemon import CancellableStream
 
 from engine_bridge import sdk_fixes  # noqa: F401  (patches the SDK before any client exists)
 from engine_bridge.blocking import run_blocking
@@ -32,6 +34,7 @@ from engine_bridge.endpoints import Endpoint
 from engine_bridge.engines.probe import api_version
 from engine_bridge.errors import EngineError, ErrorKind, explain, unreachable
 from engine_bridge.operations import Operation, OperationLog
+from engine_bridge.streams.log_lines import LogDecoder, LogLine
 from engine_bridge.streams.reader import Source, StreamReader
 
 if TYPE_CHECKING:
@@ -88,6 +91,34 @@ def _check_socket(endpoint: Endpoint) -> None:
         raise unreachable(FileNotFoundError(2, f"No such file or directory: '{path}'"), endpoint)
     if not os.access(path, os.R_OK | os.W_OK):
         raise unreachable(PermissionError(13, f"Permission denied: '{path}'"), endpoint)
+
+
+def _logs_response(
+    client: Client,
+    container_id: str,
+    follow: bool,
+    tail: int | None,
+    since: str | None,
+    timestamps: bool,
+) -> Any:
+    """The raw HTTP response of GET /containers/{id}/logs.
+
+    The SDK's own logs() joins stdout and stderr; the raw frames keep them apart.
+    """
+    api = client.api
+    params: dict[str, Any] = {
+        "stdout": 1,
+        "stderr": 1,
+        "follow": int(follow),
+        "timestamps": int(timestamps),
+        "tail": "all" if tail is None else str(tail),
+    }
+    if since:
+        params["since"] = since
+    url = api._url("/containers/{0}/logs", container_id)
+    response = api._get(url, params=params, stream=True, timeout=None)
+    api._raise_for_status(response)
+    return response
 
 
 class _ResponseStream:
@@ -285,6 +316,68 @@ class EngineBridge:
     def events(self) -> StreamReader[dict[str, Any]]:
         """The engine's /events stream, decoded, from now on."""
         return self.stream("events", lambda client: client.api.events(decode=True))
+
+    def logs(
+        self,
+        container_id: str,
+        *,
+        tty: bool,
+        follow: bool = True,
+        tail: int | None = None,
+        since: str | None = None,
+        timestamps: bool = True,
+    ) -> StreamReader[list[LogLine]]:
+        """A container's log, as batches of lines (one batch for each piece the engine sent).
+
+        `tail` None means every line; `since` is what the engine takes (seconds.nanos).
+        """
+
+        def open_source(client: Client) -> Any:
+            response = _logs_response(client, container_id, follow, tail, since, timestamps)
+            decoder = LogDecoder(tty, timestamps)
+
+            def batches() -> Iterator[list[LogLine]]:
+                for chunk in response.raw.stream(64 * 1024, decode_content=False):
+                    lines = decoder.feed(chunk)
+                    if lines:
+                        yield lines
+                last = decoder.finish()
+                if last:
+                    yield last
+
+            return CancellableStream(batches(), response)
+
+        return self.stream(f"logs:{container_id[:12]}", open_source)
+
+    async def export_logs(
+        self, container_id: str, path: str, *, tty: bool, cancel: threading.Event
+    ) -> int:
+        """Write the whole log to `path`, streamed from the engine to disk; returns the lines.
+
+        Setting `cancel` stops it between two pieces; the file then holds what came so far.
+        """
+
+        def export(client: Client) -> int:
+            response = _logs_response(client, container_id, False, None, None, False)
+            decoder = LogDecoder(tty, timestamps=False)
+            written = 0
+            try:
+                with open(path, "w", encoding="utf-8") as out:
+                    for chunk in response.raw.stream(256 * 1024, decode_content=False):
+                        if cancel.is_set():
+                            break
+                        lines = decoder.feed(chunk)
+                        out.writelines(f"{line.text}\n" for line in lines)
+                        written += len(lines)
+                    else:
+                        lines = decoder.finish()
+                        out.writelines(f"{line.text}\n" for line in lines)
+                        written += len(lines)
+            finally:
+                response.close()
+            return written
+
+        return await self.call(export, self.client)
 
     async def close_stream(self, reader: StreamReader[Any]) -> None:
         self._streams.discard(reader)

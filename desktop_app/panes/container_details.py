@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import shlex
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QGuiApplication
@@ -27,6 +28,7 @@ from desktop_app.learning import text
 from desktop_app.presentation import inspect_summary
 from desktop_app.session import EngineSession
 from desktop_app.widgets.json_tree import JsonTree
+from desktop_app.widgets.logs_panel import LogsPanel, LogTarget
 from engine_bridge.errors import EngineError
 
 
@@ -42,6 +44,8 @@ class ContainerDetails(QTabWidget):
         self.setObjectName("containerDetails")
         self.session: EngineSession | None = None
         self.container_id: str | None = None
+        self.project: str | None = None
+        self._log_targets: list[LogTarget] = []
         self._loading: asyncio.Task[None] | None = None
 
         summary_page = QWidget()
@@ -63,6 +67,8 @@ class ContainerDetails(QTabWidget):
         scroll.setWidget(summary_page)
         self.addTab(scroll, "Summary")
 
+        self.logs = LogsPanel()
+        self.addTab(self.logs, "Logs")
         self.inspect_view = JsonTree()
         self.addTab(self.inspect_view, "Inspect")
 
@@ -90,11 +96,51 @@ class ContainerDetails(QTabWidget):
 
     def attach(self, session: EngineSession | None) -> None:
         self.session = session
+        self.logs.attach(session)
         self.show_container(None)
+
+    def show_tab(self, title: str) -> None:
+        for index in range(self.count()):
+            if self.tabText(index) == title:
+                self.setCurrentIndex(index)
+
+    def _tab(self) -> str:
+        return self.tabText(self.currentIndex())
+
+    def show_project(self, project: str, container_ids: list[str]) -> None:
+        """The combined log of a Compose project's containers (the other tabs stay empty)."""
+        self.show_container(None)
+        self.project = project
+        self._loading = asyncio.ensure_future(self._load_project(container_ids))
+
+    async def _load_project(self, container_ids: list[str]) -> None:
+        bridge = self.session.bridge if self.session else None
+        if bridge is None:
+            return
+        try:
+            found = await asyncio.gather(*(bridge.inspect_container(i) for i in container_ids))
+        except EngineError as exc:
+            self._clear(f"{exc.title}. {exc.message}")
+            return
+        self._clear(f"Compose project {self.project}: its containers' logs, interleaved by time.")
+        self._log_targets = [
+            LogTarget(
+                str(d["Id"]),
+                str(d.get("Name", "")).lstrip("/"),
+                bool((d.get("Config") or {}).get("Tty")),
+            )
+            for d in found
+        ]
+        self.show_tab("Logs")
+        self.logs.show_targets(self._log_targets)
 
     def show_container(self, container_id: str | None) -> None:
         """Load `container_id` (None: show nothing), cancelling any load still running."""
         self.container_id = container_id
+        self.project = None
+        self._log_targets = []
+        self.logs.stop()
+        self.logs.targets = []
         if self._loading is not None:
             self._loading.cancel()
         self._loading = None
@@ -121,7 +167,10 @@ class ContainerDetails(QTabWidget):
             return
         self._fill_summary(data, shlex.join(spec.argv()))
         self.inspect_view.set_document(data)
-        if self.currentIndex() == 2:
+        self._log_targets = [_target(data)]
+        if self._tab() == "Logs" and self.logs.targets != self._log_targets:
+            self.logs.show_targets(self._log_targets)
+        if self._tab() == "Processes":
             await self._load_processes()
 
     def _fill_summary(self, data: dict[str, object], command: str) -> None:
@@ -154,8 +203,15 @@ class ContainerDetails(QTabWidget):
         self.processes.setRowCount(0)
 
     def _on_tab(self, index: int) -> None:
-        if index == 2:
+        title = self.tabText(index)
+        if title == "Processes":
             self._on_refresh_processes()
+        if title == "Logs":
+            if self._log_targets and self.logs.targets != self._log_targets:
+                self.logs.show_targets(self._log_targets)
+        else:
+            self.logs.stop()  # a log nobody looks at costs a stream: let it go
+            self.logs.targets = []
 
     @asyncSlot()
     async def _on_refresh_processes(self) -> None:
@@ -179,3 +235,9 @@ class ContainerDetails(QTabWidget):
             for c, value in enumerate(row):
                 self.processes.setItem(r, c, QTableWidgetItem(value))
         self.processes.resizeColumnsToContents()
+
+
+def _target(inspected: dict[str, Any]) -> LogTarget:
+    config = inspected.get("Config") or {}
+    name = str(inspected.get("Name", "")).lstrip("/")
+    return LogTarget(str(inspected["Id"]), name, bool(config.get("Tty")))

@@ -225,17 +225,26 @@ class ContainersPane(QWidget):
             self._details.hide()
             self._details.attach(self.session)
             self.splitter.addWidget(self._details)
-            self.splitter.setStretchFactor(0, 3)
-            self.splitter.setStretchFactor(1, 2)
+            height = max(400, self.splitter.height())
+            self.splitter.setSizes([height * 55 // 100, height * 45 // 100])
         return self._details
 
     def _on_selection(self, *_: object) -> None:
+        rows = self.view.selectionModel().selectedRows(0)
+        project = (
+            rows[0].data() if len(rows) == 1 and rows[0].data(CONTAINER_ROLE) is None else None
+        )
+        if project is not None:
+            self.details.show()
+            if self.details.project != project:
+                self.details.show_project(project, [c.id for c in self.selected()])
+            return
         chosen = self.selected()
         single = chosen[0].id if len(chosen) == 1 else None
         if single is None and self._details is None:
             return
         self.details.setVisible(single is not None)
-        if single != self.details.container_id:
+        if single != self.details.container_id or self.details.project is not None:
             self.details.show_container(single)
 
     @asyncSlot()

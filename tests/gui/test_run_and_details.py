@@ -199,7 +199,7 @@ def test_details_show_summary_inspect_and_processes(
         tree = details.inspect_view.tree
         state = child_named(tree.invisibleRootItem(), "State")
         assert child_named(state, "Status").data(0, PATH_ROLE) == ".State.Status"
-        details.setCurrentIndex(2)
+        details.show_tab("Processes")
         await until(lambda: details.processes.rowCount() > 0, 5, "processes")
         table = details.processes
         titles = [cell_text(table.horizontalHeaderItem(c)) for c in range(table.columnCount())]

@@ -1,0 +1,378 @@
+"""LogsPanel: the log of one container, or of a Compose project's containers interleaved by
+time, with follow, tail, since, search, copy, clear and export."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import threading
+import time
+from dataclasses import dataclass
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from desktop_app.session import EngineSession
+from desktop_app.widgets.log_view import NOTICE, LogModel, LogView
+from engine_bridge.dto import parse_time
+from engine_bridge.errors import EngineError
+from engine_bridge.state import Change
+from engine_bridge.streams.log_lines import LogLine, after
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
+_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+BATCH_PAUSE = 0.03  # lines reach the view in batches, at most ~30 times a second
+
+
+@dataclass(frozen=True)
+class LogTarget:
+    """A container whose log is shown: `tty` decides how its bytes are read."""
+
+    id: str
+    name: str
+    tty: bool
+
+
+def since_value(text: str, now: float | None = None) -> str | None:
+    """The engine's `since` for what a user typed: "10m", "2h", "1.5d" or an RFC 3339 time."""
+    text = text.strip()
+    if not text:
+        return None
+    match = _DURATION.fullmatch(text)
+    if match:
+        seconds = float(match.group(1)) * _UNIT[match.group(2)]
+        return f"{(now if now is not None else time.time()) - seconds:.9f}"
+    moment = parse_time(text if ("Z" in text or "+" in text[10:]) else text + "Z")
+    if moment is None:
+        raise ValueError(f"'{text}' is not a time: write 10m, 2h or 2026-01-31T10:00:00.")
+    return f"{moment.timestamp():.9f}"
+
+
+class LogsPanel(QWidget):
+    """Attributes: `model`, `view`, the controls, and `status` (what the log is doing)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("logsPanel")
+        self.session: EngineSession | None = None
+        self.targets: list[LogTarget] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._running: dict[str, asyncio.Event] = {}
+        self._export_cancel: threading.Event | None = None
+        self.model = LogModel()
+        self.view = LogView(self.model)
+
+        self.follow = QCheckBox("Follow")
+        self.follow.setChecked(True)
+        self.follow.toggled.connect(self._on_follow)
+        self.tail = QSpinBox()
+        self.tail.setObjectName("logTail")
+        self.tail.setRange(0, 10_000_000)
+        self.tail.setValue(1000)
+        self.tail.setSpecialValueText("all")
+        self.tail.setPrefix("last ")
+        self.tail.setToolTip("How many of the latest lines to load; 'all' loads the whole log")
+        self.since = QLineEdit(placeholderText="since: 10m, 2h, 2026-01-31T10:00")
+        self.since.setObjectName("logSince")
+        self.since.setMaximumWidth(220)
+        reload = QPushButton("Load")
+        reload.clicked.connect(self.restart)
+        self.since.returnPressed.connect(self.restart)
+        self.timestamps = QCheckBox("Timestamps")
+        self.timestamps.toggled.connect(self.view.set_timestamps)
+        self.wrap = QCheckBox("Wrap")
+        self.wrap.toggled.connect(self.view.set_wrap)
+        clear = QPushButton("Clear")
+        clear.clicked.connect(self.model.clear)
+        copy = QPushButton("Copy")
+        copy.setToolTip("Copy the selected lines (Ctrl+C)")
+        copy.clicked.connect(self.view.copy_selection)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setObjectName("exportLog")
+        self.export_button.clicked.connect(self._on_export)
+
+        self.search = QLineEdit(placeholderText="Search")
+        self.search.setObjectName("logSearch")
+        self.search.setClearButtonEnabled(True)
+        self.regex = QCheckBox("Regex")
+        self.case = QCheckBox("Match case")
+        self.only_matching = QCheckBox("Only matching lines")
+        self.match_label = QLabel()
+        self.match_label.setObjectName("logMatches")
+        previous = QPushButton("◀")
+        previous.setToolTip("Previous match (Shift+Enter)")
+        following = QPushButton("▶")
+        following.setToolTip("Next match (Enter)")
+        previous.clicked.connect(lambda: self.step(-1))
+        following.clicked.connect(lambda: self.step(1))
+        self.search.returnPressed.connect(lambda: self.step(1))
+        self.search.textChanged.connect(self._on_search)
+        for box in (self.regex, self.case, self.only_matching):
+            box.toggled.connect(self._on_search)
+        self.status = QLabel()
+        self.status.setObjectName("logStatus")
+        self.status.setStyleSheet("color: #5f6368;")
+        self._matches: list[int] = []
+        self._match = -1
+
+        top = QHBoxLayout()
+        controls: list[QWidget] = [self.follow, self.tail, self.since, reload, self.timestamps]
+        for control in controls:
+            top.addWidget(control)
+        top.addWidget(self.wrap)
+        top.addStretch(1)
+        for button in (clear, copy, self.export_button):
+            top.addWidget(button)
+        find = QHBoxLayout()
+        searching: list[QWidget] = [self.search, self.regex, self.case, self.only_matching]
+        for control in [*searching, self.match_label, previous, following]:
+            find.addWidget(control)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addLayout(find)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.status)
+        self.model.rowsInserted.connect(self._show_counts)
+        self.model.modelReset.connect(self._show_counts)
+        # New lines may match too: count again, at most a few times a second.
+        self._recount = QTimer(self, singleShot=True, interval=300)
+        self._recount.timeout.connect(self._count_matches)
+        self.model.rowsInserted.connect(self._schedule_recount)
+        self.model.rowsRemoved.connect(self._schedule_recount)
+
+    # --- what is shown ----------------------------------------------------------------
+
+    def attach(self, session: EngineSession | None) -> None:
+        if self.session is not None:
+            with contextlib.suppress(RuntimeError, TypeError):
+                self.session.resources_changed.disconnect(self._on_changes)
+        self.session = session
+        if session is not None:
+            session.resources_changed.connect(self._on_changes)
+
+    def show_targets(self, targets: list[LogTarget]) -> None:
+        """Show the log of these containers (several: interleaved, each line marked)."""
+        self.targets = targets
+        self.restart()
+
+    def restart(self) -> None:
+        """Load the log again with the current tail and since."""
+        self.stop()
+        self.model.clear()
+        try:
+            since = since_value(self.since.text())
+        except ValueError as exc:
+            self.since.setToolTip(str(exc))
+            self.since.setStyleSheet("border: 1px solid #c5221f;")
+            return
+        self.since.setToolTip("")
+        self.since.setStyleSheet("")
+        if not self.targets or self.session is None or self.session.bridge is None:
+            return
+        self._tasks = [asyncio.ensure_future(self._load(since))]
+
+    def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        self._tasks = []
+
+    # --- reading ----------------------------------------------------------------------
+
+    async def _load(self, since: str | None) -> None:
+        tail = self.tail.value() or None
+        combined = len(self.targets) > 1
+        last: dict[str, str] = {}
+        if combined:
+            # Interleave what is already there by time, then follow each from there on.
+            first = await asyncio.gather(*(self._read_all(t, tail, since) for t in self.targets))
+            merged = sorted(
+                ((line.timestamp, i, line, t) for i, (t, lines) in
+                 enumerate(zip(self.targets, first, strict=True)) for line in lines),
+                key=lambda item: (item[0], item[1]),
+            )  # fmt: skip
+            for target, lines in zip(self.targets, first, strict=True):
+                if lines:
+                    last[target.id] = lines[-1].timestamp
+            for _stamp, _i, line, target in merged:
+                self.model.append([line], target.name)
+        if not self.follow.isChecked() and combined:
+            return
+        self._tasks += [
+            asyncio.ensure_future(self._follow(t, tail, since, last.get(t.id), combined))
+            for t in self.targets
+        ]
+
+    async def _read_all(
+        self, target: LogTarget, tail: int | None, since: str | None
+    ) -> list[LogLine]:
+        bridge = self.session.bridge if self.session else None
+        if bridge is None:
+            return []
+        reader = bridge.logs(target.id, tty=target.tty, follow=False, tail=tail, since=since)
+        lines: list[LogLine] = []
+        try:
+            async for batch in reader.batches():
+                for piece in batch:
+                    lines.extend(piece)
+        except EngineError as exc:
+            self._notice(f"{target.name}: {exc.title}. {exc.message}")
+        finally:
+            await bridge.close_stream(reader)
+        return lines
+
+    async def _follow(self, target: LogTarget, tail: int | None, since: str | None,
+                      last: str | None, combined: bool) -> None:  # fmt: skip
+        """Follow one container's log; when it stops, say so, and go on when it runs again."""
+        bridge = self.session.bridge if self.session else None
+        if bridge is None:
+            return
+        follow = self.follow.isChecked()
+        source = target.name if combined else ""
+        first = last is None
+        while True:
+            reader = bridge.logs(
+                target.id, tty=target.tty, follow=follow,
+                tail=tail if first else None, since=after(last) if last else since,
+            )  # fmt: skip
+            try:
+                async for batch in reader.batches():
+                    lines = [line for piece in batch for line in piece]
+                    if lines:
+                        self.model.append(lines, source)
+                        last = lines[-1].timestamp or last
+                    await asyncio.sleep(BATCH_PAUSE)
+            except EngineError as exc:
+                self._notice(f"{target.name}: {exc.title}. {exc.message}")
+                return
+            finally:
+                await bridge.close_stream(reader)
+            if not follow:
+                return
+            first = False
+            self._notice(f"{target.name} stopped. Waiting for it to start again…")
+            running = self._running.setdefault(target.id, asyncio.Event())
+            running.clear()
+            await running.wait()
+            self._notice(f"{target.name} started again.")
+
+    def _on_changes(self, changes: list[Change]) -> None:
+        for change in changes:
+            event = self._running.get(change.key)
+            running = getattr(change.item, "state", "") == "running"
+            if event is not None and change.action != "remove" and running:
+                event.set()
+
+    def _notice(self, text: str) -> None:
+        self.model.append([LogLine(NOTICE, f"— {text}")])
+
+    # --- controls ---------------------------------------------------------------------
+
+    def _on_follow(self, follow: bool) -> None:
+        self.view.follow = follow
+        self.restart()
+
+    def _show_counts(self, *_: object) -> None:
+        shown = self.model.rowCount()
+        dropped = self.model.dropped
+        text = f"{shown:,} lines"
+        if dropped:
+            text += (f" · {dropped:,} older lines let go (the view keeps "
+                     f"{self.model.max_lines:,}; Export writes the whole log)")  # fmt: skip
+        self.status.setText(text)
+
+    def _schedule_recount(self, *_: object) -> None:
+        if self.search.text() and not self._recount.isActive():
+            self._recount.start()
+
+    def _count_matches(self) -> None:
+        pattern = self.pattern()
+        if pattern is None:
+            return
+        self._matches = self.model.matches(pattern)
+        if self._match < 0:
+            self.match_label.setText(f"{len(self._matches):,} matches")
+
+    def pattern(self) -> re.Pattern[str] | None:
+        needle = self.search.text()
+        if not needle:
+            return None
+        flags = 0 if self.case.isChecked() else re.IGNORECASE
+        source = needle if self.regex.isChecked() else re.escape(needle)
+        try:
+            return re.compile(source, flags)
+        except re.error as exc:
+            self.match_label.setText(f"not a regular expression: {exc}")
+            return None
+
+    def _on_search(self, *_: object) -> None:
+        pattern = self.pattern()
+        self.model.only_matching(pattern if self.only_matching.isChecked() else None)
+        self._matches = self.model.matches(pattern) if pattern else []
+        self._match = -1
+        self.view.set_search(pattern)
+        if pattern is not None:
+            self.match_label.setText(f"{len(self._matches):,} matches")
+        elif not self.search.text():
+            self.match_label.setText("")
+
+    def step(self, direction: int) -> None:
+        """Go to the next (1) or previous (-1) match."""
+        if not self._matches:
+            return
+        self._match = (self._match + direction) % len(self._matches)
+        row = self._matches[self._match]
+        self.view.follow = False
+        self.follow.blockSignals(True)
+        self.follow.setChecked(False)
+        self.follow.blockSignals(False)
+        index = self.model.index(row)
+        self.view.scrollTo(index)
+        self.view.setCurrentIndex(index)
+        self.view.set_search(self.pattern(), row)
+        self.match_label.setText(f"{self._match + 1:,} of {len(self._matches):,}")
+
+    @asyncSlot()
+    async def _on_export(self) -> None:
+        if self._export_cancel is not None:
+            self._export_cancel.set()
+            return
+        if len(self.targets) != 1:
+            return
+        target = self.targets[0]
+        path, _ = QFileDialog.getSaveFileName(self, "Export the log", f"{target.name}.log")
+        if path:
+            await self.export(path)
+
+    async def export(self, path: str) -> int:
+        """Write the whole log of the container to `path`; the button cancels it meanwhile."""
+        bridge = self.session.bridge if self.session else None
+        target = self.targets[0]
+        if bridge is None:
+            return 0
+        cancel = threading.Event()
+        self._export_cancel = cancel
+        self.export_button.setText("Cancel export")
+        try:
+            written = await bridge.export_logs(target.id, path, tty=target.tty, cancel=cancel)
+        except (EngineError, OSError) as exc:
+            self.status.setText(f"Export failed: {exc}")
+            return 0
+        finally:
+            self._export_cancel = None
+            self.export_button.setText("Export…")
+        done = "stopped" if cancel.is_set() else "written"
+        self.status.setText(f"{written:,} lines {done} to {path}")
+        return written

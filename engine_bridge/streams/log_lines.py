@@ -1,0 +1,113 @@
+"""Container logs as lines: demultiplexing the engine's frames and joining split lines.
+
+Without a TTY the engine sends frames with an 8-byte header (stream, 0, 0, 0, size as a
+32-bit big-endian number); with a TTY it sends the bytes as they came. A frame ends
+anywhere: a line may span frames, and the engine cuts long lines into 16 KiB pieces, each
+with its own timestamp when timestamps are on. Pure code: bytes in, lines out.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+from engine_bridge.dto import parse_time
+
+STDOUT, STDERR = 1, 2
+_HEADER = struct.Struct(">BxxxL")
+
+
+@dataclass(frozen=True, slots=True)
+class LogLine:
+    """One line of a container's output, without its newline.
+
+    `stream` is STDOUT or STDERR; `timestamp` the engine's RFC 3339 time ("" when off).
+    """
+
+    stream: int
+    text: str
+    timestamp: str = ""
+
+
+class LogDecoder:
+    """Feed it the bytes of a logs response as they arrive; it returns complete lines."""
+
+    def __init__(self, tty: bool, timestamps: bool) -> None:
+        self.tty = tty
+        self.timestamps = timestamps
+        self._pending = b""  # an incomplete frame header or payload
+        self._partial: dict[int, bytearray] = {STDOUT: bytearray(), STDERR: bytearray()}
+        self._stamp: dict[int, str] = {STDOUT: "", STDERR: ""}
+
+    def feed(self, data: bytes) -> list[LogLine]:
+        if self.tty:
+            return self._payload(STDOUT, data)
+        lines: list[LogLine] = []
+        buffer = self._pending + data
+        offset = 0
+        while len(buffer) - offset >= _HEADER.size:
+            stream, size = _HEADER.unpack_from(buffer, offset)
+            end = offset + _HEADER.size + size
+            if end > len(buffer):
+                break
+            lines += self._payload(STDERR if stream == STDERR else STDOUT,
+                                   buffer[offset + _HEADER.size : end])  # fmt: skip
+            offset = end
+        self._pending = buffer[offset:]
+        return lines
+
+    def finish(self) -> list[LogLine]:
+        """The last lines, when the stream ends without a final newline."""
+        lines = []
+        for stream, partial in self._partial.items():
+            if partial:
+                lines.append(self._line(stream, bytes(partial)))
+                partial.clear()
+        return lines
+
+    def _payload(self, stream: int, payload: bytes) -> list[LogLine]:
+        partial = self._partial[stream]
+        if self.timestamps and not self.tty:
+            # Every frame starts with a timestamp; a continuation piece's is not part of the text.
+            stamp, _, payload = payload.partition(b" ")
+            if not partial:
+                self._stamp[stream] = stamp.decode("ascii", "replace")
+        lines: list[LogLine] = []
+        start = 0
+        while True:
+            newline = payload.find(b"\n", start)
+            if newline < 0:
+                partial += payload[start:]
+                return lines
+            partial += payload[start:newline]
+            lines.append(self._line(stream, bytes(partial)))
+            partial.clear()
+            start = newline + 1
+
+    def _line(self, stream: int, raw: bytes) -> LogLine:
+        text = raw.decode("utf-8", "replace")
+        if text.endswith("\r"):
+            text = text[:-1]
+        if self.timestamps and self.tty:
+            stamp, _, text = text.partition(" ")
+            return LogLine(stream, text, stamp)
+        return LogLine(stream, text, self._stamp[stream] if self.timestamps else "")
+
+
+def after(timestamp: str) -> str:
+    """The engine's `since` for "just after this RFC 3339 timestamp", as seconds.nanoseconds.
+
+    The engine's `since` includes a line stamped exactly then, so one nanosecond is added.
+    """
+    whole, _, rest = timestamp.partition(".")
+    digits = ""
+    for ch in rest:
+        if not ch.isdigit():
+            break
+        digits += ch
+    zone = rest[len(digits) :] if rest else timestamp[19:]
+    moment = parse_time(whole + (zone or "Z"))
+    if moment is None:
+        raise ValueError(f"not a timestamp: {timestamp!r}")
+    nanos = int(digits[:9].ljust(9, "0")) + 1
+    return f"{int(moment.timestamp()) + nanos // 10**9}.{nanos % 10**9:09d}"
