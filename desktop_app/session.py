@@ -7,6 +7,7 @@ signals carry it to the UI thread.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 
@@ -14,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from engine_bridge.bridge import EngineBridge
 from engine_bridge.dto import EngineFacts
-from engine_bridge.engines.base import EngineProvider
+from engine_bridge.engines.base import EngineProvider, ProviderStatus
 from engine_bridge.errors import EngineError, ErrorKind
 from engine_bridge.operations import Operation
 from engine_bridge.state import Change, Connection, ConnectionChange, EngineState
@@ -43,7 +44,13 @@ class EngineSession(QObject):
         self.bridge: EngineBridge | None = None
         self.state: EngineState | None = None
         self.facts: EngineFacts | None = None
-        self._unsubscribe = [provider.on_status(self.provider_changed.emit)]
+        # Providers change status on worker threads: hand it to the loop, not to a signal.
+        loop = asyncio.get_event_loop()
+
+        def hand_over(status: ProviderStatus) -> None:
+            loop.call_soon_threadsafe(self.provider_changed.emit, status)
+
+        self._unsubscribe = [provider.on_status(hand_over)]
 
     @property
     def live(self) -> bool:

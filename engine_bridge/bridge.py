@@ -326,15 +326,17 @@ class EngineBridge:
         tail: int | None = None,
         since: str | None = None,
         timestamps: bool = True,
+        source: str = "",
     ) -> StreamReader[list[LogLine]]:
         """A container's log, as batches of lines (one batch for each piece the engine sent).
 
-        `tail` None means every line; `since` is what the engine takes (seconds.nanos).
+        `tail` None means every line; `since` is what the engine takes (seconds.nanos);
+        `source` marks each line with the container it came from.
         """
 
         def open_source(client: Client) -> Any:
             response = _logs_response(client, container_id, follow, tail, since, timestamps)
-            decoder = LogDecoder(tty, timestamps)
+            decoder = LogDecoder(tty, timestamps, source)
 
             def batches() -> Iterator[list[LogLine]]:
                 for chunk in response.raw.stream(64 * 1024, decode_content=False):

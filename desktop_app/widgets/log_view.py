@@ -8,8 +8,7 @@ Long lines are cut for display only: copy and export keep them whole.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
@@ -34,50 +33,41 @@ _SOURCE_COLOURS = ("#1a73e8", "#188038", "#a142f4", "#e37400", "#d01884", "#007b
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """A line as shown: which container it came from (for combined logs) and its plain text."""
-
-    line: LogLine
-    source: str
-    plain: str
-
-
 class LogModel(QAbstractListModel):
-    """Lines of one or more containers. Attributes: `dropped` (lines let go of the front)."""
+    """Lines of one or more containers. Attributes: `dropped` (lines let go of the front).
+
+    Rows are the LogLines themselves: adding a batch is a list extend, whatever its size.
+    """
 
     def __init__(self, max_lines: int = 100_000, parent: Any = None) -> None:
         super().__init__(parent)
         self.max_lines = max_lines
         self.dropped = 0
-        self._all: list[Row] = []
-        self._shown: list[Row] | None = None  # only matching lines, when that is on
+        self._all: list[LogLine] = []
+        self._shown: list[LogLine] | None = None  # only matching lines, when that is on
         self._pattern: re.Pattern[str] | None = None
 
     @property
-    def rows(self) -> list[Row]:
+    def rows(self) -> list[LogLine]:
         return self._all if self._shown is None else self._shown
 
-    def append(self, lines: Iterable[LogLine], source: str = "") -> None:
-        new = [Row(line, source, ansi.strip(line.text)) for line in lines]
-        if not new:
+    def append(self, lines: list[LogLine]) -> None:
+        if not lines:
             return
-        self._append_rows(new)
-
-    def _append_rows(self, new: list[Row]) -> None:
+        if len(lines) > self.max_lines:
+            self.dropped += len(lines) - self.max_lines
+            lines = lines[-self.max_lines :]
         if self._shown is None:
-            self._insert(self._all, new)
+            self._insert(self._all, lines)
         else:
-            self._all.extend(new)
+            self._all.extend(lines)
             pattern = self._pattern
-            self._insert(
-                self._shown, [r for r in new if pattern is None or pattern.search(r.plain)]
-            )
+            self._insert(self._shown, [r for r in lines if pattern is None or _matches(pattern, r)])
         overflow = len(self._all) - self.max_lines
         if overflow > 0:
             self._drop(overflow)
 
-    def _insert(self, target: list[Row], rows: list[Row]) -> None:
+    def _insert(self, target: list[LogLine], rows: list[LogLine]) -> None:
         if not rows:
             return
         first = len(target)
@@ -86,17 +76,16 @@ class LogModel(QAbstractListModel):
         self.endInsertRows()
 
     def _drop(self, count: int) -> None:
-        gone = self._all[:count]
         self.dropped += count
         if self._shown is None:
             self.beginRemoveRows(QModelIndex(), 0, count - 1)
             del self._all[:count]
             self.endRemoveRows()
             return
+        gone = {id(r) for r in self._all[:count]}
         del self._all[:count]
-        gone_ids = {id(r) for r in gone}
         shown_gone = 0
-        while shown_gone < len(self._shown) and id(self._shown[shown_gone]) in gone_ids:
+        while shown_gone < len(self._shown) and id(self._shown[shown_gone]) in gone:
             shown_gone += 1
         if shown_gone:
             self.beginRemoveRows(QModelIndex(), 0, shown_gone - 1)
@@ -115,21 +104,20 @@ class LogModel(QAbstractListModel):
         """Show only the lines that match `pattern`; None shows every line again."""
         self.beginResetModel()
         self._pattern = pattern
-        self._shown = None if pattern is None else [r for r in self._all if pattern.search(r.plain)]
+        self._shown = None if pattern is None else [r for r in self._all if _matches(pattern, r)]
         self.endResetModel()
 
     def matches(self, pattern: re.Pattern[str]) -> list[int]:
         """The rows (as shown) whose text matches."""
-        search = pattern.search
-        return [i for i, row in enumerate(self.rows) if search(row.plain)]
+        return [i for i, row in enumerate(self.rows) if _matches(pattern, row)]
 
     def text_of(self, rows: Sequence[int], timestamps: bool) -> str:
         lines = []
         for i in rows:
             row = self.rows[i]
-            prefix = f"{row.line.timestamp} " if timestamps and row.line.timestamp else ""
+            prefix = f"{row.timestamp} " if timestamps and row.timestamp else ""
             source = f"{row.source} | " if row.source else ""
-            lines.append(f"{prefix}{source}{row.plain}")
+            lines.append(f"{prefix}{source}{ansi.strip(row.text)}")
         return "\n".join(lines)
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -137,10 +125,15 @@ class LogModel(QAbstractListModel):
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == _DISPLAY:
-            return self.rows[index.row()].plain
+            return ansi.strip(self.rows[index.row()].text)
         if role == _LINE:
             return self.rows[index.row()]
         return None
+
+
+def _matches(pattern: re.Pattern[str], line: LogLine) -> bool:
+    text = line.text
+    return pattern.search(ansi.strip(text) if "\x1b" in text else text) is not None
 
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
@@ -159,30 +152,31 @@ class LogDelegate(QStyledItemDelegate):
         height = metrics.height() + 2
         if not self.view.wrap:
             return QSize(100, height)
-        row: Row = index.data(_LINE)
+        row: LogLine = index.data(_LINE)
         columns = max(
             10, (self.view.viewport().width() - 12) // max(1, metrics.horizontalAdvance("M"))
         )
-        length = min(len(row.plain), DISPLAY_LIMIT) + self._prefix_length(row)
+        length = min(len(row.text), DISPLAY_LIMIT) + self._prefix_length(row)
         return QSize(100, height * max(1, -(-length // columns)))
 
-    def _prefix_length(self, row: Row) -> int:
-        stamp = len(row.line.timestamp) + 1 if self.view.timestamps and row.line.timestamp else 0
+    def _prefix_length(self, row: LogLine) -> int:
+        stamp = len(row.timestamp) + 1 if self.view.timestamps and row.timestamp else 0
         return stamp + (len(row.source) + 3 if row.source else 0)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
-        row: Row = index.data(_LINE)
+        row: LogLine = index.data(_LINE)
+        plain = ansi.strip(row.text)
         view = self.view
         rect: QRect = option.rect
         painter.save()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if selected:
             painter.fillRect(rect, QColor("#d2e3fc"))
-        elif row.line.stream == STDERR:
+        elif row.stream == STDERR:
             painter.fillRect(rect, QColor("#fef3f2"))
-        if row.line.stream == STDERR:
+        if row.stream == STDERR:
             painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), QColor("#d93025"))
-        if row.line.stream == NOTICE:
+        if row.stream == NOTICE:
             painter.fillRect(rect, QColor("#e8f0fe"))
         painter.setFont(view.font())
         metrics = view.metrics
@@ -190,25 +184,20 @@ class LogDelegate(QStyledItemDelegate):
         line_height = metrics.height() + 2
         columns = max(10, (rect.width() - 12) // max(1, width)) if view.wrap else 1 << 30
         pieces: list[tuple[str, ansi.Style]] = []
-        if view.timestamps and row.line.timestamp:
-            pieces.append((row.line.timestamp + " ", _STAMP))
+        if view.timestamps and row.timestamp:
+            pieces.append((row.timestamp + " ", _STAMP))
         if row.source:
             pieces.append(
                 (row.source + " | ", ansi.Style(foreground=view.source_colour(row.source)))
             )
-        text = row.line.text
-        if len(row.plain) > DISPLAY_LIMIT:
-            hidden = len(row.plain) - DISPLAY_LIMIT
-            pieces.append((row.plain[:DISPLAY_LIMIT], ansi.PLAIN))
+        if len(plain) > DISPLAY_LIMIT:
+            hidden = len(plain) - DISPLAY_LIMIT
+            pieces.append((plain[:DISPLAY_LIMIT], ansi.PLAIN))
             pieces.append((f" … {hidden:,} more characters (copy or export for all)", _STAMP))
         else:
-            pieces.extend(ansi.spans(text))
-        prefix = (
-            sum(len(p) for p, _ in pieces)
-            - len(row.plain[:DISPLAY_LIMIT])
-            - (len(pieces[-1][0]) if len(row.plain) > DISPLAY_LIMIT else 0)
-        )
-        for start, end, current in view.highlights(row.plain[:DISPLAY_LIMIT], index.row()):
+            pieces.extend(ansi.spans(row.text))
+        prefix = self._prefix_length(row)
+        for start, end, current in view.highlights(plain[:DISPLAY_LIMIT], index.row()):
             for line_start in range(prefix + start, prefix + end, 1):
                 column = line_start % columns
                 line_no = line_start // columns

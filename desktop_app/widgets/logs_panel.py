@@ -34,6 +34,7 @@ from engine_bridge.streams.log_lines import LogLine, after
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 BATCH_PAUSE = 0.03  # lines reach the view in batches, at most ~30 times a second
+BATCH_PIECES = 2000  # pieces of the response (a line each, mostly) taken in one batch
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ class LogsPanel(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.status)
         self.model.rowsInserted.connect(self._show_counts)
+        self.model.rowsRemoved.connect(self._show_counts)
         self.model.modelReset.connect(self._show_counts)
         # New lines may match too: count again, at most a few times a second.
         self._recount = QTimer(self, singleShot=True, interval=300)
@@ -206,8 +208,7 @@ class LogsPanel(QWidget):
             for target, lines in zip(self.targets, first, strict=True):
                 if lines:
                     last[target.id] = lines[-1].timestamp
-            for _stamp, _i, line, target in merged:
-                self.model.append([line], target.name)
+            self.model.append([line for _stamp, _i, line, _target in merged])
         if not self.follow.isChecked() and combined:
             return
         self._tasks += [
@@ -221,7 +222,9 @@ class LogsPanel(QWidget):
         bridge = self.session.bridge if self.session else None
         if bridge is None:
             return []
-        reader = bridge.logs(target.id, tty=target.tty, follow=False, tail=tail, since=since)
+        reader = bridge.logs(
+            target.id, tty=target.tty, follow=False, tail=tail, since=since, source=target.name
+        )
         lines: list[LogLine] = []
         try:
             async for batch in reader.batches():
@@ -244,16 +247,18 @@ class LogsPanel(QWidget):
         first = last is None
         while True:
             reader = bridge.logs(
-                target.id, tty=target.tty, follow=follow,
+                target.id, tty=target.tty, follow=follow, source=source,
                 tail=tail if first else None, since=after(last) if last else since,
             )  # fmt: skip
             try:
-                async for batch in reader.batches():
+                # Everything that came, in bounded batches; while a log pours in, the loop gets a
+                # turn between batches, and a trickle is gathered for BATCH_PAUSE first.
+                async for batch in reader.batches(max_items=BATCH_PIECES):
                     lines = [line for piece in batch for line in piece]
                     if lines:
-                        self.model.append(lines, source)
+                        self.model.append(lines)
                         last = lines[-1].timestamp or last
-                    await asyncio.sleep(BATCH_PAUSE)
+                    await asyncio.sleep(0 if len(batch) >= BATCH_PIECES else BATCH_PAUSE)
             except EngineError as exc:
                 self._notice(f"{target.name}: {exc.title}. {exc.message}")
                 return

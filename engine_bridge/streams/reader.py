@@ -49,6 +49,7 @@ class StreamReader(Generic[T]):
         self._explain = explain
         self._queue: queue.Queue[object] = queue.Queue(maxsize=max_pending)
         self._closing = threading.Event()
+        self._waiting = threading.Event()
         self._source: Source[T] | None = None
         self._source_lock = threading.Lock()
         self._error: BaseException | None = None
@@ -108,7 +109,11 @@ class StreamReader(Generic[T]):
                     raise self._explain(self._error)
                 return
             if not batch:
-                await self._wakeup.wait()
+                # Say that we wait before looking once more, so no wake-up is lost.
+                self._waiting.set()
+                if self._queue.empty():
+                    await self._wakeup.wait()
+                self._waiting.clear()
 
     async def aclose(self) -> None:
         """Close the source and wait for the worker thread to end."""
@@ -170,6 +175,11 @@ class StreamReader(Generic[T]):
                 self._queue.get_nowait()
 
     def _wake(self) -> None:
+        # Only a consumer that waits needs waking: one wake-up per item would cost a system
+        # call for each of a million log pieces.
+        if not self._waiting.is_set():
+            return
+        self._waiting.clear()
         loop, wakeup = self._loop, self._wakeup
         if loop is not None and wakeup is not None and not loop.is_closed():
             with contextlib.suppress(RuntimeError):

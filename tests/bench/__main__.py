@@ -15,6 +15,7 @@ import sys
 BENCHMARKS = {
     "list": "tests.bench.list_containers",
     "startup": "tests.bench.startup",
+    "logs": "tests.bench.logs",
 }
 
 

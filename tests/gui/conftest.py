@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 import pytest
 from pytestqt.qtbot import QtBot
-from qasync import QEventLoop
 
+from desktop_app.event_loop import DockyardEventLoop
 from desktop_app.window import MainWindow
 from engine_bridge.engines.base import EngineProvider
 from engine_bridge.engines.bundled import BundledEngine
@@ -20,10 +20,10 @@ T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
-def qt_loop(qapp: Any) -> Iterator[QEventLoop]:
+def qt_loop(qapp: Any) -> Iterator[DockyardEventLoop]:
     """The asyncio loop on Qt's event loop, running whenever Qt processes events, as in the
     app: a task may wake up while pytest-qt processes events between a test's steps."""
-    loop = QEventLoop(qapp, already_running=True)
+    loop = DockyardEventLoop(qapp, already_running=True)
     asyncio.events._set_running_loop(None)  # running only during GUI tests: see below
     yield loop
     asyncio.events._set_running_loop(loop)
@@ -33,7 +33,7 @@ def qt_loop(qapp: Any) -> Iterator[QEventLoop]:
 
 
 @pytest.fixture(autouse=True)
-def _loop_runs_during_the_test(qt_loop: QEventLoop) -> Iterator[None]:
+def _loop_runs_during_the_test(qt_loop: DockyardEventLoop) -> Iterator[None]:
     """Mark the Qt loop as the running loop for this GUI test only, so that tests elsewhere
     can still use asyncio.run()."""
     asyncio.set_event_loop(qt_loop)
@@ -44,7 +44,7 @@ def _loop_runs_during_the_test(qt_loop: QEventLoop) -> Iterator[None]:
 
 
 @pytest.fixture
-def run(qt_loop: QEventLoop, qtbot: QtBot) -> Callable[[Coroutine[Any, Any, T]], T]:
+def run(qt_loop: DockyardEventLoop, qtbot: QtBot) -> Callable[[Coroutine[Any, Any, T]], T]:
     """Run a coroutine on the Qt event loop until it is done, and return its result."""
 
     def run_until_done(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -1,0 +1,76 @@
+"""The asyncio loop on Qt's event loop, made to hold up under heavy streams.
+
+qasync starts one Qt timer for every callback, and hands work from other threads over by
+emitting a Qt signal from that thread. This loop runs every callback that is ready from a
+single timer event, the way asyncio's own loop runs its ready queue, and takes callbacks
+from other threads through a pipe the loop watches: no Qt signal is emitted off the main
+thread, a path on which PySide6 has had reference-counting bugs (PYSIDE-3124).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import os
+from collections.abc import Callable
+from contextvars import Context
+from typing import Any
+
+from qasync import QEventLoop
+
+_Handoff = tuple[Callable[..., object], tuple[Any, ...], Context | None]
+
+
+class DockyardEventLoop(QEventLoop):  # type: ignore[misc]  # qasync has no type information
+    """A qasync loop whose call_soon_threadsafe() is safe from any thread."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._ready: collections.deque[asyncio.Handle] = collections.deque()
+        self._ready_scheduled = False
+        super().__init__(*args, **kwargs)
+        self._from_threads: collections.deque[_Handoff] = collections.deque()
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_read, False)
+        os.set_blocking(self._wake_write, False)
+        self.add_reader(self._wake_read, self._take_from_threads)
+
+    def call_soon(
+        self, callback: Callable[..., object], *args: Any, context: Context | None = None
+    ) -> asyncio.Handle:
+        handle = asyncio.Handle(callback, args, self, context=context)
+        self._ready.append(handle)
+        if not self._ready_scheduled:
+            self._ready_scheduled = True
+            super().call_soon(self._run_ready)
+        return handle
+
+    def _run_ready(self) -> None:
+        self._ready_scheduled = False
+        # Only what is ready now; what these callbacks schedule runs on the next turn.
+        for _ in range(len(self._ready)):
+            handle = self._ready.popleft()
+            if not handle._cancelled:
+                handle._run()
+
+    def call_soon_threadsafe(
+        self, callback: Callable[..., object], *args: Any, context: Context | None = None
+    ) -> None:
+        self._from_threads.append((callback, args, context))
+        with contextlib.suppress(BlockingIOError, OSError):  # full pipe: a wake-up is pending
+            os.write(self._wake_write, b"\0")
+
+    def _take_from_threads(self) -> None:
+        with contextlib.suppress(BlockingIOError, OSError):
+            os.read(self._wake_read, 65536)
+        while self._from_threads:
+            callback, args, context = self._from_threads.popleft()
+            self.call_soon(callback, *args, context=context)
+
+    def close(self) -> None:
+        if self._wake_read >= 0:
+            self.remove_reader(self._wake_read)
+            os.close(self._wake_read)
+            os.close(self._wake_write)
+            self._wake_read = self._wake_write = -1
+        super().close()

@@ -1,0 +1,155 @@
+"""Logs: a container that printed 1,000,000 lines, through the real Logs panel.
+
+Figures: time until the view holds the last line, against the real `docker logs` to
+/dev/null on the same container in the same run; the longest stall of the UI event loop
+during that ingest (a 5 ms timer that notes how late it fires); a search over the 100,000
+lines the view keeps; and this process's peak RSS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from engine_bridge.bridge import make_client
+from tests.engine_support import (
+    BUSYBOX_IMAGE,
+    TEST_LABEL,
+    build_busybox_image,
+    ensure_engine,
+    remove_test_objects,
+)
+
+LINES = 1_000_000
+NAME = "dyb-logs-million"
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _peak_rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _cli_seconds() -> float:
+    start = time.perf_counter()
+    subprocess.run(["docker", "logs", NAME], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)  # fmt: skip
+    return time.perf_counter() - start
+
+
+def run(rounds: int) -> dict[str, Any]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    engine = ensure_engine()
+    client = make_client(engine.endpoint)
+    try:
+        build_busybox_image(client)
+        remove_test_objects(client)
+        _say(f"a container prints {LINES:,} lines...")
+        created = client.api.create_container(
+            BUSYBOX_IMAGE, ["seq", "1", str(LINES)], name=NAME, labels={TEST_LABEL: "1"}
+        )
+        client.api.start(created["Id"])
+        client.api.wait(created["Id"])
+        return _measure(engine, created["Id"], rounds)
+    finally:
+        remove_test_objects(client)
+        client.close()
+        if engine.started_here and engine.bundled is not None:
+            engine.bundled.stop_blocking()
+
+
+def _measure(engine: Any, container_id: str, rounds: int) -> dict[str, Any]:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.event_loop import DockyardEventLoop
+    from desktop_app.session import EngineSession
+    from desktop_app.widgets.logs_panel import LogsPanel, LogTarget
+    from engine_bridge.engines.local import SystemEngine
+
+    app = QApplication.instance() or QApplication([])
+    gc.freeze()  # as desktop_app.app.main() does once the window is built
+    app.setQuitOnLastWindowClosed(False)  # each round's panel is a window of its own
+    loop = DockyardEventLoop(app)
+    asyncio.set_event_loop(loop)
+    cli = [_cli_seconds() for _ in range(max(3, rounds // 2))]
+    _say(f"docker logs > /dev/null: median {statistics.median(cli):.2f} s")
+
+    async def scenario() -> dict[str, Any]:
+        session = EngineSession(SystemEngine(engine.endpoint))
+        await session.open()
+        assert session.state is not None
+        await session.state.wait_live()
+        ingest, stalls, searches = [], [], []
+        for n in range(max(3, rounds // 2)):
+            panel = LogsPanel()
+            panel.resize(1000, 700)
+            panel.show()
+            panel.attach(session)
+            panel.follow.setChecked(False)
+            panel.tail.setValue(0)
+            lag = {"worst": 0.0, "last": time.perf_counter()}
+
+            def probe(lag: dict[str, float] = lag) -> None:
+                now = time.perf_counter()
+                lag["worst"] = max(lag["worst"], now - lag["last"] - 0.005)
+                lag["last"] = now
+
+            timer = QTimer(interval=5)
+            timer.timeout.connect(probe)
+            timer.start()
+            done = asyncio.Event()
+
+            def arrived(*_: object, panel: LogsPanel = panel, done: asyncio.Event = done) -> None:
+                if panel.model.rows and panel.model.rows[-1].text == str(LINES):
+                    done.set()
+
+            panel.model.rowsInserted.connect(arrived)
+            start = time.perf_counter()
+            panel.show_targets([LogTarget(container_id, NAME, False)])
+            await done.wait()
+            ingest.append(time.perf_counter() - start)
+            timer.stop()
+            stalls.append(lag["worst"])
+            pattern = re.compile(r"99\d7")
+            for _ in range(5):
+                t = time.perf_counter()
+                found = panel.model.matches(pattern)
+                searches.append(time.perf_counter() - t)
+            _say(f"round {n + 1}: last line after {ingest[-1]:.2f} s, worst stall "
+                 f"{stalls[-1] * 1000:.0f} ms, search {searches[-1] * 1000:.0f} ms "
+                 f"({len(found)} of {panel.model.rowCount():,} lines)")  # fmt: skip
+            panel.stop()
+            panel.deleteLater()
+        await session.close()
+        return {"ingest": ingest, "stalls": stalls, "searches": searches}
+
+    result = loop.run_until_complete(scenario())
+    app_s = statistics.median(result["ingest"])
+    cli_s = statistics.median(cli)
+    return {
+        "lines": LINES,
+        "view_keeps_lines": 100_000,
+        "dockyard_last_line_s_median": round(app_s, 2),
+        "docker_logs_to_devnull_s_median": round(cli_s, 2),
+        "ratio": round(app_s / cli_s, 2),
+        "goal_ratio_at_most": 3.0,
+        "worst_event_loop_stall_ms_median": round(statistics.median(result["stalls"]) * 1000, 1),
+        "goal_stall_ms_under": 50,
+        "search_100k_lines_ms_median": round(statistics.median(result["searches"]) * 1000, 1),
+        "goal_search_ms_under": 100,
+        "peak_rss_mib": round(_peak_rss_mib(), 1),
+    }

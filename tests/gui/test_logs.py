@@ -1,0 +1,92 @@
+"""The Logs tab against the real engine: follow, restarts, search, bounded memory, export."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from desktop_app.ansi import strip
+from desktop_app.widgets.log_view import DISPLAY_LIMIT, NOTICE
+from desktop_app.window import MainWindow
+from tests.bridge.helpers import docker_async
+from tests.gui.conftest import until
+
+
+def open_logs(window: MainWindow, name: str) -> Any:
+    pane = window.containers_pane
+    pane.select([name])
+    pane.details.show_tab("Logs")
+    return pane.details.logs
+
+
+def texts(panel: Any) -> list[str]:
+    return [strip(row.text) for row in panel.model.rows]
+
+
+def test_follow_restart_search_and_only_matching(
+    window: MainWindow, busybox_image: str, cli: Callable[..., Any], label: list[str],
+    name: str, run: Any,
+) -> None:  # fmt: skip
+    script = (
+        "i=0; while [ $i -lt 5 ]; do i=$((i+1)); echo line $i; "
+        "printf '\\033[31mred\\033[0m\\n' >&2; done; sleep 300"
+    )
+    cli("run", "-d", *label, "--name", name, busybox_image, "sh", "-c", script)
+
+    async def scenario() -> None:
+        await until(lambda: any(c.name == name for c in window.containers_pane.model.containers()),
+                    2, "row")  # fmt: skip
+        panel = open_logs(window, name)
+        await until(lambda: "line 5" in texts(panel), 5, "the log so far")
+        assert texts(panel).count("red") == 5, "colour codes are not part of the text"
+        await docker_async("restart", "-t", "0", name)
+        await until(lambda: texts(panel).count("line 5") == 2, 10, "the new run's lines")
+        notices = [r.text for r in panel.model.rows if r.stream == NOTICE]
+        assert any("stopped" in n for n in notices)
+        assert any("started again" in n for n in notices)
+        panel.search.setText("line [0-9]")
+        assert panel.match_label.text() == "0 matches"
+        panel.regex.setChecked(True)
+        assert panel.match_label.text() == "10 matches"
+        panel.step(1)
+        assert panel.match_label.text() == "1 of 10"
+        panel.only_matching.setChecked(True)
+        assert all(re.match(r"line \d", t) for t in texts(panel))
+        assert len(texts(panel)) == 10
+
+    run(scenario())
+
+
+def test_bounded_view_long_line_and_export(
+    window: MainWindow, busybox_image: str, cli: Callable[..., Any], label: list[str],
+    name: str, run: Any, tmp_path: Path,
+) -> None:  # fmt: skip
+    cli("run", *label, "--name", name, busybox_image, "sh", "-c",
+        "seq 1 3000; head -c 1048576 /dev/zero | tr '\\0' y; echo")  # fmt: skip
+
+    async def scenario() -> None:
+        await until(lambda: any(c.name == name for c in window.containers_pane.model.containers()),
+                    2, "row")  # fmt: skip
+        panel = open_logs(window, name)
+        panel.model.max_lines = 1000
+        panel.tail.setValue(0)  # all
+        panel.restart()
+        await until(lambda: len(texts(panel)) and len(texts(panel)[-1]) == 1048576, 10, "last line")
+        assert len(texts(panel)) == 1000
+        assert panel.model.dropped == 2001
+        assert "2,001 older lines let go" in panel.status.text()
+        assert DISPLAY_LIMIT < 1048576, "the view paints a part of the megabyte line"
+        panel.view.selectionModel().clear()
+        last = panel.model.index(panel.model.rowCount() - 1)
+        panel.view.selectionModel().select(last, panel.view.selectionModel().SelectionFlag.Select)
+        assert len(panel.view.copy_selection()) == 1048576, "copy takes the whole line"
+        written = await panel.export(str(tmp_path / "all.log"))
+        assert written == 3001
+
+    run(scenario())
+    exported = (tmp_path / "all.log").read_text().splitlines()
+    assert exported[0] == "1"
+    assert exported[2999] == "3000"
+    assert exported[3000] == "y" * 1048576
