@@ -80,7 +80,8 @@ def _measure(engine: Any, container_id: str, rounds: int) -> dict[str, Any]:
     from desktop_app.widgets.logs_panel import LogsPanel, LogTarget
     from engine_bridge.engines.local import SystemEngine
 
-    app = QApplication.instance() or QApplication([])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([])
     gc.freeze()  # as desktop_app.app.main() does once the window is built
     app.setQuitOnLastWindowClosed(False)  # each round's panel is a window of its own
     loop = DockyardEventLoop(app)
