@@ -22,6 +22,7 @@ from qasync import asyncSlot
 
 from desktop_app.panes.containers import ContainersPane
 from desktop_app.panes.engine import EnginePane
+from desktop_app.panes.terminals import TerminalsPane
 from desktop_app.session import EngineSession
 from desktop_app.widgets.activity import ActivityView
 from engine_bridge.blocking import run_blocking
@@ -30,6 +31,7 @@ from engine_bridge.engines.base import EngineProvider, Lifecycle, ProviderStatus
 from engine_bridge.engines.bundled import BundledEngine
 from engine_bridge.engines.local import SystemEngine
 from engine_bridge.errors import EngineError
+from engine_bridge.operations import ContainerRef
 from engine_bridge.state import Connection, ConnectionChange
 
 log = logging.getLogger(__name__)
@@ -57,11 +59,15 @@ class MainWindow(QMainWindow):
 
         self.containers_pane = ContainersPane()
         self.engine_pane = EnginePane()
+        self.terminals_pane = TerminalsPane()
+        self.containers_pane.terminal_requested.connect(self._on_terminal_requested)
+        self.containers_pane.attach_requested.connect(self._on_attach_requested)
         self.engine_pane.start_bundled_requested.connect(self._on_start_bundled)
         self.engine_pane.use_system_requested.connect(self._on_use_system)
         self.containers_pane.loaded.connect(self.engine_ready)
         self.panes: dict[str, QWidget] = {
             self.containers_pane.title: self.containers_pane,
+            self.terminals_pane.title: self.terminals_pane,
             self.engine_pane.title: self.engine_pane,
         }
 
@@ -145,6 +151,7 @@ class MainWindow(QMainWindow):
     async def drop_engine(self) -> None:
         session, self.session = self.session, None
         if session is not None:
+            await self.terminals_pane.close_all()
             self.containers_pane.attach(None)
             self.engine_pane.attach(None)
             await session.close()
@@ -168,6 +175,27 @@ class MainWindow(QMainWindow):
             self.engine_pane.offer_button.setEnabled(True)
         if self.session is not None and self.session.bridge is not None:
             self.show_pane(self.containers_pane.title)
+
+    @asyncSlot()
+    async def _on_terminal_requested(
+        self, ref: ContainerRef, command: list[str], user: str
+    ) -> None:
+        if self.session is not None:
+            self.show_pane(self.terminals_pane.title)
+            await self.terminals_pane.open_exec(self.session, ref, command, user)
+
+    @asyncSlot()
+    async def _on_attach_requested(self, ref: ContainerRef) -> None:
+        if self.session is None or self.session.bridge is None:
+            return
+        self.show_pane(self.terminals_pane.title)
+        try:
+            data = await self.session.bridge.inspect_container(ref.id)
+        except EngineError as exc:
+            self._set_status("bad", f"{exc.title}. {exc.message}")
+            return
+        tty = bool((data.get("Config") or {}).get("Tty"))
+        await self.terminals_pane.open_attach(self.session, ref, tty)
 
     @asyncSlot()
     async def _on_use_system(self) -> None:

@@ -68,6 +68,8 @@ class ContainersPane(QWidget):
     """
 
     loaded = Signal()
+    terminal_requested = Signal(object, list, str)  # ContainerRef, command, user
+    attach_requested = Signal(object)  # ContainerRef
     title = "Containers"
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -154,6 +156,7 @@ class ContainersPane(QWidget):
         self._details_timer.timeout.connect(self._on_details_due)
         self.run_dialog: RunDialog | None = None
         self.policy_dialog: RestartPolicyDialog | None = None
+        self.command_dialog: QDialog | None = None
 
         top = QHBoxLayout()
         heading = QLabel(f"<h2>{self.title}</h2>")
@@ -493,6 +496,27 @@ class ContainersPane(QWidget):
         dialog.deleteLater()
 
     @asyncSlot()
+    async def _on_open_terminal(self, ref: ContainerRef) -> None:
+        from desktop_app.dialogs.terminal_options import OpenTerminalDialog
+
+        dialog = OpenTerminalDialog(ref, self)
+        if await answer(dialog):
+            self.terminal_requested.emit(ref, dialog.argv(), dialog.user.text().strip())
+        dialog.deleteLater()
+
+    @asyncSlot()
+    async def _on_run_command(self, ref: ContainerRef) -> None:
+        if self.session is None:
+            return
+        from desktop_app.dialogs.terminal_options import RunCommandDialog
+
+        dialog = RunCommandDialog(self.session, ref, self)
+        self.command_dialog = dialog
+        await answer(dialog)
+        self.command_dialog = None
+        dialog.deleteLater()
+
+    @asyncSlot()
     async def _on_copy_run(self, ref: ContainerRef) -> None:
         bridge = self.session.bridge if self.session else None
         if bridge is None:
@@ -524,6 +548,11 @@ class ContainersPane(QWidget):
             for url in browser_urls(container):
                 menu.addAction(f"Open {url} in the browser", functools.partial(self._open, url))
             ref = ContainerRef(container.id, container.name)
+            if container.state == "running":
+                menu.addAction("Open terminal…", functools.partial(self._on_open_terminal, ref))
+                menu.addAction("Attach", lambda: self.attach_requested.emit(ref))
+                menu.addAction("Run a command…", functools.partial(self._on_run_command, ref))
+                menu.addSeparator()
             menu.addAction("Duplicate…", functools.partial(self._on_duplicate, ref, False))
             menu.addAction(
                 "Recreate with changes…", functools.partial(self._on_duplicate, ref, True)

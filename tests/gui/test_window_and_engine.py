@@ -112,7 +112,7 @@ def test_screenshot_command_writes_one_picture_per_pane(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     pictures = sorted(p.name for p in tmp_path.glob("*.png"))
-    assert pictures == ["01-containers.png", "02-engine.png"]
+    assert pictures == ["01-containers.png", "02-terminals.png", "03-engine.png"]
     for picture in tmp_path.glob("*.png"):
         image = QImage(str(picture))
         assert image.width() >= 800

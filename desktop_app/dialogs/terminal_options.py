@@ -1,0 +1,133 @@
+"""Ask what to run in a new terminal, and run one command for its output (`docker exec`)."""
+
+from __future__ import annotations
+
+import shlex
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from desktop_app.session import EngineSession
+from engine_bridge import terminals
+from engine_bridge.errors import EngineError
+from engine_bridge.operations import ContainerRef
+
+
+def _split(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return []
+
+
+class OpenTerminalDialog(QDialog):
+    """Attributes: `command` (editable: sh, bash, or anything), `user`."""
+
+    def __init__(self, ref: ContainerRef, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Open a terminal in {ref.name}")
+        self.command = QComboBox()
+        self.command.setEditable(True)
+        self.command.addItems(["sh", "bash", "/bin/ash"])
+        self.user = QLineEdit(placeholderText="The container's user, e.g. root or 1000")
+        hint = QLabel(f"The same with the docker command: docker exec -it {ref.name} sh")
+        hint.setStyleSheet("color: #5f6368;")
+        self.command.currentTextChanged.connect(
+            lambda text: hint.setText(
+                "The same with the docker command: "
+                + shlex.join(["docker", "exec", "-it", *self._user_flag(), ref.name, *_split(text)])
+            )
+        )
+        form = QFormLayout()
+        form.addRow("Command:", self.command)
+        form.addRow("User:", self.user)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Open
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(buttons)
+
+    def _user_flag(self) -> list[str]:
+        return ["-u", self.user.text().strip()] if self.user.text().strip() else []
+
+    def argv(self) -> list[str]:
+        return _split(self.command.currentText()) or ["sh"]
+
+
+class RunCommandDialog(QDialog):
+    """Run one command in a container and show what it printed and its exit code."""
+
+    def __init__(self, session: EngineSession, ref: ContainerRef, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("runCommandDialog")
+        self.setWindowTitle(f"Run a command in {ref.name}")
+        self.resize(640, 420)
+        self.session = session
+        self.ref = ref
+        self.command = QLineEdit(placeholderText="e.g. ls -l /etc")
+        self.command.setObjectName("commandLine")
+        self.run_button = QPushButton("Run")
+        self.run_button.setObjectName("runCommandButton")
+        self.run_button.clicked.connect(self._on_run)
+        self.command.returnPressed.connect(self._on_run)
+        self.equivalent = QLabel()
+        self.equivalent.setStyleSheet("color: #5f6368;")
+        self.output = QPlainTextEdit()
+        self.output.setObjectName("commandOutput")
+        self.output.setReadOnly(True)
+        self.output.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.exit_code = QLabel()
+        self.exit_code.setObjectName("commandExitCode")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.command)
+        layout.addWidget(self.run_button)
+        layout.addWidget(self.equivalent)
+        layout.addWidget(self.output, 1)
+        layout.addWidget(self.exit_code)
+
+    @asyncSlot()
+    async def _on_run(self) -> None:
+        await self.run()
+
+    async def run(self) -> None:
+        argv = _split(self.command.text())
+        bridge = self.session.bridge
+        if not argv or bridge is None:
+            self.exit_code.setText("Write a command first (quotes must be closed).")
+            return
+        self.equivalent.setText(
+            "The same with the docker command: "
+            + shlex.join(["docker", "exec", self.ref.name, *argv])
+        )
+        self.run_button.setEnabled(False)
+        try:
+            result = await terminals.run_command(bridge, self.ref.id, argv)
+        except EngineError as exc:
+            self.output.setPlainText(f"{exc.title}. {exc.message}\n{exc.hint}")
+            self.exit_code.setText("")
+            return
+        finally:
+            self.run_button.setEnabled(True)
+        text = result.stdout + (f"\n--- on stderr ---\n{result.stderr}" if result.stderr else "")
+        self.output.setPlainText(text)
+        missing = result.exit_code in terminals.SHELL_MISSING_CODES
+        self.exit_code.setText(
+            f"Exit code {result.exit_code}"
+            + (" — the program was not found or cannot run in this image." if missing else "")
+        )
