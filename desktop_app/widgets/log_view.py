@@ -33,23 +33,61 @@ _SOURCE_COLOURS = ("#1a73e8", "#188038", "#a142f4", "#e37400", "#d01884", "#007b
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class LogModel(QAbstractListModel):
-    """Lines of one or more containers. Attributes: `dropped` (lines let go of the front).
+class _Lines:
+    """Lines stored by column: a few lists of strings and a bytearray, whatever the count.
 
-    Rows are the LogLines themselves: adding a batch is a list extend, whatever its size.
+    A hundred thousand LogLine objects would each be tracked by Python's cycle collector,
+    whose full passes then stall the UI for ~100 ms; strings and a bytearray are not.
     """
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.streams = bytearray()
+        self.stamps: list[str] = []
+        self.sources: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def extend(self, lines: Sequence[LogLine]) -> None:
+        self.texts.extend([line[1] for line in lines])
+        self.streams.extend([line[0] for line in lines])
+        self.stamps.extend([line[2] for line in lines])
+        self.sources.extend([line[3] for line in lines])
+
+    def drop_front(self, count: int) -> None:
+        del self.texts[:count], self.streams[:count], self.stamps[:count], self.sources[:count]
+
+    def clear(self) -> None:
+        self.drop_front(len(self.texts))
+
+    def line(self, i: int) -> LogLine:
+        return LogLine(self.streams[i], self.texts[i], self.stamps[i], self.sources[i])
+
+
+class LogModel(QAbstractListModel):
+    """Lines of one or more containers. Attributes: `dropped` (lines let go of the front)."""
 
     def __init__(self, max_lines: int = 100_000, parent: Any = None) -> None:
         super().__init__(parent)
         self.max_lines = max_lines
         self.dropped = 0
-        self._all: list[LogLine] = []
-        self._shown: list[LogLine] | None = None  # only matching lines, when that is on
+        self._lines = _Lines()
+        # With "only matching lines": the shown lines, as numbers counted from the first
+        # line ever received (so that dropping lines at the front moves nothing).
+        self._shown: list[int] | None = None
         self._pattern: re.Pattern[str] | None = None
 
     @property
     def rows(self) -> list[LogLine]:
-        return self._all if self._shown is None else self._shown
+        """The shown lines as LogLines (made on request: for tests and small logs)."""
+        return [self.line(i) for i in range(self.rowCount())]
+
+    def line(self, row: int) -> LogLine:
+        return self._lines.line(self._at(row))
+
+    def _at(self, row: int) -> int:
+        return row if self._shown is None else self._shown[row] - self.dropped
 
     def append(self, lines: list[LogLine]) -> None:
         if not lines:
@@ -57,44 +95,46 @@ class LogModel(QAbstractListModel):
         if len(lines) > self.max_lines:
             self.dropped += len(lines) - self.max_lines
             lines = lines[-self.max_lines :]
+        first = len(self._lines)
         if self._shown is None:
-            self._insert(self._all, lines)
+            self.beginInsertRows(QModelIndex(), first, first + len(lines) - 1)
+            self._lines.extend(lines)
+            self.endInsertRows()
         else:
-            self._all.extend(lines)
+            self._lines.extend(lines)
             pattern = self._pattern
-            self._insert(self._shown, [r for r in lines if pattern is None or _matches(pattern, r)])
-        overflow = len(self._all) - self.max_lines
+            number = self.dropped + first
+            wanted = [number + i for i, line in enumerate(lines)
+                      if pattern is None or _matches(pattern, line[1])]  # fmt: skip
+            if wanted:
+                start = len(self._shown)
+                self.beginInsertRows(QModelIndex(), start, start + len(wanted) - 1)
+                self._shown.extend(wanted)
+                self.endInsertRows()
+        overflow = len(self._lines) - self.max_lines
         if overflow > 0:
             self._drop(overflow)
 
-    def _insert(self, target: list[LogLine], rows: list[LogLine]) -> None:
-        if not rows:
-            return
-        first = len(target)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        target.extend(rows)
-        self.endInsertRows()
-
     def _drop(self, count: int) -> None:
-        self.dropped += count
         if self._shown is None:
             self.beginRemoveRows(QModelIndex(), 0, count - 1)
-            del self._all[:count]
+            self._lines.drop_front(count)
+            self.dropped += count
             self.endRemoveRows()
             return
-        gone = {id(r) for r in self._all[:count]}
-        del self._all[:count]
-        shown_gone = 0
-        while shown_gone < len(self._shown) and id(self._shown[shown_gone]) in gone:
-            shown_gone += 1
-        if shown_gone:
-            self.beginRemoveRows(QModelIndex(), 0, shown_gone - 1)
-            del self._shown[:shown_gone]
+        self._lines.drop_front(count)
+        self.dropped += count
+        gone = 0
+        while gone < len(self._shown) and self._shown[gone] < self.dropped:
+            gone += 1
+        if gone:
+            self.beginRemoveRows(QModelIndex(), 0, gone - 1)
+            del self._shown[:gone]
             self.endRemoveRows()
 
     def clear(self) -> None:
         self.beginResetModel()
-        self._all.clear()
+        self._lines.clear()
         if self._shown is not None:
             self._shown.clear()
         self.dropped = 0
@@ -104,35 +144,45 @@ class LogModel(QAbstractListModel):
         """Show only the lines that match `pattern`; None shows every line again."""
         self.beginResetModel()
         self._pattern = pattern
-        self._shown = None if pattern is None else [r for r in self._all if _matches(pattern, r)]
+        if pattern is None:
+            self._shown = None
+        else:
+            base = self.dropped
+            self._shown = [base + i for i, text in enumerate(self._lines.texts)
+                           if _matches(pattern, text)]  # fmt: skip
         self.endResetModel()
 
     def matches(self, pattern: re.Pattern[str]) -> list[int]:
         """The rows (as shown) whose text matches."""
-        return [i for i, row in enumerate(self.rows) if _matches(pattern, row)]
+        texts = self._lines.texts
+        if self._shown is None:
+            return [i for i, text in enumerate(texts) if _matches(pattern, text)]
+        base = self.dropped
+        return [i for i, n in enumerate(self._shown) if _matches(pattern, texts[n - base])]
 
     def text_of(self, rows: Sequence[int], timestamps: bool) -> str:
         lines = []
         for i in rows:
-            row = self.rows[i]
+            row = self.line(i)
             prefix = f"{row.timestamp} " if timestamps and row.timestamp else ""
             source = f"{row.source} | " if row.source else ""
             lines.append(f"{prefix}{source}{ansi.strip(row.text)}")
         return "\n".join(lines)
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+        if parent.isValid():
+            return 0
+        return len(self._lines) if self._shown is None else len(self._shown)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == _DISPLAY:
-            return ansi.strip(self.rows[index.row()].text)
+            return ansi.strip(self._lines.texts[self._at(index.row())])
         if role == _LINE:
-            return self.rows[index.row()]
+            return self.line(index.row())
         return None
 
 
-def _matches(pattern: re.Pattern[str], line: LogLine) -> bool:
-    text = line.text
+def _matches(pattern: re.Pattern[str], text: str) -> bool:
     return pattern.search(ansi.strip(text) if "\x1b" in text else text) is not None
 
 

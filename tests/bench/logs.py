@@ -115,7 +115,8 @@ def _measure(engine: Any, container_id: str, rounds: int) -> dict[str, Any]:
             done = asyncio.Event()
 
             def arrived(*_: object, panel: LogsPanel = panel, done: asyncio.Event = done) -> None:
-                if panel.model.rows and panel.model.rows[-1].text == str(LINES):
+                count = panel.model.rowCount()
+                if count and panel.model.line(count - 1).text == str(LINES):
                     done.set()
 
             panel.model.rowsInserted.connect(arrived)
