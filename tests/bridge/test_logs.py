@@ -31,9 +31,10 @@ def test_stdout_stderr_and_a_long_line(
     test_engine: EngineUnderTest, busybox_image: str, cli: Callable[..., Any], label: list[str],
     name: str, arun: Any,
 ) -> None:  # fmt: skip
+    # The engine copies stdout and stderr separately: pauses keep their order certain.
     script = (
-        "echo first; echo oops >&2; head -c 40000 /dev/zero | tr '\\0' x; echo; "
-        "printf 'no newline at the end'"
+        "echo first; sleep 0.3; echo oops >&2; sleep 0.3; "
+        "head -c 40000 /dev/zero | tr '\\0' x; echo; printf 'no newline at the end'"
     )
     cli("run", *label, "--name", name, busybox_image, "sh", "-c", script)
     lines = read_all(test_engine, name, False, arun)
