@@ -34,7 +34,7 @@ from engine_bridge.endpoints import Endpoint
 from engine_bridge.engines.probe import api_version
 from engine_bridge.errors import EngineError, ErrorKind, explain, unreachable
 from engine_bridge.operations import Operation, OperationLog
-from engine_bridge.streams.log_lines import LogDecoder, LogLine
+from engine_bridge.streams.log_lines import LogDecoder, LogLine, dechunk
 from engine_bridge.streams.reader import Source, StreamReader
 
 if TYPE_CHECKING:
@@ -119,6 +119,15 @@ def _logs_response(
     response = api._get(url, params=params, stream=True, timeout=None)
     api._raise_for_status(response)
     return response
+
+
+def _body_blocks(response: Any) -> Iterator[bytes]:
+    """The body of a streamed response in blocks, as fast as the socket delivers it."""
+    raw = getattr(response.raw, "_fp", None)
+    read1 = getattr(getattr(raw, "fp", None), "read1", None)
+    if raw is not None and getattr(raw, "chunked", False) and read1 is not None:
+        return dechunk(read1)
+    return response.raw.stream(64 * 1024, decode_content=False)  # type: ignore[no-any-return]
 
 
 class _ResponseStream:
@@ -339,8 +348,8 @@ class EngineBridge:
             decoder = LogDecoder(tty, timestamps, source)
 
             def batches() -> Iterator[list[LogLine]]:
-                for chunk in response.raw.stream(64 * 1024, decode_content=False):
-                    lines = decoder.feed(chunk)
+                for block in _body_blocks(response):
+                    lines = decoder.feed(block)
                     if lines:
                         yield lines
                 last = decoder.finish()
@@ -365,10 +374,10 @@ class EngineBridge:
             written = 0
             try:
                 with open(path, "w", encoding="utf-8") as out:
-                    for chunk in response.raw.stream(256 * 1024, decode_content=False):
+                    for block in _body_blocks(response):
                         if cancel.is_set():
                             break
-                        lines = decoder.feed(chunk)
+                        lines = decoder.feed(block)
                         out.writelines(f"{line.text}\n" for line in lines)
                         written += len(lines)
                     else:

@@ -34,7 +34,7 @@ from engine_bridge.streams.log_lines import LogLine, after
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 BATCH_PAUSE = 0.03  # lines reach the view in batches, at most ~30 times a second
-BATCH_PIECES = 2000  # pieces of the response (a line each, mostly) taken in one batch
+BATCH_PIECES = 2000  # pieces of the response taken in one batch
 
 
 @dataclass(frozen=True)
