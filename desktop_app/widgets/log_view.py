@@ -303,9 +303,10 @@ class LogView(QListView):
         self.metrics = QFontMetrics(self.font())
         self.setItemDelegate(LogDelegate(self))
         self.setUniformItemSizes(True)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # Lay rows out a few hundred at a time: all at once, 100,000 rows stall the UI.
         self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(2000)
+        self.setBatchSize(500)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         model.rowsInserted.connect(self._on_rows)
