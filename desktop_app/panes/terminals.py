@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from desktop_app.learning import text
 from desktop_app.session import EngineSession
 from engine_bridge import terminals
 from engine_bridge.errors import EngineError
@@ -144,10 +145,7 @@ class TerminalsPane(QWidget):
         self.tabs.tabCloseRequested.connect(self._on_close)
         self._closing: set[asyncio.Task[None]] = set()
         self.empty = QLabel(
-            "<h3>No terminals open</h3><p>Right-click a running container in Containers and "
-            "choose <b>Open terminal…</b> for a shell inside it (docker exec -it), or "
-            "<b>Attach</b> to talk to its main process (docker attach; leave with Ctrl-P "
-            "Ctrl-Q).</p>"
+            f"<h3>{text('terminals.empty', 'title')}</h3><p>{text('terminals.empty')}</p>"
         )
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
