@@ -36,6 +36,8 @@ from engine_bridge.errors import EngineError, ErrorKind, explain, unreachable
 from engine_bridge.operations import Operation, OperationLog
 from engine_bridge.streams.log_lines import LogDecoder, LogLine, dechunk
 from engine_bridge.streams.reader import Source, StreamReader
+from engine_bridge.streams.stats import StatsSample
+from engine_bridge.streams.stats import sample as stats_sample
 
 if TYPE_CHECKING:
     from engine_bridge.specs.run_spec import RunSpec
@@ -389,6 +391,12 @@ class EngineBridge:
             return written
 
         return await self.call(export, self.client)
+
+    async def stats_once(self, container_id: str) -> StatsSample:
+        """One reading, as `docker stats --no-stream` takes it (the engine waits for two
+        samples, so the CPU figure covers the time between them)."""
+        data = await self.call(self.client.api.stats, container_id, stream=False)
+        return stats_sample(data)
 
     async def close_stream(self, reader: StreamReader[Any]) -> None:
         self._streams.discard(reader)
