@@ -222,15 +222,6 @@ class EngineBridge:
         self.facts = EngineFacts.from_api(version, info)
         return self.facts
 
-    async def ping(self) -> bool:
-        """True when the engine answers /_ping now."""
-        try:
-            if self._client is None:
-                await self.connect()
-            return bool(await self.call(self.client.ping))
-        except EngineError:
-            return False
-
     # --- lists ------------------------------------------------------------------------
 
     async def list_containers(self, all: bool = True) -> list[ContainerSummary]:

@@ -175,7 +175,7 @@ class EnginePane(QWidget):
             + (f" — {provider.endpoint.description}" if provider.endpoint.description else "")
         )
         bundled = isinstance(provider, BundledEngine)
-        self.bundled_box.setVisible(bundled)
+        self.bundled_box.setVisible(provider.manageable)
         self.switch_button.setText(
             "Use the system engine" if bundled else "Use Dockyard's bundled engine"
         )

@@ -130,10 +130,6 @@ class StreamReader(Generic[T]):
             # The worker has posted its last act; joining waits microseconds, not a read.
             self.thread.join(timeout=1.0)
 
-    @property
-    def closed(self) -> bool:
-        return self._closing.is_set()
-
     # --- the worker's side -----------------------------------------------------------
 
     def _work(self) -> None:
