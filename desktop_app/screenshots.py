@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.window import MainWindow
+from engine_bridge.dto import ContainerSummary
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +27,46 @@ async def write_screenshots(window: MainWindow, folder: Path, timeout: float = 6
     for number, title in enumerate(window.panes, start=1):
         window.show_pane(title)
         await asyncio.sleep(0.25)  # let layouts settle and late rows arrive
-        QApplication.processEvents()
-        path = folder / f"{number:02d}-{title.lower().replace(' ', '-')}.png"
-        if not window.grab().save(str(path)):
-            raise OSError(f"could not write {path}")
-        written.append(path)
+        await _stats_read(window)
+        written.append(
+            _save(window, folder / f"{number:02d}-{title.lower().replace(' ', '-')}.png")
+        )
+    running = [c for c in window.containers_pane.model.containers() if c.state == "running"]
+    if running and window.session is not None:
+        stats = window.session.stats
+
+        def busy(c: ContainerSummary) -> float:
+            history = stats.history(c.id)
+            return history.latest.cpu_percent if history and history.latest else 0.0
+
+        pane = window.containers_pane
+        window.show_pane(pane.title)
+        pane.select([max(running, key=busy).name])
+        pane.details.show_tab("Stats")
+        pane.splitter.setSizes([200, 600])
+        await asyncio.sleep(0.25)
+        await _stats_read(window, readings=5)
+        written.append(_save(window, folder / f"{len(written) + 1:02d}-container-stats.png"))
     return written
+
+
+async def _stats_read(window: MainWindow, readings: int = 3, timeout: float = 8.0) -> None:
+    """Wait until each container whose stats are on screen has a few readings to show."""
+    session = window.session
+    if session is None:
+        return
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        histories = [session.stats.history(i) for i in session.stats.wanted()]
+        if all(h is not None and len(h) >= readings for h in histories):
+            break
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(0.6)  # one more redraw of the feed
+
+
+def _save(window: MainWindow, path: Path) -> Path:
+    QApplication.processEvents()
+    if not window.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    return path

@@ -13,12 +13,14 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop_app.stats_feed import StatsFeed
 from engine_bridge.bridge import EngineBridge
 from engine_bridge.dto import EngineFacts
 from engine_bridge.engines.base import EngineProvider, ProviderStatus
 from engine_bridge.errors import EngineError, ErrorKind
 from engine_bridge.operations import Operation
 from engine_bridge.state import Change, Connection, ConnectionChange, EngineState
+from engine_bridge.stats_watch import StatsWatch
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +31,8 @@ class EngineSession(QObject):
     Signals: `resources_changed(list[Change])`, `connection_changed(ConnectionChange)`,
     `facts_changed(EngineFacts)`, `operation_changed(Operation)`,
     `provider_changed(ProviderStatus)`.
-    Attributes: `provider`, `bridge` and `state` (None until `open()`), `facts`.
+    Attributes: `provider`, `bridge` and `state` (None until `open()`), `stats`,
+    `facts`.
     """
 
     resources_changed = Signal(object)
@@ -43,6 +46,7 @@ class EngineSession(QObject):
         self.provider = provider
         self.bridge: EngineBridge | None = None
         self.state: EngineState | None = None
+        self.stats = StatsFeed(self)
         self.facts: EngineFacts | None = None
         # Providers change status on worker threads: hand it to the loop, not to a signal.
         loop = asyncio.get_event_loop()
@@ -62,6 +66,7 @@ class EngineSession(QObject):
             await self.provider.start()
         self.bridge = EngineBridge(self.provider.endpoint)
         self.state = EngineState(self.bridge)
+        self.stats.use(StatsWatch(self.bridge))
         self._unsubscribe += [
             self.state.on_changes(self._on_changes),
             self.state.on_connection(self._on_connection),
@@ -73,6 +78,7 @@ class EngineSession(QObject):
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe = []
+        await self.stats.close()
         if self.state is not None:
             await self.state.stop()
         if self.bridge is not None:
@@ -84,6 +90,9 @@ class EngineSession(QObject):
         return await self.bridge.perform(operation)
 
     def _on_changes(self, changes: Sequence[Change]) -> None:
+        self.stats.forget(
+            c.key for c in changes if c.resource == "container" and c.action == "remove"
+        )
         self.resources_changed.emit(list(changes))
 
     def _on_connection(self, change: ConnectionChange) -> None:

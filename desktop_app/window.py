@@ -22,6 +22,7 @@ from qasync import asyncSlot
 
 from desktop_app.panes.containers import ContainersPane
 from desktop_app.panes.engine import EnginePane
+from desktop_app.panes.resources import ResourcesPane
 from desktop_app.panes.terminals import TerminalsPane
 from desktop_app.session import EngineSession
 from desktop_app.widgets.activity import ActivityView
@@ -45,7 +46,7 @@ class MainWindow(QMainWindow):
     Signals: `engine_ready()` when an engine's lists are loaded for the first time,
     `closed()` when the user closed the window.
     Attributes: `session` (the engine in use, or None), `panes` (by title),
-    `containers_pane`, `engine_pane`, `activity`, `status_text`.
+    `containers_pane`, `resources_pane`, `engine_pane`, `activity`, `status_text`.
     """
 
     engine_ready = Signal()
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
 
         self.containers_pane = ContainersPane()
         self.engine_pane = EnginePane()
+        self.resources_pane = ResourcesPane()
         self.terminals_pane = TerminalsPane()
         self.containers_pane.terminal_requested.connect(self._on_terminal_requested)
         self.containers_pane.attach_requested.connect(self._on_attach_requested)
@@ -67,6 +69,7 @@ class MainWindow(QMainWindow):
         self.containers_pane.loaded.connect(self.engine_ready)
         self.panes: dict[str, QWidget] = {
             self.containers_pane.title: self.containers_pane,
+            self.resources_pane.title: self.resources_pane,
             self.terminals_pane.title: self.terminals_pane,
             self.engine_pane.title: self.engine_pane,
         }
@@ -139,6 +142,7 @@ class MainWindow(QMainWindow):
         session.provider_changed.connect(self._on_provider)
         session.operation_changed.connect(self.activity.show_operation)
         self.containers_pane.attach(session)
+        self.resources_pane.attach(session)
         self.engine_pane.attach(session)
         if start:
             self._set_status("busy", f"{provider.label}: starting…")
@@ -153,6 +157,7 @@ class MainWindow(QMainWindow):
         if session is not None:
             await self.terminals_pane.close_all()
             self.containers_pane.attach(None)
+            self.resources_pane.attach(None)
             self.engine_pane.attach(None)
             await session.close()
             session.deleteLater()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import threading
@@ -36,7 +37,7 @@ from engine_bridge.errors import EngineError, ErrorKind, explain, unreachable
 from engine_bridge.operations import Operation, OperationLog
 from engine_bridge.streams.log_lines import LogDecoder, LogLine, dechunk
 from engine_bridge.streams.reader import Source, StreamReader
-from engine_bridge.streams.stats import StatsSample
+from engine_bridge.streams.stats import StatsSample, has_cpu_delta, is_reading
 from engine_bridge.streams.stats import sample as stats_sample
 
 if TYPE_CHECKING:
@@ -388,6 +389,37 @@ class EngineBridge:
         samples, so the CPU figure covers the time between them)."""
         data = await self.call(self.client.api.stats, container_id, stream=False)
         return stats_sample(data)
+
+    def stats(self, container_id: str) -> StreamReader[StatsSample]:
+        """A running container's readings, one a second, as `docker stats` streams them.
+
+        The stream ends when the container stops (the engine then sends only empty
+        documents, which would otherwise go on for ever). The first document is left out:
+        it has no CPU figure yet.
+        """
+
+        def open_source(client: Client) -> Any:
+            api = client.api
+            url = api._url("/containers/{0}/stats", container_id)
+            response = api._get(url, params={"stream": True}, stream=True, timeout=None)
+            api._raise_for_status(response)
+
+            def readings() -> Iterator[StatsSample]:
+                pending = b""
+                for block in _body_blocks(response):
+                    *documents, pending = (pending + block).split(b"\n")
+                    for document in documents:
+                        if not document.strip():
+                            continue
+                        data = json.loads(document)
+                        if not is_reading(data):
+                            return
+                        if has_cpu_delta(data):
+                            yield stats_sample(data)
+
+            return CancellableStream(readings(), response)
+
+        return self.stream(f"stats:{container_id[:12]}", open_source)
 
     async def close_stream(self, reader: StreamReader[Any]) -> None:
         self._streams.discard(reader)

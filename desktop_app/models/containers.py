@@ -10,21 +10,39 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from desktop_app.presentation import STATE_ORDER, ago, human_status, ports_text, short_image
+from desktop_app.learning import text
+from desktop_app.presentation import (
+    STATE_ORDER,
+    ago,
+    binary_size,
+    human_status,
+    percent,
+    ports_text,
+    short_image,
+)
 from engine_bridge.dto import ContainerSummary
 from engine_bridge.specs.restart_policy import render_restart_policy
 from engine_bridge.state import Change
 
-COLUMNS = ("Name", "Image", "Status", "Restart", "Ports", "Created")
-NAME, IMAGE, STATUS, RESTART, PORTS, CREATED = range(len(COLUMNS))
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from engine_bridge.streams.stats_history import StatsHistory
+
+COLUMNS = ("Name", "Image", "Status", "CPU", "Memory", "Restart", "Ports", "Created")
+NAME, IMAGE, STATUS, CPU, MEMORY, RESTART, PORTS, CREATED = range(len(COLUMNS))
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CONTAINER_ROLE = Qt.ItemDataRole.UserRole + 2
+#: The recent values a stats cell draws as a sparkline: (values, the top of the scale).
+SPARKLINE_ROLE = Qt.ItemDataRole.UserRole + 3
+SPARKLINE_POINTS = 60
+_STATS_FIELD = {CPU: "cpu_percent", MEMORY: "memory_bytes"}
 
 _STATE_COLOURS = {
     "running": "#1e8e3e",
@@ -67,6 +85,8 @@ class ContainersModel(QAbstractItemModel):
         self._errors: dict[str, str] = {}
         self.now = datetime.now(UTC)
         self._bold_font: QFont | None = None
+        #: Where the CPU and Memory columns read a running container's readings from.
+        self.stats_of: Callable[[str], StatsHistory | None] = lambda _id: None
 
     # --- feeding ----------------------------------------------------------------------
 
@@ -124,6 +144,14 @@ class ContainersModel(QAbstractItemModel):
                     self.index(0, STATUS, parent),
                     self.index(len(node.children) - 1, CREATED, parent),
                 )
+
+    def stats_changed(self) -> None:
+        """New readings arrived: the CPU and Memory cells of every row are drawn again."""
+        for node in [self._root, *self._nodes.values()]:
+            if node.children:
+                parent = self._index_of(node)
+                last = len(node.children) - 1
+                self.dataChanged.emit(self.index(0, CPU, parent), self.index(last, MEMORY, parent))
 
     # --- tree changes -----------------------------------------------------------------
 
@@ -238,6 +266,8 @@ class ContainersModel(QAbstractItemModel):
             return None
         node = index.internalPointer()
         column = index.column()
+        if column in _STATS_FIELD:
+            return self._stats_data(node, column, role)
         if role == _DISPLAY:
             return self._cells(node)[0][column]
         if role == SORT_ROLE:
@@ -267,8 +297,8 @@ class ContainersModel(QAbstractItemModel):
             status = f"{running} of {len(members)} running"
             project = node.project or ""
             node.cells = (
-                (project, "Compose project", status, "", "", ""),
-                (project, project, (0 if running else 4, project), "", "", 0.0),
+                (project, "Compose project", status, "", "", "", "", ""),
+                (project, project, (0 if running else 4, project), 0.0, 0.0, "", "", 0.0),
             )
             return node.cells
         busy, error = self._busy.get(c.id), self._errors.get(c.id)
@@ -279,18 +309,74 @@ class ContainersModel(QAbstractItemModel):
             status = f"{status} — failed: {error}"
         ports = ports_text(c)
         restart = render_restart_policy(c.restart_policy) if c.restart_policy else ""
+        created = ago(c.created, self.now)
         node.cells = (
-            (c.name, short_image(c.image), status, restart, ports, ago(c.created, self.now)),
+            (c.name, short_image(c.image), status, "", "", restart, ports, created),
             (
                 c.name,
                 c.image,
                 (STATE_ORDER.get(c.state, 9), c.name),
+                0.0,
+                0.0,
                 restart,
                 ports,
                 c.created.timestamp() if c.created else 0.0,
             ),
         )
         return node.cells
+
+    def _stats_data(self, node: _Node, column: int, role: int) -> Any:
+        c = node.container
+        if c is None:
+            return self._project_stats(node, column, role)
+        history = self.stats_of(c.id) if c.state == "running" else None
+        latest = history.latest if history is not None else None
+        if role == _DISPLAY:
+            if latest is None:
+                return "" if c.state != "running" else "…"
+            if column == CPU:
+                return percent(latest.cpu_percent)
+            return binary_size(latest.memory_bytes)
+        if role == SORT_ROLE:
+            if latest is None:
+                return -1.0
+            return latest.cpu_percent if column == CPU else float(latest.memory_bytes)
+        if role == SPARKLINE_ROLE and history is not None and len(history) > 1:
+            values = history.recent(_STATS_FIELD[column], SPARKLINE_POINTS)
+            if column == CPU:
+                return values, max(5.0, *values)
+            # Memory rarely moves much: headroom keeps a steady line from looking pegged.
+            return values, max(values) * 1.25 if values else 1.0
+        if role == _TOOLTIP:
+            if latest is None:
+                return "Waiting for the first reading" if c.state == "running" else None
+            if column == CPU:
+                return text("stats.cpu")
+            limit = binary_size(latest.memory_limit)
+            return f"{binary_size(latest.memory_bytes)} of {limit} ({latest.memory_percent:.1f}%)"
+        if role == _ALIGNMENT:
+            return _RIGHT
+        return None
+
+    def _project_stats(self, node: _Node, column: int, role: int) -> Any:
+        """A Compose project's row adds up its running containers."""
+        if role not in (_DISPLAY, SORT_ROLE, _ALIGNMENT):
+            return None
+        if role == _ALIGNMENT:
+            return _RIGHT
+        total, seen = 0.0, False
+        for child in node.children:
+            c = child.container
+            history = self.stats_of(c.id) if c is not None and c.state == "running" else None
+            if history is not None and history.latest is not None:
+                seen = True
+                latest = history.latest
+                total += latest.cpu_percent if column == CPU else latest.memory_bytes
+        if role == SORT_ROLE:
+            return total if seen else -1.0
+        if not seen:
+            return ""
+        return percent(total) if column == CPU else binary_size(total)
 
     def _status_brush(self, node: _Node) -> QBrush | None:
         c = node.container
@@ -332,6 +418,8 @@ _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _FONT = int(Qt.ItemDataRole.FontRole.value)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 def _has_link(c: ContainerSummary) -> bool:

@@ -1,14 +1,15 @@
 """ContainerDetails: one container looked at closely, under the list: a summary with the
-docker run command that makes it, its full inspect data, and its processes."""
+docker run command that makes it, its log, its full inspect data, its processes and its live
+stats."""
 
 from __future__ import annotations
 
 import asyncio
 import shlex
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -31,12 +32,16 @@ from desktop_app.widgets.json_tree import JsonTree
 from desktop_app.widgets.logs_panel import LogsPanel, LogTarget
 from engine_bridge.errors import EngineError
 
+if TYPE_CHECKING:  # pyqtgraph is loaded when the Stats tab is first opened
+    from desktop_app.widgets.stats_charts import ContainerCharts
+
 
 class ContainerDetails(QTabWidget):
     """Tabs for the container in `container_id`; `show_container()` loads another one.
 
     Only the latest request counts: choosing another container cancels the loading of the
-    previous one. Attributes: `summary_form`, `run_command`, `inspect_view`, `processes`.
+    previous one. Attributes: `summary_form`, `run_command`, `inspect_view`, `processes`,
+    `charts` (None until the Stats tab is first opened).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -47,6 +52,8 @@ class ContainerDetails(QTabWidget):
         self.project: str | None = None
         self._log_targets: list[LogTarget] = []
         self._loading: asyncio.Task[None] | None = None
+        self._running = False
+        self.charts: ContainerCharts | None = None
 
         summary_page = QWidget()
         self.summary_form = QFormLayout(summary_page)
@@ -92,10 +99,27 @@ class ContainerDetails(QTabWidget):
         processes_layout.addLayout(top)
         processes_layout.addWidget(self.processes, 1)
         self.addTab(processes_page, "Processes")
+
+        self.stats_page = QWidget()
+        self.stats_page.setObjectName("statsPage")
+        stats_note = QLabel(text("stats.charts"))
+        stats_note.setWordWrap(True)
+        stats_note.setStyleSheet("color: #5f6368;")
+        self.stats_state = QLabel()
+        self.stats_state.setObjectName("statsState")
+        stats_layout = QVBoxLayout(self.stats_page)
+        stats_layout.addWidget(stats_note)
+        stats_layout.addWidget(self.stats_state)
+        self.addTab(self.stats_page, "Stats")
         self.currentChanged.connect(self._on_tab)
 
     def attach(self, session: EngineSession | None) -> None:
+        if self.session is not None:
+            self.session.stats.updated.disconnect(self._on_stats)
+            self.session.stats.want(self._stats_owner, ())
         self.session = session
+        if session is not None:
+            session.stats.updated.connect(self._on_stats)
         self.logs.attach(session)
         self.show_container(None)
 
@@ -138,6 +162,8 @@ class ContainerDetails(QTabWidget):
         """Load `container_id` (None: show nothing), cancelling any load still running."""
         self.container_id = container_id
         self.project = None
+        self._running = False
+        self._update_stats_interest()
         self._log_targets = []
         self.logs.stop()
         self.logs.targets = []
@@ -165,6 +191,8 @@ class ContainerDetails(QTabWidget):
             return
         if container_id != self.container_id:
             return
+        self._running = bool((data.get("State") or {}).get("Running"))
+        self._update_stats_interest()
         self._fill_summary(data, shlex.join(spec.argv()))
         self.inspect_view.set_document(data)
         self._log_targets = [_target(data)]
@@ -202,7 +230,63 @@ class ContainerDetails(QTabWidget):
         self.inspect_view.set_document({})
         self.processes.setRowCount(0)
 
+    # --- live stats -------------------------------------------------------------------
+
+    @property
+    def _stats_owner(self) -> str:
+        return f"details:{id(self)}"
+
+    def _update_stats_interest(self) -> None:
+        """Stream the shown container's stats while its Stats tab is open and it runs."""
+        if self.session is None:
+            return
+        charted = self._running and self.isVisible() and self._tab() == "Stats"
+        shown = self.container_id
+        self.session.stats.want(self._stats_owner, [shown] if charted and shown else [])
+        if self._tab() == "Stats":
+            self._show_stats()
+
+    def _show_stats(self) -> None:
+        if self.charts is None:
+            from desktop_app.widgets.stats_charts import ContainerCharts
+
+            self.charts = ContainerCharts()
+            layout = self.stats_page.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.addWidget(self.charts, 1)
+        history = None
+        if self.session is not None and self.container_id is not None:
+            history = self.session.stats.history(self.container_id)
+        if self.container_id is None:
+            state = "Select one container to chart its stats."
+        elif not self._running:
+            state = "This container is not running: the charts show what was read while it ran."
+        else:
+            state = ""
+        self.stats_state.setText(state)
+        self.stats_state.setVisible(bool(state))
+        if history is not self.charts.history:
+            self.charts.show_history(history)
+
+    def _on_stats(self) -> None:
+        if self.charts is not None and self._tab() == "Stats" and self.isVisible():
+            if self.container_id is not None and self.session is not None:
+                history = self.session.stats.history(self.container_id)
+                if history is not self.charts.history:
+                    self.charts.show_history(history)
+                    return
+            self.charts.redraw()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._update_stats_interest()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._update_stats_interest()
+
     def _on_tab(self, index: int) -> None:
+        self._update_stats_interest()
         title = self.tabText(index)
         if title == "Processes":
             self._on_refresh_processes()

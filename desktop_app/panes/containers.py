@@ -10,7 +10,14 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QDesktopServices,
+    QGuiApplication,
+    QHideEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,16 +42,20 @@ from desktop_app.models.container_filter import ContainerFilter
 from desktop_app.models.containers import (
     COLUMNS,
     CONTAINER_ROLE,
+    CPU,
     CREATED,
     IMAGE,
+    MEMORY,
     NAME,
     PORTS,
     RESTART,
+    SPARKLINE_ROLE,
     STATUS,
     ContainersModel,
 )
 from desktop_app.presentation import browser_urls
 from desktop_app.session import EngineSession
+from desktop_app.widgets.sparkline import SparklineDelegate
 from engine_bridge import operations as ops
 from engine_bridge.dto import ContainerSummary, RestartPolicy
 from engine_bridge.errors import EngineError
@@ -108,13 +119,18 @@ class ContainersPane(QWidget):
         self.view.clicked.connect(self._on_clicked)
         header = self.view.header()
         header.setStretchLastSection(False)
+        self.sparklines = SparklineDelegate(SPARKLINE_ROLE, self.view)
+        self.view.setItemDelegateForColumn(CPU, self.sparklines)
+        self.view.setItemDelegateForColumn(MEMORY, self.sparklines)
         for column, width in (
-            (NAME, 240),
-            (IMAGE, 220),
-            (STATUS, 210),
-            (PORTS, 230),
-            (RESTART, 110),
-            (CREATED, 130),
+            (NAME, 180),
+            (IMAGE, 160),
+            (STATUS, 150),
+            (CPU, 125),
+            (MEMORY, 125),
+            (PORTS, 150),
+            (RESTART, 80),
+            (CREATED, 110),
         ):
             self.view.setColumnWidth(column, width)
         header.setSectionResizeMode(PORTS, QHeaderView.ResizeMode.Stretch)
@@ -137,7 +153,7 @@ class ContainersPane(QWidget):
         self.kill_action.triggered.connect(self._on_kill)
         self.remove_action.triggered.connect(self._on_remove)
         self.view.selectionModel().selectionChanged.connect(self.update_actions)
-        self.model.dataChanged.connect(self.update_actions)
+        self.model.dataChanged.connect(self._on_rows_changed)
 
         self.empty = QLabel()
         self.empty.setObjectName("containersEmpty")
@@ -176,7 +192,6 @@ class ContainersPane(QWidget):
             self.proxy.layoutChanged,
             self.proxy.rowsInserted,
             self.proxy.rowsRemoved,
-            self.model.dataChanged,
         ):
             signal.connect(self._schedule_placeholder)  # fmt: skip
         self._clock = QTimer(self, interval=30_000)
@@ -202,12 +217,16 @@ class ContainersPane(QWidget):
         if self.session is not None:
             self.session.resources_changed.disconnect(self._on_changes)
             self.session.connection_changed.disconnect(self._on_connection)
+            self.session.stats.updated.disconnect(self.model.stats_changed)
+            self.session.stats.want(self.title, ())
         self.session = session
+        self.model.stats_of = session.stats.history if session is not None else lambda _id: None
         self.model.apply([Change("container", "remove", c.id, c) for c in self.model.containers()])
         self._loaded = False
         if session is not None:
             session.resources_changed.connect(self._on_changes)
             session.connection_changed.connect(self._on_connection)
+            session.stats.updated.connect(self.model.stats_changed)
         if self._details is not None:
             self._details.attach(session)
         self._update_placeholder()
@@ -275,6 +294,12 @@ class ContainersPane(QWidget):
         self.proxy.set_show_stopped(show)
         self.view.expandAll()
 
+    def _on_rows_changed(self, first: QModelIndex, last: QModelIndex, *_: object) -> None:
+        if first.column() >= CPU and last.column() <= MEMORY:
+            return  # new readings: nothing about the rows themselves changed
+        self.update_actions()
+        self._schedule_placeholder()
+
     def _schedule_placeholder(self, *_: object) -> None:
         """Look at the counts once per turn of the event loop, not once per row."""
         if not self._placeholder_due:
@@ -283,6 +308,7 @@ class ContainersPane(QWidget):
 
     def _update_placeholder(self, *_: object) -> None:
         self._placeholder_due = False
+        self._update_stats_interest()
         total = len(self.model.containers())
         shown = sum(1 for c in self.model.containers() if self._accepts(c))
         running = sum(1 for c in self.model.containers() if c.state == "running")
@@ -314,6 +340,27 @@ class ContainersPane(QWidget):
 
     def _accepts(self, c: ContainerSummary) -> bool:
         return self.proxy.accepts(c)
+
+    # --- live stats -------------------------------------------------------------------
+
+    def _update_stats_interest(self) -> None:
+        """Stream stats for the running containers the list shows, and only while it shows."""
+        if self.session is None:
+            return
+        shown: list[str] = []
+        if self.isVisible():
+            shown = [
+                c.id for c in self.model.containers() if c.state == "running" and self._accepts(c)
+            ]
+        self.session.stats.want(self.title, shown)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._update_stats_interest()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._update_stats_interest()
 
     # --- selection and actions --------------------------------------------------------
 

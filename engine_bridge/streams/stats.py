@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from engine_bridge.dto import parse_time
+
 
 @dataclass(frozen=True)
 class StatsSample:
@@ -26,6 +28,8 @@ class StatsSample:
     block_read: int
     block_write: int
     pids: int
+    #: When the engine took the reading, in Unix seconds; 0.0 when it took none.
+    read_at: float = 0.0
 
     @property
     def memory_percent(self) -> float:
@@ -64,6 +68,7 @@ def sample(stats: Mapping[str, Any]) -> StatsSample:
     io = _map(stats.get("blkio_stats")).get("io_service_bytes_recursive") or []
     read = sum(int(e.get("value") or 0) for e in io if str(e.get("op", "")).lower() == "read")
     write = sum(int(e.get("value") or 0) for e in io if str(e.get("op", "")).lower() == "write")
+    read_at = parse_time(stats.get("read"))
     return StatsSample(
         cpu_percent=cpu_percent(stats),
         memory_bytes=memory_used(stats),
@@ -73,4 +78,16 @@ def sample(stats: Mapping[str, Any]) -> StatsSample:
         block_read=read,
         block_write=write,
         pids=int(_map(stats.get("pids_stats")).get("current") or 0),
+        read_at=read_at.timestamp() if read_at is not None else 0.0,
     )
+
+
+def is_reading(stats: Mapping[str, Any]) -> bool:
+    """False for the empty documents the engine keeps sending once a container has stopped."""
+    return parse_time(stats.get("read")) is not None
+
+
+def has_cpu_delta(stats: Mapping[str, Any]) -> bool:
+    """False for the first document of a stream: with no previous reading to subtract, its
+    CPU figure would be the average since the host booted, not the last second's."""
+    return parse_time(stats.get("preread")) is not None

@@ -4,10 +4,13 @@ hold memory."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from engine_bridge.bridge import EngineBridge
+from engine_bridge.stats_watch import StatsWatch
+from tests.bridge.helpers import docker_async, live_state, until
 from tests.engine_support import EngineUnderTest
 
 MIB = 2**20
@@ -52,3 +55,54 @@ def _bytes(text: str) -> float:
         if text.endswith(unit):
             return float(text[: -len(unit)]) * factor
     raise ValueError(text)
+
+
+def _stats_threads() -> set[str]:
+    return {t.name for t in threading.enumerate() if ":stats:" in t.name and t.is_alive()}
+
+
+def test_streamed_readings_match_docker_stats_and_streams_follow_the_watch(
+    test_engine: EngineUnderTest, busybox_image: str, cli: Callable[..., Any], label: list[str],
+    name: str, arun: Any,
+) -> None:  # fmt: skip
+    busy = cli("run", "-d", *label, "--name", f"{name}-busy", busybox_image, "sh", "-c",
+               "while :; do :; done").stdout.strip()  # fmt: skip
+    idle = cli("run", "-d", *label, "--name", f"{name}-idle", busybox_image,
+               "sleep", "300").stdout.strip()  # fmt: skip
+
+    async def scenario() -> None:
+        async with live_state(test_engine.endpoint) as (bridge, _state):
+            watch = StatsWatch(bridge)
+            watch.watch([busy, idle])
+            await until(lambda: all(len(watch.histories.get(i) or ()) >= 3 for i in (busy, idle)),
+                        15, "three readings of each")  # fmt: skip
+            assert len(_stats_threads()) == 2
+            out = await docker_async("stats", "--no-stream", "--format", "{{json .}}", busy)
+            their_cpu = float(json.loads(out)["CPUPerc"].rstrip("%"))
+            ours = watch.histories[busy].recent("cpu_percent", 3)
+            # Every reading covers one second of a loop that keeps one core busy.
+            assert all(85 < cpu < 115 for cpu in ours), ours
+            assert abs(ours[-1] - their_cpu) < 15, (ours, their_cpu)
+            idle_cpu = watch.histories[idle].recent("cpu_percent", 3)
+            assert all(cpu < 5 for cpu in idle_cpu), idle_cpu
+
+            # No longer watched: its stream closes at once, its history stays.
+            watch.watch([busy])
+            await watch.settled()
+            assert watch.streaming == {busy}
+            assert len(_stats_threads()) == 1
+            assert len(watch.histories[idle]) >= 3
+
+            # A watched container that stops ends its own stream.
+            await docker_async("stop", "-t", "0", busy)
+            await until(lambda: not watch.streaming, 10, "the stream of a stopped container ends")
+            kept = len(watch.histories[busy])
+            await docker_async("start", busy)
+            watch.watch([busy])
+            await until(lambda: len(watch.histories[busy]) > kept, 10, "readings again")
+            watch.forget(idle)
+            assert idle not in watch.histories
+            await watch.close()
+            assert not watch.streaming
+
+    arun(scenario())

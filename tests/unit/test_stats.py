@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from engine_bridge.streams.stats import sample
+from engine_bridge.streams.stats import StatsSample, has_cpu_delta, is_reading, sample
+from engine_bridge.streams.stats_history import StatsHistory
 
 RAW = {
     "cpu_stats": {"cpu_usage": {"total_usage": 3_000_000_000}, "system_cpu_usage": 20_000_000_000,
@@ -39,3 +40,60 @@ def test_cgroup_v1_cache_and_no_previous_sample() -> None:
     s = sample(raw)
     assert s.memory_bytes == 30
     assert s.cpu_percent == 100.0 * 3_000_000_000 / 20_000_000_000 * 2
+
+
+def test_the_reading_time_and_the_documents_that_are_not_readings() -> None:
+    reading = {**RAW, "read": "2026-11-27T22:12:34.5Z", "preread": "2026-11-27T22:12:33.5Z"}
+    assert sample(reading).read_at == 1_795_817_554.5
+    assert is_reading(reading)
+    assert has_cpu_delta(reading)
+    first = {**reading, "preread": "0001-01-01T00:00:00Z"}
+    assert is_reading(first)
+    assert not has_cpu_delta(first), "no CPU figure without a previous reading"
+    stopped = {"read": "0001-01-01T00:00:00Z", "preread": "2026-11-27T22:12:33.5Z"}
+    assert not is_reading(stopped), "what the engine sends once the container has stopped"
+
+
+def _reading(at: float, cpu: float = 0.0, rx: int = 0, memory: int = 0) -> StatsSample:
+    return StatsSample(cpu, memory, 2**30, rx, 0, 0, 0, 1, read_at=at)
+
+
+def test_history_keeps_the_newest_readings_in_order_and_no_more() -> None:
+    history = StatsHistory(capacity=5)
+    for second in range(8):
+        assert history.add(_reading(100.0 + second, cpu=second), received_at=0)
+    assert len(history) == 5
+    times, cpu = history.series("cpu_percent")
+    assert list(times) == [103.0, 104.0, 105.0, 106.0, 107.0]
+    assert list(cpu) == [3.0, 4.0, 5.0, 6.0, 7.0]
+    assert history.latest is not None
+    assert history.latest.cpu_percent == 7.0
+    assert history.recent("cpu_percent", 2) == [6.0, 7.0]
+    assert list(history.series("cpu_percent", since=105.5)[0]) == [106.0, 107.0]
+
+
+def test_history_ignores_repeats_and_uses_arrival_time_without_a_reading_time() -> None:
+    history = StatsHistory(capacity=5)
+    assert history.add(_reading(10.0), received_at=99.0)
+    assert not history.add(_reading(10.0), received_at=99.0), "the same reading twice"
+    assert history.add(_reading(0.0), received_at=11.0)
+    assert list(history.series("pids")[0]) == [10.0, 11.0]
+
+
+def test_counters_become_rates_and_a_restart_does_not_go_negative() -> None:
+    history = StatsHistory(capacity=10)
+    for at, rx in ((0.0, 0), (1.0, 1000), (3.0, 5000), (4.0, 100)):
+        history.add(_reading(at, rx=rx), received_at=0)
+    times, rates = history.series("network_rx")
+    assert list(times) == [1.0, 3.0, 4.0]
+    assert list(rates) == [1000.0, 2000.0, 0.0]
+
+
+def test_a_history_fits_a_hundred_containers_in_a_few_megabytes() -> None:
+    history = StatsHistory()
+    for second in range(history.capacity + 100):
+        history.add(_reading(float(second), cpu=1.0, memory=second), received_at=0)
+    columns = [history._times, *history._columns.values()]
+    size = sum(c.itemsize * len(c) for c in columns)
+    assert len(history) == history.capacity >= 15 * 60
+    assert size * 100 < 10 * 2**20

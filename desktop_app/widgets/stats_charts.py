@@ -1,0 +1,328 @@
+"""Stats charts (pyqtgraph): one container's readings over time, and many containers on one
+chart. This module is imported only when a chart is first shown: start-up does not pay for
+pyqtgraph and numpy.
+
+Charts are redrawn from a container's StatsHistory when the stats feed says something new
+arrived, which is at most a few times a second whatever the number of containers.
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.presentation import binary_size, decimal_size, percent
+from engine_bridge.streams.stats_history import StatsHistory
+
+pg.setConfigOptions(antialias=True, background="w", foreground="#3c4043")
+
+#: The windows a user can choose, in seconds.
+WINDOWS = {"Last minute": 60, "Last 5 minutes": 300, "Last 15 minutes": 900}
+PALETTE = (
+    "#1a73e8",
+    "#e8710a",
+    "#1e8e3e",
+    "#d93025",
+    "#9334e6",
+    "#12b5cb",
+    "#f9ab00",
+    "#5f6368",
+    "#e52592",
+    "#7cb342",
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One curve: a figure of the history, its name in the legend, how values are written."""
+
+    field: str
+    name: str
+    colour: str
+    words: Callable[[float], str]
+    dashed: bool = False
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    unit: str
+    lines: tuple[Line, ...]
+    floor: float = 1.0  # the smallest top of the scale, so an idle chart is not all noise
+
+
+CONTAINER_CHARTS = (
+    Chart("CPU", "%", (Line("cpu_percent", "CPU", "#1a73e8", percent),), floor=5.0),
+    Chart(
+        "Memory",
+        "B",
+        (
+            Line("memory_bytes", "Used", "#1a73e8", binary_size),
+            Line("memory_limit", "Limit", "#d93025", binary_size, dashed=True),
+        ),
+        floor=1024**2,
+    ),
+    Chart(
+        "Network",
+        "B/s",
+        (
+            Line("network_rx", "Received", "#1e8e3e", lambda v: f"{decimal_size(v)}/s"),
+            Line("network_tx", "Sent", "#e8710a", lambda v: f"{decimal_size(v)}/s"),
+        ),
+        floor=1000.0,
+    ),
+    Chart(
+        "Block I/O",
+        "B/s",
+        (
+            Line("block_read", "Read", "#9334e6", lambda v: f"{decimal_size(v)}/s"),
+            Line("block_write", "Written", "#12b5cb", lambda v: f"{decimal_size(v)}/s"),
+        ),
+        floor=1000.0,
+    ),
+    Chart("Processes", "", (Line("pids", "PIDs", "#5f6368", lambda v: f"{v:.0f}"),), floor=4.0),
+)
+
+
+def colour_of(key: str) -> str:
+    """A container's colour on shared charts; the same container keeps it across redraws."""
+    return PALETTE[sum(key.encode()) % len(PALETTE)]
+
+
+def window_choice(on_change: Callable[[int], None]) -> QComboBox:
+    """The 1, 5 or 15 minutes selector; calls `on_change(seconds)`."""
+    box = QComboBox()
+    box.setObjectName("statsWindow")
+    for label, seconds in WINDOWS.items():
+        box.addItem(label, seconds)
+    box.currentIndexChanged.connect(lambda _i: on_change(int(box.currentData())))
+    return box
+
+
+def _plot(layout: pg.GraphicsLayout, chart: Chart, row: int, col: int = 0) -> pg.PlotItem:
+    plot = layout.addPlot(row=row, col=col, axisItems={"bottom": pg.DateAxisItem()})
+    plot.setTitle(chart.title, size="10pt", color="#3c4043")
+    plot.setMouseEnabled(x=False, y=False)
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    plot.showGrid(x=True, y=True, alpha=0.15)
+    plot.getAxis("left").setWidth(64)
+    if chart.unit:
+        plot.getAxis("left").setLabel(units=chart.unit)
+    return plot
+
+
+def _arrays(history: StatsHistory, field: str, since: float) -> tuple[np.ndarray, np.ndarray]:
+    times, values = history.series(field, since)
+    return np.frombuffer(times, dtype=float), np.frombuffer(values, dtype=float)
+
+
+class ContainerCharts(QWidget):
+    """CPU, memory, network, block I/O and PIDs of one container over the chosen window.
+
+    Attributes: `window_seconds` (how much is shown), `readout` (the values under the
+    mouse), `plots` and `curves` (by chart title and field).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("containerCharts")
+        self.window_seconds = 60
+        self.history: StatsHistory | None = None
+        self.window_box = window_choice(self._on_window)
+        self.readout = QLabel()
+        self.readout.setObjectName("statsReadout")
+        self.readout.setTextFormat(Qt.TextFormat.RichText)
+        self.graphs = pg.GraphicsLayoutWidget()
+        self.plots: dict[str, pg.PlotItem] = {}
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.cursors: list[pg.InfiniteLine] = []
+        # Two charts a row; the charts keep a readable height and the page scrolls instead.
+        self.graphs.setMinimumHeight(180 * ((len(CONTAINER_CHARTS) + 1) // 2))
+        for number, chart in enumerate(CONTAINER_CHARTS):
+            plot = _plot(self.graphs.ci, chart, number // 2, number % 2)
+            for line in chart.lines:
+                style = Qt.PenStyle.DashLine if line.dashed else Qt.PenStyle.SolidLine
+                pen = pg.mkPen(line.colour, width=1.6, style=style)
+                self.curves[line.field] = plot.plot([], [], pen=pen, name=line.name)
+            cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("#9aa0a6", width=1))
+            cursor.hide()
+            plot.addItem(cursor, ignoreBounds=True)
+            self.cursors.append(cursor)
+            if number:
+                plot.setXLink(self.plots[CONTAINER_CHARTS[0].title])
+            self.plots[chart.title] = plot
+        self.graphs.scene().sigMouseMoved.connect(self._on_mouse)
+        self._pointing = False
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.graphs)
+        top = QHBoxLayout()
+        top.addWidget(self.readout, 1)
+        top.addWidget(self.window_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(scroll, 1)
+        self.show_history(None)
+
+    def show_history(self, history: StatsHistory | None) -> None:
+        self.history = history
+        self.redraw()
+
+    def redraw(self, now: float | None = None) -> None:
+        now = now or time.time()
+        since = now - self.window_seconds
+        for chart in CONTAINER_CHARTS:
+            top = chart.floor
+            for line in chart.lines:
+                if self.history is None:
+                    self.curves[line.field].setData([], [])
+                    continue
+                times, values = _arrays(self.history, line.field, since)
+                self.curves[line.field].setData(times, values)
+                if len(values) and not line.dashed:
+                    top = max(top, float(values.max()))
+            plot = self.plots[chart.title]
+            plot.setXRange(since, now, padding=0)
+            plot.setYRange(0, top * 1.15, padding=0)
+        if not self._pointing:
+            self.readout.setText(self._latest_words())
+
+    def _latest_words(self) -> str:
+        latest = self.history.latest if self.history is not None else None
+        if latest is None:
+            return "<span style='color:#5f6368'>Waiting for the first reading…</span>"
+        return (
+            f"Now: CPU <b>{percent(latest.cpu_percent)}</b> · memory "
+            f"<b>{binary_size(latest.memory_bytes)}</b> of {binary_size(latest.memory_limit)} · "
+            f"<b>{latest.pids}</b> {'process' if latest.pids == 1 else 'processes'}"
+        )
+
+    def _on_window(self, seconds: int) -> None:
+        self.window_seconds = seconds
+        self.redraw()
+
+    def _on_mouse(self, position: QPointF) -> None:
+        for plot in self.plots.values():
+            if plot.sceneBoundingRect().contains(position):
+                self.point_at(plot.vb.mapSceneToView(position).x())
+                return
+        self._pointing = False
+        for cursor in self.cursors:
+            cursor.hide()
+        self.readout.setText(self._latest_words())
+
+    def point_at(self, moment: float) -> None:
+        """Show the values of the reading nearest to `moment` (Unix seconds)."""
+        if self.history is None or not len(self.history):
+            return
+        self._pointing = True
+        times, _ = self.history.series("cpu_percent")
+        index = _nearest(times, moment)
+        at = times[index]
+        parts = [f"<b>{datetime.fromtimestamp(at).strftime('%H:%M:%S')}</b>"]
+        for chart in CONTAINER_CHARTS:
+            for line in chart.lines:
+                line_times, values = self.history.series(line.field)
+                if len(values):
+                    value = values[_nearest(line_times, at)]
+                    parts.append(f"{line.name if len(chart.lines) > 1 else chart.title}: "
+                                 f"{line.words(value)}")  # fmt: skip
+        for cursor in self.cursors:
+            cursor.setValue(at)
+            cursor.show()
+        self.readout.setText(" · ".join(parts))
+
+
+class OverviewCharts(QWidget):
+    """CPU and memory of many containers on two charts, one line each (see `colour_of`)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("overviewCharts")
+        self.window_seconds = 300
+        self._curves: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
+        self._sources: list[tuple[str, str, StatsHistory]] = []
+        self.window_box = window_choice(self._on_window)
+        self.window_box.setCurrentIndex(1)
+        self.graphs = pg.GraphicsLayoutWidget()
+        self.cpu = _plot(self.graphs.ci, Chart("CPU per container", "%", ()), 0)
+        self.memory = _plot(self.graphs.ci, Chart("Memory per container", "B", ()), 1)
+        self.memory.setXLink(self.cpu)
+        top = QHBoxLayout()
+        top.addStretch(1)
+        top.addWidget(self.window_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.graphs, 1)
+
+    def show_histories(self, sources: Sequence[tuple[str, str, StatsHistory]]) -> None:
+        """Chart these (container id, name, history) from now on."""
+        self._sources = list(sources)
+        keep = {key for key, _name, _history in self._sources}
+        for key in list(self._curves):
+            if key not in keep:
+                cpu, memory = self._curves.pop(key)
+                self.cpu.removeItem(cpu)
+                self.memory.removeItem(memory)
+        for key, name, _history in self._sources:
+            if key not in self._curves:
+                pen = pg.mkPen(colour_of(key), width=1.4)
+                self._curves[key] = (
+                    self.cpu.plot([], [], pen=pen, name=name),
+                    self.memory.plot([], [], pen=pen, name=name),
+                )
+        self.redraw()
+
+    def curve_count(self) -> int:
+        return len(self._curves)
+
+    def redraw(self, now: float | None = None) -> None:
+        now = now or time.time()
+        since = now - self.window_seconds
+        cpu_top, memory_top = 5.0, float(1024**2)
+        for key, _name, history in self._sources:
+            cpu_curve, memory_curve = self._curves[key]
+            times, values = _arrays(history, "cpu_percent", since)
+            cpu_curve.setData(times, values)
+            if len(values):
+                cpu_top = max(cpu_top, float(values.max()))
+            times, values = _arrays(history, "memory_bytes", since)
+            memory_curve.setData(times, values)
+            if len(values):
+                memory_top = max(memory_top, float(values.max()))
+        for plot, top in ((self.cpu, cpu_top), (self.memory, memory_top)):
+            plot.setXRange(since, now, padding=0)
+            plot.setYRange(0, top * 1.15, padding=0)
+
+    def _on_window(self, seconds: int) -> None:
+        self.window_seconds = seconds
+        if hasattr(self, "cpu"):
+            self.redraw()
+
+
+def _nearest(times: Sequence[float], moment: float) -> int:
+    index = bisect.bisect_left(times, moment)
+    if index <= 0:
+        return 0
+    if index >= len(times):
+        return len(times) - 1
+    return index if times[index] - moment < moment - times[index - 1] else index - 1

@@ -1,0 +1,107 @@
+"""StatsWatch: live stats for exactly the containers someone looks at, and their history.
+
+A stats stream costs the engine a cgroup read a second and us a JSON document a second, so
+the watch streams only the containers it is told to (`watch(ids)`), stops the others at
+once, and starts a stream again when a watched container starts again. Readings land in a
+bounded `StatsHistory` per container, kept while the app runs and dropped with the
+container (`forget`). Consumers do not get a callback per reading: they look at `version`
+when they redraw, which keeps a hundred streams from waking the UI a hundred times a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Iterable
+
+from engine_bridge.bridge import EngineBridge
+from engine_bridge.errors import EngineError
+from engine_bridge.streams.reader import StreamReader
+from engine_bridge.streams.stats import StatsSample
+from engine_bridge.streams.stats_history import DEFAULT_CAPACITY, StatsHistory
+
+log = logging.getLogger(__name__)
+
+
+class StatsWatch:
+    """Streams stats for the watched containers of one engine.
+
+    Attributes: `version` (grows with every reading kept), `histories` (container id to
+    StatsHistory, for every container watched since it was last forgotten).
+    """
+
+    def __init__(self, bridge: EngineBridge, *, capacity: int = DEFAULT_CAPACITY) -> None:
+        self._bridge = bridge
+        self._capacity = capacity
+        self._wanted: frozenset[str] = frozenset()
+        self._feeds: dict[str, asyncio.Task[None]] = {}
+        self._stopping: set[asyncio.Task[None]] = set()
+        self._closed = False
+        self.version = 0
+        self.histories: dict[str, StatsHistory] = {}
+
+    @property
+    def streaming(self) -> frozenset[str]:
+        """The containers whose stream is open right now."""
+        return frozenset(self._feeds)
+
+    def watch(self, container_ids: Iterable[str]) -> None:
+        """Stream exactly these running containers from now on (call from the loop)."""
+        if self._closed:
+            return
+        self._wanted = frozenset(container_ids)
+        for container_id in list(self._feeds):
+            if container_id not in self._wanted:
+                self._stop(container_id)
+        for container_id in self._wanted - self._feeds.keys():
+            self._feeds[container_id] = asyncio.ensure_future(self._follow(container_id))
+
+    def history(self, container_id: str) -> StatsHistory | None:
+        return self.histories.get(container_id)
+
+    def forget(self, container_id: str) -> None:
+        """The container is gone: stop its stream and drop its history."""
+        self._stop(container_id)
+        self.histories.pop(container_id, None)
+
+    async def settled(self) -> None:
+        """Wait until every stream that was asked to stop has stopped."""
+        while self._stopping:
+            await asyncio.gather(*self._stopping, return_exceptions=True)
+
+    async def close(self) -> None:
+        self._closed = True
+        for container_id in list(self._feeds):
+            self._stop(container_id)
+        await self.settled()
+
+    def _stop(self, container_id: str) -> None:
+        feed = self._feeds.pop(container_id, None)
+        if feed is not None and not feed.done():
+            feed.cancel()
+            self._stopping.add(feed)
+            feed.add_done_callback(self._stopping.discard)
+
+    async def _follow(self, container_id: str) -> None:
+        reader: StreamReader[StatsSample] | None = None
+        history = self.histories.get(container_id)
+        if history is None:
+            history = self.histories[container_id] = StatsHistory(self._capacity)
+        try:
+            reader = self._bridge.stats(container_id)
+            async for batch in reader.batches():
+                now = time.time()
+                for reading in batch:
+                    if history.add(reading, now):
+                        self.version += 1
+        except EngineError as exc:
+            # The container stopped or went away between the list and the request.
+            log.debug("stats of %s ended: %s", container_id[:12], exc)
+        finally:
+            if reader is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(self._bridge.close_stream(reader))
+            if self._feeds.get(container_id) is asyncio.current_task():
+                del self._feeds[container_id]
