@@ -68,6 +68,9 @@ class StatsFeed(QObject):
     def wanted(self) -> frozenset[str]:
         return frozenset().union(*self._wants.values())
 
+    def wanted_by(self, owner: str) -> frozenset[str]:
+        return self._wants.get(owner, frozenset())
+
     def history(self, container_id: str) -> StatsHistory | None:
         return self.watch.history(container_id) if self.watch is not None else None
 

@@ -116,7 +116,7 @@ class ContainerDetails(QTabWidget):
     def attach(self, session: EngineSession | None) -> None:
         if self.session is not None:
             self.session.stats.updated.disconnect(self._on_stats)
-            self.session.stats.want(self._stats_owner, ())
+            self.session.stats.want(self.stats_owner, ())
         self.session = session
         if session is not None:
             session.stats.updated.connect(self._on_stats)
@@ -233,7 +233,8 @@ class ContainerDetails(QTabWidget):
     # --- live stats -------------------------------------------------------------------
 
     @property
-    def _stats_owner(self) -> str:
+    def stats_owner(self) -> str:
+        """Who this view is to the stats feed."""
         return f"details:{id(self)}"
 
     def _update_stats_interest(self) -> None:
@@ -242,7 +243,7 @@ class ContainerDetails(QTabWidget):
             return
         charted = self._running and self.isVisible() and self._tab() == "Stats"
         shown = self.container_id
-        self.session.stats.want(self._stats_owner, [shown] if charted and shown else [])
+        self.session.stats.want(self.stats_owner, [shown] if charted and shown else [])
         if self._tab() == "Stats":
             self._show_stats()
 

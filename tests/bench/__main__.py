@@ -16,6 +16,7 @@ BENCHMARKS = {
     "list": "tests.bench.list_containers",
     "startup": "tests.bench.startup",
     "logs": "tests.bench.logs",
+    "stats": "tests.bench.stats",
 }
 
 

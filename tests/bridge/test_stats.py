@@ -80,8 +80,9 @@ def test_streamed_readings_match_docker_stats_and_streams_follow_the_watch(
             out = await docker_async("stats", "--no-stream", "--format", "{{json .}}", busy)
             their_cpu = float(json.loads(out)["CPUPerc"].rstrip("%"))
             ours = watch.histories[busy].recent("cpu_percent", 3)
-            # Every reading covers one second of a loop that keeps one core busy.
-            assert all(85 < cpu < 115 for cpu in ours), ours
+            # Every reading covers one second of a loop that keeps one core busy (less when
+            # the machine is loaded, but never "a share of all cores").
+            assert all(50 < cpu < 115 for cpu in ours), ours
             assert abs(ours[-1] - their_cpu) < 15, (ours, their_cpu)
             idle_cpu = watch.histories[idle].recent("cpu_percent", 3)
             assert all(cpu < 5 for cpu in idle_cpu), idle_cpu
