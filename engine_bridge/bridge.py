@@ -14,7 +14,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import docker
@@ -41,6 +41,8 @@ from engine_bridge.streams.stats import StatsSample, has_cpu_delta, is_reading
 from engine_bridge.streams.stats import sample as stats_sample
 
 if TYPE_CHECKING:
+    from engine_bridge.credentials import Credentials
+    from engine_bridge.specs.image_layers import ImageLayer
     from engine_bridge.specs.run_spec import RunSpec
 
 log = logging.getLogger(__name__)
@@ -133,6 +135,10 @@ def _body_blocks(response: Any) -> Iterator[bytes]:
     return response.raw.stream(64 * 1024, decode_content=False)  # type: ignore[no-any-return]
 
 
+def _diff_ids(inspected: dict[str, Any]) -> list[str]:
+    return [str(layer) for layer in (inspected.get("RootFS") or {}).get("Layers") or []]
+
+
 class _ResponseStream:
     """An SDK stream whose close() also releases the HTTP response and its socket.
 
@@ -178,10 +184,19 @@ class EngineBridge:
 
     async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a blocking call on this engine's executor; errors come out as EngineError."""
+        return await self._run(self._executor, fn, *args, **kwargs)
+
+    async def call_long(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Like `call()`, on a thread outside the engine's executor: for minutes-long work."""
+        return await self._run(None, fn, *args, **kwargs)
+
+    async def _run(
+        self, executor: Executor | None, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         if self._closed:
             raise EngineError(ErrorKind.CANCELLED, "The connection to the engine was closed")
         try:
-            return await run_blocking(self._executor, fn, *args, **kwargs)
+            return await run_blocking(executor, fn, *args, **kwargs)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -276,6 +291,53 @@ class EngineBridge:
     async def list_images(self, all: bool = False) -> list[ImageSummary]:
         rows = await self.call(self.client.api.images, all=all)
         return [ImageSummary.from_api(row) for row in rows]
+
+    async def image_layers(self, image_id: str) -> list[ImageLayer]:
+        """An image's history paired with its layers, and which layers other local images
+        share with it."""
+        from engine_bridge.specs.image_layers import layers_of
+
+        inspected, history, images = await asyncio.gather(
+            self.inspect_image(image_id),
+            self.call(self.client.api.history, image_id),
+            self.list_images(),
+        )
+        others = [i for i in images if i.id != inspected.get("Id")]
+        found = await asyncio.gather(
+            *(self.inspect_image(i.id) for i in others), return_exceptions=True
+        )
+        stacks = {
+            (image.repo_tags[0] if image.repo_tags else image.short_id): _diff_ids(data)
+            for image, data in zip(others, found, strict=True)
+            if isinstance(data, dict)
+        }
+        return layers_of(history or [], _diff_ids(inspected), stacks)
+
+    async def registry_manifest(
+        self, reference: str, credentials: Credentials | None = None
+    ) -> dict[str, Any]:
+        """What the registry says of an image now: its manifest's digest, media type, size
+        and platforms (`docker manifest inspect`, through the engine)."""
+        from engine_bridge.credentials import server_address
+        from engine_bridge.errors import registry_error
+        from engine_bridge.specs.image_ref import parse_image_ref
+
+        ref = parse_image_ref(reference)
+        config = credentials.auth_config() if credentials is not None else None
+        try:
+            data: dict[str, Any] = await self.call(
+                self.client.api.inspect_distribution, str(ref), auth_config=config
+            )
+        except EngineError as exc:
+            found = registry_error(exc.message, server_address(ref.registry_host))
+            raise (found or exc) from exc
+        return data
+
+    async def images_disk_usage(self) -> list[dict[str, Any]]:
+        """Per image: size, size shared with others, and how many containers use it
+        (`docker system df -v`); takes a moment on a large engine."""
+        data = await self.call(self.client.api.df)
+        return list((data or {}).get("Images") or [])
 
     async def list_volumes(self) -> list[VolumeSummary]:
         data = await self.call(self.client.api.volumes)
@@ -428,11 +490,25 @@ class EngineBridge:
     # --- operations -------------------------------------------------------------------
 
     async def perform(self, operation: Operation) -> Operation:
-        """Run a user action and record it; raises its EngineError when it fails."""
+        """Run a user action and record it; raises its EngineError when it fails (or was
+        cancelled: kind CANCELLED)."""
+        loop = asyncio.get_running_loop()
+        log_ = self.operations
+
+        def progress_changed() -> None:
+            with contextlib.suppress(RuntimeError):  # the loop closed: nobody is listening
+                loop.call_soon_threadsafe(log_.changed, operation)
+
+        operation.on_progress = progress_changed
         operation.mark_running()
         self.operations.changed(operation)
         try:
-            result = await self.call(operation.work, self.client)
+            if operation.cancel_requested is not None:
+                # Long transfers get a thread of their own: they must not hold up the
+                # engine's executor, which serves every list and inspect meanwhile.
+                result = await self.call_long(operation.work, self.client)
+            else:
+                result = await self.call(operation.work, self.client)
         except EngineError as exc:
             operation.mark_failed(exc)
             self.operations.changed(operation)

@@ -30,6 +30,8 @@ class ErrorKind(enum.Enum):
     BAD_REQUEST = "bad-request"
     CANCELLED = "cancelled"
     PROVIDER = "provider"
+    UNAUTHORIZED = "unauthorized"
+    REGISTRY_UNREACHABLE = "registry-unreachable"
 
 
 class EngineError(Exception):
@@ -74,9 +76,71 @@ def explain(exc: BaseException, endpoint: Endpoint | None = None) -> EngineError
     )
 
 
+_UNAUTHORIZED = re.compile(
+    r"unauthorized|authentication required|no basic auth credentials|incorrect username or "
+    r"password|401 Unauthorized|requested access to the resource is denied",
+    re.IGNORECASE,
+)
+_REGISTRY_DOWN = re.compile(
+    r"connection refused|no such host|i/o timeout|dial tcp|server gave HTTP response to HTTPS"
+    r"|connection reset|TLS handshake timeout|certificate signed by unknown authority",
+    re.IGNORECASE,
+)
+_NO_MANIFEST = re.compile(
+    r"manifest unknown|not found|repository does not exist|name unknown", re.IGNORECASE
+)
+_BAD_REFERENCE = re.compile(r"invalid reference format|repository name must", re.IGNORECASE)
+
+
+def registry_error(message: str, registry: str = "") -> EngineError | None:
+    """What a registry's refusal means, when `message` is one; None when it is not.
+
+    The engine passes a registry's answers on as text, in an error status or in the
+    progress stream of a pull or push: these are the ones a user can act on.
+    """
+    where = registry or "the registry"
+    if _BAD_REFERENCE.search(message):
+        return EngineError(
+            ErrorKind.BAD_REQUEST,
+            "Not a valid image reference",
+            message,
+            "Write it as name[:tag] or host/name[:tag], in lower case, e.g. "
+            "127.0.0.1:5000/web:1.0.",
+        )
+    if _UNAUTHORIZED.search(message) and "pull access denied" not in message:
+        return EngineError(
+            ErrorKind.UNAUTHORIZED,
+            f"{where} refused: not logged in, or wrong user name or password",
+            message,
+            f"Log in to {where} with a user that may use this repository, then try again.",
+        )
+    if _REGISTRY_DOWN.search(message):
+        return EngineError(
+            ErrorKind.REGISTRY_UNREACHABLE,
+            f"Cannot reach {where}",
+            message,
+            "Check the host name and port, that the registry is running, and that the "
+            "engine's machine can reach it.",
+        )
+    if _NO_MANIFEST.search(message) or "pull access denied" in message:
+        return EngineError(
+            ErrorKind.IMAGE_NOT_FOUND,
+            f"{where} has no such image",
+            message,
+            "Check the repository name and the tag or digest. If the repository is private, "
+            "log in first.",
+        )
+    return None
+
+
 def _explain_api_error(exc: docker.errors.APIError) -> EngineError:
     message = _engine_message(exc)
     status = exc.status_code or 0
+    if status in (401, 403) or (status == 500 and (_UNAUTHORIZED.search(message)
+                                                   or _REGISTRY_DOWN.search(message))):  # fmt: skip
+        found = registry_error(message)
+        if found is not None:
+            return found
     if isinstance(exc, docker.errors.ImageNotFound) or (
         status == 404 and _IMAGE_MISSING.search(message)
     ):

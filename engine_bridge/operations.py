@@ -10,13 +10,14 @@ from __future__ import annotations
 import enum
 import itertools
 import shlex
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from engine_bridge.dto import RestartPolicy
-from engine_bridge.errors import EngineError
+from engine_bridge.errors import EngineError, ErrorKind
 from engine_bridge.specs.restart_policy import render_restart_policy
 
 if TYPE_CHECKING:
@@ -59,6 +60,39 @@ class Operation:
     finished_at: float | None = None
     #: Several docker commands joined with &&, when one does not do the same alone.
     script: tuple[tuple[str, ...], ...] = ()
+    #: Set for work that can stop half-way (pull, push, save, load); see `cancel()`.
+    cancel_requested: threading.Event | None = field(default=None, repr=False)
+    #: Called (on the worker thread) when progress changed; the bridge sets it.
+    on_progress: Callable[[], None] = field(default=lambda: None, repr=False)
+    #: Called by `cancel()` to interrupt a blocked read, such as closing a stream.
+    interrupt: Callable[[], None] = field(default=lambda: None, repr=False)
+    #: What long work has done so far, for views that show more than one bar (a pull's
+    #: TransferProgress, with its layers).
+    live: object = field(default=None, repr=False)
+    _last_report: float = field(default=0.0, repr=False)
+
+    @property
+    def cancellable(self) -> bool:
+        return self.cancel_requested is not None and not self.state.finished
+
+    def cancel(self) -> None:
+        """Ask the work to stop; it ends as CANCELLED at its next step."""
+        if self.cancel_requested is not None and not self.state.finished:
+            self.cancel_requested.set()
+            self.interrupt()
+
+    def check_cancelled(self) -> None:
+        """Raise EngineError(CANCELLED) in the work once the user cancelled it."""
+        if self.cancel_requested is not None and self.cancel_requested.is_set():
+            raise EngineError(ErrorKind.CANCELLED, f"{self.title}: cancelled")
+
+    def report(self, fraction: float | None, detail: str, force: bool = False) -> None:
+        """Progress from the work; listeners hear at most ten reports a second."""
+        self.progress, self.detail = fraction, detail
+        now = time.monotonic()
+        if force or now - self._last_report >= 0.1:
+            self._last_report = now
+            self.on_progress()
 
     @property
     def command(self) -> str:
@@ -78,7 +112,8 @@ class Operation:
         self.finished_at = time.time()
 
     def mark_failed(self, error: EngineError) -> None:
-        self.state = OperationState.FAILED
+        cancelled = error.kind is ErrorKind.CANCELLED
+        self.state = OperationState.CANCELLED if cancelled else OperationState.FAILED
         self.error = error
         self.finished_at = time.time()
 

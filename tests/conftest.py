@@ -23,6 +23,7 @@ from tests.engine_support import (
     ensure_engine,
     remove_test_objects,
 )
+from tests.registry_support import LocalRegistry, SecretService, local_registry, secret_service
 
 T = TypeVar("T")
 
@@ -70,6 +71,28 @@ def busybox_image(docker_client: Any) -> Iterator[str]:
     yield BUSYBOX_IMAGE
     remove_test_objects(docker_client)
     docker_client.api.remove_image(BUSYBOX_IMAGE, force=True)
+
+
+@pytest.fixture(scope="session")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRegistry]:
+    """Debian's docker-registry on 127.0.0.1, with htpasswd auth and one user."""
+    with local_registry(tmp_path_factory.mktemp("registry")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def _secret_service_daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecretService]:
+    with secret_service(tmp_path_factory.mktemp("keyring")) as running:
+        yield running
+
+
+@pytest.fixture
+def keyring_session(
+    _secret_service_daemon: SecretService, monkeypatch: pytest.MonkeyPatch
+) -> SecretService:
+    """A real Secret Service (gnome-keyring) on a private session bus, for this test."""
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", _secret_service_daemon.bus_address)
+    return _secret_service_daemon
 
 
 @pytest.fixture

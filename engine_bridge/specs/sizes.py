@@ -1,4 +1,4 @@
-"""Sizes and CPU counts: `--memory 512m`, `--cpus 1.5`."""
+"""Sizes and CPU counts: `--memory 512m`, `--cpus 1.5`; and sizes written for people."""
 
 from __future__ import annotations
 
@@ -46,3 +46,21 @@ def parse_cpus(text: str, available: int | None = None) -> float:
     if available is not None and cpus > available:
         raise SpecError(f"This engine has {available} CPUs; {cpus:g} is more than that.")
     return cpus
+
+
+def binary_size(size: float) -> str:
+    """Bytes in powers of 1024, as `docker stats` shows memory: "41.2MiB"."""
+    return _scaled(size, 1024.0, ("B", "KiB", "MiB", "GiB", "TiB", "PiB"))
+
+
+def decimal_size(size: float) -> str:
+    """Bytes in powers of 1000, as `docker stats` and `docker images` show them: "1.5MB"."""
+    return _scaled(size, 1000.0, ("B", "kB", "MB", "GB", "TB", "PB"))
+
+
+def _scaled(size: float, step: float, units: tuple[str, ...]) -> str:
+    unit = 0
+    while abs(size) >= step and unit < len(units) - 1:
+        size /= step
+        unit += 1
+    return f"{size:.4g}{units[unit]}" if unit else f"{size:.0f}{units[0]}"
