@@ -3,7 +3,8 @@
 Each view that shows stats says which containers it shows (`want(owner, ids)`); the feed
 streams the union of them and nothing else. It does not signal per reading: a timer looks
 whether anything new arrived and then emits `updated` once, at most `redraws_per_second`
-times a second, so a hundred containers cost one redraw, not a hundred.
+times a second (once by default: the engine reads each container once a second), so a
+hundred containers cost one redraw a second, not a hundred.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class StatsFeed(QObject):
 
     updated = Signal()
 
-    def __init__(self, parent: QObject | None = None, redraws_per_second: float = 2.0) -> None:
+    def __init__(self, parent: QObject | None = None, redraws_per_second: float = 1.0) -> None:
         super().__init__(parent)
         self.watch: StatsWatch | None = None
         self._wants: dict[str, frozenset[str]] = {}

@@ -126,6 +126,18 @@ def _logs_response(
     return response
 
 
+def _stats_response(client: Client, container_id: str) -> Any:
+    api = client.api
+    url = api._url("/containers/{0}/stats", container_id)
+    response = api._get(url, params={"stream": True}, stream=True, timeout=None)
+    try:
+        api._raise_for_status(response)
+    except Exception:
+        response.close()
+        raise
+    return response
+
+
 def _body_blocks(response: Any) -> Iterator[bytes]:
     """The body of a streamed response in blocks, as fast as the socket delivers it."""
     raw = getattr(response.raw, "_fp", None)
@@ -366,13 +378,19 @@ class EngineBridge:
 
     # --- streams ----------------------------------------------------------------------
 
-    def stream(self, name: str, open_source: Callable[[Client], Source[T]]) -> StreamReader[T]:
+    def stream(
+        self,
+        name: str,
+        open_source: Callable[[Client], Source[T]],
+        sink: Callable[[T], None] | None = None,
+    ) -> StreamReader[T]:
         """Start a stream read on its own thread; it is closed with the bridge at the latest."""
         client = self.client
         reader: StreamReader[T] = StreamReader(
             lambda: _ResponseStream(open_source(client)),
             name=f"{self.endpoint.name}:{name}",
             explain=self.explain,
+            sink=sink,
         )
         self._streams = {s for s in self._streams if s.thread.is_alive()}
         self._streams.add(reader)
@@ -452,8 +470,16 @@ class EngineBridge:
         data = await self.call(self.client.api.stats, container_id, stream=False)
         return stats_sample(data)
 
-    def stats(self, container_id: str) -> StreamReader[StatsSample]:
-        """A running container's readings, one a second, as `docker stats` streams them.
+    async def stats_response(self, container_id: str) -> Any:
+        """The open HTTP response of a container's stats stream, for a reader of many
+        streams (StatsHub); whoever gets it closes it."""
+        return await self.call(_stats_response, self.client, container_id)
+
+    def stats(
+        self, container_id: str, sink: Callable[[StatsSample], None] | None = None
+    ) -> StreamReader[StatsSample]:
+        """A running container's readings, one a second, as `docker stats` streams them;
+        handed to `sink` on the reading thread when one is given.
 
         The stream ends when the container stops (the engine then sends only empty
         documents, which would otherwise go on for ever). The first document is left out:
@@ -461,10 +487,7 @@ class EngineBridge:
         """
 
         def open_source(client: Client) -> Any:
-            api = client.api
-            url = api._url("/containers/{0}/stats", container_id)
-            response = api._get(url, params={"stream": True}, stream=True, timeout=None)
-            api._raise_for_status(response)
+            response = _stats_response(client, container_id)
 
             def readings() -> Iterator[StatsSample]:
                 pending = b""
@@ -481,7 +504,7 @@ class EngineBridge:
 
             return CancellableStream(readings(), response)
 
-        return self.stream(f"stats:{container_id[:12]}", open_source)
+        return self.stream(f"stats:{container_id[:12]}", open_source, sink)
 
     async def close_stream(self, reader: StreamReader[Any]) -> None:
         self._streams.discard(reader)

@@ -4,8 +4,9 @@ A stats stream costs the engine a cgroup read a second and us a JSON document a 
 the watch streams only the containers it is told to (`watch(ids)`), stops the others at
 once, and starts a stream again when a watched container starts again. Readings land in a
 bounded `StatsHistory` per container, kept while the app runs and dropped with the
-container (`forget`). Consumers do not get a callback per reading: they look at `version`
-when they redraw, which keeps a hundred streams from waking the UI a hundred times a second.
+container (`forget`). The reading threads write the histories themselves and consumers do
+not get a callback per reading: they look at `version` when they redraw, which keeps a
+hundred streams from waking the UI a hundred times a second.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from engine_bridge.bridge import EngineBridge
 from engine_bridge.errors import EngineError
+from engine_bridge.stats_hub import HubStream, StatsHub
 from engine_bridge.streams.reader import StreamReader
 from engine_bridge.streams.stats import StatsSample
 from engine_bridge.streams.stats_history import DEFAULT_CAPACITY, StatsHistory
@@ -39,7 +42,9 @@ class StatsWatch:
         self._feeds: dict[str, asyncio.Task[None]] = {}
         self._stopping: set[asyncio.Task[None]] = set()
         self._closed = False
+        self._hub: StatsHub | None = None
         self.version = 0
+        self._version_lock = threading.Lock()
         self.histories: dict[str, StatsHistory] = {}
 
     @property
@@ -76,6 +81,9 @@ class StatsWatch:
         for container_id in list(self._feeds):
             self._stop(container_id)
         await self.settled()
+        if self._hub is not None:
+            self._hub.close()
+            self._hub = None
 
     def _stop(self, container_id: str) -> None:
         feed = self._feeds.pop(container_id, None)
@@ -85,23 +93,64 @@ class StatsWatch:
             feed.add_done_callback(self._stopping.discard)
 
     async def _follow(self, container_id: str) -> None:
-        reader: StreamReader[StatsSample] | None = None
         history = self.histories.get(container_id)
         if history is None:
             history = self.histories[container_id] = StatsHistory(self._capacity)
+
+        def keep(reading: StatsSample) -> None:  # on a reading thread
+            if history.add(reading, time.time()):
+                with self._version_lock:
+                    self.version += 1
+
         try:
-            reader = self._bridge.stats(container_id)
-            async for batch in reader.batches():
-                now = time.time()
-                for reading in batch:
-                    if history.add(reading, now):
-                        self.version += 1
+            if not await self._follow_on_hub(container_id, keep):
+                await self._follow_on_thread(container_id, keep)
         except EngineError as exc:
             # The container stopped or went away between the list and the request.
             log.debug("stats of %s ended: %s", container_id[:12], exc)
         finally:
+            if self._feeds.get(container_id) is asyncio.current_task():
+                del self._feeds[container_id]
+
+    async def _follow_on_hub(self, container_id: str, keep: Callable[[StatsSample], None]) -> bool:
+        """Read the stream on the shared hub thread; False when its connection cannot be."""
+        response = await self._bridge.stats_response(container_id)
+        if self._hub is None:
+            self._hub = StatsHub()
+        loop = asyncio.get_running_loop()
+        ended: asyncio.Future[BaseException | None] = loop.create_future()
+
+        def end(error: BaseException | None) -> None:  # on the hub's thread
+            def settle() -> None:
+                if not ended.done():
+                    ended.set_result(error)
+
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(settle)
+
+        stream: HubStream | None = self._hub.add(container_id, response, keep, end)
+        if stream is None:
+            response.close()
+            return False
+        try:
+            error = await asyncio.shield(ended)
+        except asyncio.CancelledError:
+            self._hub.remove(stream)
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(asyncio.shield(ended), 5)
+            raise
+        if error is not None:
+            raise self._bridge.explain(error)
+        return True
+
+    async def _follow_on_thread(
+        self, container_id: str, keep: Callable[[StatsSample], None]
+    ) -> None:
+        reader: StreamReader[StatsSample] | None = None
+        try:
+            reader = self._bridge.stats(container_id, sink=keep)
+            await reader.ended()
+        finally:
             if reader is not None:
                 with contextlib.suppress(Exception):
                     await asyncio.shield(self._bridge.close_stream(reader))
-            if self._feeds.get(container_id) is asyncio.current_task():
-                del self._feeds[container_id]

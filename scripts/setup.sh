@@ -7,9 +7,12 @@ venv="$repo_root/.venv"
 
 # Debian packages Dockyard needs on this machine: the engine (dockerd, containerd, runc and
 # the CLI), the static busybox that test images are built from, a registry for pull/push
-# tests, Compose, and what Qt needs to draw without a screen.
+# tests (htpasswd from apache2-utils for its users), Compose, a D-Bus session bus and
+# gnome-keyring (the Secret Service that keeps registry passwords; tests run a private one),
+# and what Qt needs to draw without a screen.
 dockyard_debian_packages=(
   docker.io busybox-static docker-registry docker-compose apache2-utils
+  dbus-daemon dbus-bin gnome-keyring
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
 )
 

@@ -217,7 +217,7 @@ class ContainersPane(QWidget):
         if self.session is not None:
             self.session.resources_changed.disconnect(self._on_changes)
             self.session.connection_changed.disconnect(self._on_connection)
-            self.session.stats.updated.disconnect(self.model.stats_changed)
+            self.session.stats.updated.disconnect(self._on_stats)
             self.session.stats.want(self.title, ())
         self.session = session
         self.model.stats_of = session.stats.history if session is not None else lambda _id: None
@@ -226,7 +226,7 @@ class ContainersPane(QWidget):
         if session is not None:
             session.resources_changed.connect(self._on_changes)
             session.connection_changed.connect(self._on_connection)
-            session.stats.updated.connect(self.model.stats_changed)
+            session.stats.updated.connect(self._on_stats)
         if self._details is not None:
             self._details.attach(session)
         self._update_placeholder()
@@ -353,6 +353,27 @@ class ContainersPane(QWidget):
                 c.id for c in self.model.containers() if c.state == "running" and self._accepts(c)
             ]
         self.session.stats.want(self.title, shown)
+
+    def _on_stats(self) -> None:
+        """New readings: redraw just the CPU and Memory cells on screen.
+
+        Telling the view that every row changed would make it redraw every cell of every
+        visible row, each asking the model for a dozen roles, once a second. Only when the
+        list is sorted by CPU or memory must the rows move, and then the model says so.
+        """
+        if self.proxy.sortColumn() in (CPU, MEMORY):
+            self.model.stats_changed()
+            return
+        view = self.view
+        height = view.viewport().height()
+        index = view.indexAt(QPoint(1, 1))
+        while index.isValid():
+            rect = view.visualRect(index)
+            if rect.top() > height:
+                break
+            view.update(index.siblingAtColumn(CPU))
+            view.update(index.siblingAtColumn(MEMORY))
+            index = view.indexBelow(index)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

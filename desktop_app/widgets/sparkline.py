@@ -1,20 +1,20 @@
-"""SparklineDelegate: a cell that shows its figure and, beside it, a tiny chart of the last
+"""SparklineDelegate: a cell that shows its figure and, left of it, a tiny chart of the last
 minute, drawn with QPainter (the list must not pay for pyqtgraph)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 _LINE = QColor(26, 115, 232)
 _FILL = QColor(26, 115, 232, 40)
-_TEXT_WIDTH = 74
+_TEXT_WIDTH = 70
 _MIN_CHART = 36
 
 
 class SparklineDelegate(QStyledItemDelegate):
-    """Draws `role` data, (values, top of scale), as a line right of the cell's text."""
+    """Draws `role` data, (values, top of scale), as a line left of the cell's text."""
 
     def __init__(self, role: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,31 +26,21 @@ class SparklineDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
+        # The cell as usual (background, selection, the figure at its right), then the chart
+        # in the room the figure leaves on the left: one pass of the style, not two.
+        super().paint(painter, option, index)
         spark = index.data(self._role)
         chart = _chart_rect(option.rect)
-        if not spark or chart is None:
-            super().paint(painter, option, index)
-            return
-        text_option = QStyleOptionViewItem(option)
-        text_option.rect = QRect(option.rect)
-        text_option.rect.setWidth(_TEXT_WIDTH)
-        # The row's background and selection cover the whole cell; the text only its part.
-        style = option.widget.style() if option.widget else None
-        if style is not None:
-            background = QStyleOptionViewItem(option)
-            self.initStyleOption(background, index)
-            background.text = ""
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter, None)
-        super().paint(painter, text_option, index)
-        values, top = spark
-        _draw(painter, chart, values, top)
+        if spark and chart is not None:
+            values, top = spark
+            _draw(painter, chart, values, top)
 
 
 def _chart_rect(cell: QRect) -> QRect | None:
     width = cell.width() - _TEXT_WIDTH - 8
     if width < _MIN_CHART:
         return None
-    return QRect(cell.left() + _TEXT_WIDTH + 4, cell.top() + 4, width, cell.height() - 8)
+    return QRect(cell.left() + 4, cell.top() + 4, width, cell.height() - 8)
 
 
 def _draw(painter: QPainter, area: QRect, values: list[float], top: float) -> None:

@@ -35,6 +35,10 @@ class StreamReader(Generic[T]):
     `open_source` runs on the worker thread and returns the `Source`. `explain` turns the
     worker's exception into the one the consumer sees. At most `max_pending` items wait in
     the queue; past that the worker waits, which slows the engine's sender, not the UI.
+
+    With a `sink`, items are not queued: the worker hands each one to `sink` itself, and
+    the loop is not woken per item (for slow, steady streams such as stats, whose readers
+    look at the result on their own schedule). `ended()` then waits for the end.
     """
 
     def __init__(
@@ -44,8 +48,10 @@ class StreamReader(Generic[T]):
         name: str,
         explain: Callable[[BaseException], BaseException] = lambda exc: exc,
         max_pending: int = 10_000,
+        sink: Callable[[T], None] | None = None,
     ) -> None:
         self._open_source = open_source
+        self._sink = sink
         self._explain = explain
         self._queue: queue.Queue[object] = queue.Queue(maxsize=max_pending)
         self._closing = threading.Event()
@@ -77,6 +83,13 @@ class StreamReader(Generic[T]):
         """Wait until the engine has answered the request, or raise why it did not."""
         assert self._opened is not None, "start() first"
         await asyncio.shield(self._opened)
+
+    async def ended(self) -> None:
+        """Wait until the stream has ended; raise why, if it failed (for `sink` readers)."""
+        assert self._finished is not None, "start() first"
+        await asyncio.shield(self._finished)
+        if self._error is not None and not self._closing.is_set():
+            raise self._explain(self._error)
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self._items()
@@ -141,8 +154,13 @@ class StreamReader(Generic[T]):
                 source.close()
                 return
             self._signal(self._opened, None)
+            sink = self._sink
             for item in source:
-                if not self._put(item):
+                if self._closing.is_set():
+                    break
+                if sink is not None:
+                    sink(item)
+                elif not self._put(item):
                     break
         except BaseException as exc:  # handed to the consumer, not lost
             if not self._closing.is_set():

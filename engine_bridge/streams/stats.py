@@ -82,12 +82,52 @@ def sample(stats: Mapping[str, Any]) -> StatsSample:
     )
 
 
+def _is_set(moment: object) -> bool:
+    # The engine writes Go's zero time, 0001-01-01T00:00:00Z, for "never"; a prefix test is
+    # all it takes, and this runs for every document of every stream.
+    return isinstance(moment, str) and bool(moment) and not moment.startswith("0001-")
+
+
 def is_reading(stats: Mapping[str, Any]) -> bool:
     """False for the empty documents the engine keeps sending once a container has stopped."""
-    return parse_time(stats.get("read")) is not None
+    return _is_set(stats.get("read"))
 
 
 def has_cpu_delta(stats: Mapping[str, Any]) -> bool:
     """False for the first document of a stream: with no previous reading to subtract, its
     CPU figure would be the average since the host booted, not the last second's."""
-    return parse_time(stats.get("preread")) is not None
+    return _is_set(stats.get("preread"))
+
+
+class ChunkedDocuments:
+    """The JSON documents of a stats stream, from the raw bytes of its chunked HTTP body,
+    fed in whatever pieces the socket gives. Pure code: for a reader that polls many
+    sockets from one thread."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+        self._body = bytearray()
+        self.ended = False
+
+    def feed(self, data: bytes) -> list[bytes]:
+        """Every complete document the bytes so far hold (newline-separated JSON)."""
+        buffer = self._buffer
+        buffer += data
+        position = 0
+        while not self.ended:
+            end_of_size = buffer.find(b"\r\n", position)
+            if end_of_size < 0:
+                break
+            size = int(buffer[position:end_of_size].split(b";", 1)[0], 16)
+            if size == 0:
+                self.ended = True
+                break
+            start = end_of_size + 2
+            if start + size + 2 > len(buffer):
+                break
+            self._body += buffer[start : start + size]
+            position = start + size + 2
+        del buffer[:position]
+        *documents, rest = bytes(self._body).split(b"\n")
+        self._body = bytearray(rest)
+        return [d for d in documents if d.strip()]

@@ -9,6 +9,7 @@ block I/O bytes) become rates here, from one reading to the next.
 from __future__ import annotations
 
 import bisect
+import threading
 from array import array
 from collections.abc import Sequence
 
@@ -34,7 +35,8 @@ DEFAULT_CAPACITY = 15 * 60 + 60
 class StatsHistory:
     """The readings of one container, oldest first; at most `capacity` are kept.
 
-    Attributes: `latest` (the newest reading, or None).
+    One thread may add while others read: a lock keeps each figure's values in step with
+    the times. Attributes: `latest` (the newest reading, or None).
     """
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
@@ -46,6 +48,7 @@ class StatsHistory:
         self._columns = {name: array("d", bytes(8 * capacity)) for name in FIELDS}
         self._next = 0  # where the next reading goes
         self._count = 0
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return self._count
@@ -53,15 +56,16 @@ class StatsHistory:
     def add(self, reading: StatsSample, received_at: float) -> bool:
         """Keep a reading; False when it is not newer than the last one (a repeat)."""
         at = reading.read_at or received_at
-        if self._count and at <= self._times[(self._next - 1) % self.capacity]:
-            return False
-        slot = self._next
-        self._times[slot] = at
-        for name, column in self._columns.items():
-            column[slot] = float(getattr(reading, name))
-        self._next = (slot + 1) % self.capacity
-        self._count = min(self._count + 1, self.capacity)
-        self.latest = reading
+        with self._lock:
+            if self._count and at <= self._times[(self._next - 1) % self.capacity]:
+                return False
+            slot = self._next
+            self._times[slot] = at
+            for name, column in self._columns.items():
+                column[slot] = float(getattr(reading, name))
+            self._next = (slot + 1) % self.capacity
+            self._count = min(self._count + 1, self.capacity)
+            self.latest = reading
         return True
 
     def _ordered(self, column: array[float]) -> array[float]:
@@ -71,15 +75,29 @@ class StatsHistory:
 
     def series(self, name: str, since: float = 0.0) -> tuple[array[float], array[float]]:
         """(times, values) of one figure from `since` on; counters come as rates per second."""
-        times, values = self._ordered(self._times), self._ordered(self._columns[name])
+        with self._lock:
+            times, values = self._ordered(self._times), self._ordered(self._columns[name])
         if name in COUNTERS:
             times, values = times[1:], _rates(times, values)
         start = bisect.bisect_left(times, since)
         return times[start:], values[start:]
 
     def recent(self, name: str, count: int) -> list[float]:
-        """The last `count` values of one figure (counters as rates), oldest first."""
-        return list(self.series(name)[1][-count:])
+        """The last `count` values of one figure (counters as rates), oldest first.
+
+        Cheap enough for every paint of a list cell: it copies `count` values, not the ring.
+        """
+        counter = name in COUNTERS
+        with self._lock:
+            n = min(count + counter, self._count)
+            times, values = self._last(self._times, n), self._last(self._columns[name], n)
+        return list(_rates(times, values)) if counter else list(values)
+
+    def _last(self, column: array[float], n: int) -> array[float]:
+        start = (self._next - n) % self.capacity
+        if start + n <= self.capacity:
+            return column[start : start + n]
+        return column[start:] + column[: start + n - self.capacity]
 
 
 def _rates(times: Sequence[float], values: Sequence[float]) -> array[float]:

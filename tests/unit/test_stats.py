@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from engine_bridge.streams.stats import StatsSample, has_cpu_delta, is_reading, sample
+from engine_bridge.streams.stats import (
+    ChunkedDocuments,
+    StatsSample,
+    has_cpu_delta,
+    is_reading,
+    sample,
+)
 from engine_bridge.streams.stats_history import StatsHistory
 
 RAW = {
@@ -69,6 +75,7 @@ def test_history_keeps_the_newest_readings_in_order_and_no_more() -> None:
     assert history.latest is not None
     assert history.latest.cpu_percent == 7.0
     assert history.recent("cpu_percent", 2) == [6.0, 7.0]
+    assert history.recent("cpu_percent", 50) == [3.0, 4.0, 5.0, 6.0, 7.0], "no more than kept"
     assert list(history.series("cpu_percent", since=105.5)[0]) == [106.0, 107.0]
 
 
@@ -87,6 +94,7 @@ def test_counters_become_rates_and_a_restart_does_not_go_negative() -> None:
     times, rates = history.series("network_rx")
     assert list(times) == [1.0, 3.0, 4.0]
     assert list(rates) == [1000.0, 2000.0, 0.0]
+    assert history.recent("network_rx", 2) == [2000.0, 0.0]
 
 
 def test_a_history_fits_a_hundred_containers_in_a_few_megabytes() -> None:
@@ -97,3 +105,20 @@ def test_a_history_fits_a_hundred_containers_in_a_few_megabytes() -> None:
     size = sum(c.itemsize * len(c) for c in columns)
     assert len(history) == history.capacity >= 15 * 60
     assert size * 100 < 10 * 2**20
+
+
+def test_documents_come_out_of_a_chunked_body_fed_in_any_pieces() -> None:
+    body = (
+        b"".join(
+            f"{len(doc):x}\r\n".encode() + doc + b"\r\n"
+            for doc in (b'{"a": 1}\n', b'{"b": 2}\n{"c"', b": 3}\n")
+        )
+        + b"0\r\n\r\n"
+    )
+    for piece in (1, 3, 7, len(body)):
+        documents = ChunkedDocuments()
+        found = []
+        for start in range(0, len(body), piece):
+            found += documents.feed(body[start : start + piece])
+        assert found == [b'{"a": 1}', b'{"b": 2}', b'{"c": 3}'], piece
+        assert documents.ended
