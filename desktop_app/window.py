@@ -22,11 +22,13 @@ from qasync import asyncSlot
 
 from desktop_app.panes.containers import ContainersPane
 from desktop_app.panes.engine import EnginePane
+from desktop_app.panes.images import ImagesPane
 from desktop_app.panes.resources import ResourcesPane
 from desktop_app.panes.terminals import TerminalsPane
 from desktop_app.session import EngineSession
 from desktop_app.widgets.activity import ActivityView
 from engine_bridge.blocking import run_blocking
+from engine_bridge.credentials import CredentialStore
 from engine_bridge.dto import EngineFacts
 from engine_bridge.engines.base import EngineProvider, Lifecycle, ProviderStatus
 from engine_bridge.engines.bundled import BundledEngine
@@ -46,7 +48,8 @@ class MainWindow(QMainWindow):
     Signals: `engine_ready()` when an engine's lists are loaded for the first time,
     `closed()` when the user closed the window.
     Attributes: `session` (the engine in use, or None), `panes` (by title),
-    `containers_pane`, `resources_pane`, `engine_pane`, `activity`, `status_text`.
+    `containers_pane`, `images_pane`, `resources_pane`, `engine_pane`,
+    `activity`, `credentials` (registry logins), `status_text`.
     """
 
     engine_ready = Signal()
@@ -61,6 +64,9 @@ class MainWindow(QMainWindow):
         self.containers_pane = ContainersPane()
         self.engine_pane = EnginePane()
         self.resources_pane = ResourcesPane()
+        self.credentials = CredentialStore()
+        self.images_pane = ImagesPane(self.credentials)
+        self.images_pane.run_requested.connect(self._on_run_image)
         self.terminals_pane = TerminalsPane()
         self.containers_pane.terminal_requested.connect(self._on_terminal_requested)
         self.containers_pane.attach_requested.connect(self._on_attach_requested)
@@ -69,6 +75,7 @@ class MainWindow(QMainWindow):
         self.containers_pane.loaded.connect(self.engine_ready)
         self.panes: dict[str, QWidget] = {
             self.containers_pane.title: self.containers_pane,
+            self.images_pane.title: self.images_pane,
             self.resources_pane.title: self.resources_pane,
             self.terminals_pane.title: self.terminals_pane,
             self.engine_pane.title: self.engine_pane,
@@ -142,6 +149,7 @@ class MainWindow(QMainWindow):
         session.provider_changed.connect(self._on_provider)
         session.operation_changed.connect(self.activity.show_operation)
         self.containers_pane.attach(session)
+        self.images_pane.attach(session)
         self.resources_pane.attach(session)
         self.engine_pane.attach(session)
         if start:
@@ -157,6 +165,7 @@ class MainWindow(QMainWindow):
         if session is not None:
             await self.terminals_pane.close_all()
             self.containers_pane.attach(None)
+            self.images_pane.attach(None)
             self.resources_pane.attach(None)
             self.engine_pane.attach(None)
             await session.close()
@@ -203,6 +212,13 @@ class MainWindow(QMainWindow):
         await self.terminals_pane.open_attach(self.session, ref, tty)
 
     @asyncSlot()
+    async def _on_run_image(self, reference: str) -> None:
+        from engine_bridge.specs.run_form import RunForm
+
+        self.show_pane(self.containers_pane.title)
+        await self.containers_pane.open_run_dialog(RunForm(image=reference))
+
+    @asyncSlot()
     async def _on_use_system(self) -> None:
         system = SystemEngine()
         if await run_blocking(None, system.check_blocking):
@@ -238,6 +254,7 @@ class MainWindow(QMainWindow):
             self.banner.show()
             self._set_status("bad", f"{name} · lost, reconnecting…")
         self.containers_pane.update_actions()
+        self.images_pane.update_actions()
 
     def _on_facts(self, _facts: EngineFacts) -> None:
         if self.session is not None and self.session.live:

@@ -69,11 +69,19 @@ def _is_secure(backend: Any) -> bool:
     return module.startswith(_SECURE_MODULES)
 
 
+def _usable(backend: Any) -> bool:
+    """Secure, and answering now (a Secret Service needs its session bus)."""
+    try:
+        return _is_secure(backend) and float(backend.priority) > 0
+    except Exception:  # keyring backends raise several kinds when they cannot work
+        return False
+
+
 def _secure_backend() -> Any | None:
     import keyring
 
     chosen = keyring.get_keyring()
-    if _is_secure(chosen):
+    if _usable(chosen):
         return chosen
     # keyring picks its backend once per process; a session bus that appeared since (or a
     # choice made before it) must not leave us without the Secret Service.
@@ -81,7 +89,7 @@ def _secure_backend() -> Any | None:
         from keyring.backends import SecretService
 
         candidate = SecretService.Keyring()  # type: ignore[no-untyped-call]  # keyring is untyped here
-        if candidate.priority > 0:
+        if _usable(candidate):
             return candidate
     except Exception as exc:  # keyring raises several kinds when a backend is not viable
         log.debug("Secret Service not usable: %s", exc)
@@ -93,13 +101,15 @@ class CredentialStore:
     event loop (the bridge does)."""
 
     def __init__(self, backend: Any | None = None) -> None:
-        self._backend = backend
+        self._given = backend
 
     def backend(self) -> Any:
-        """The secure keyring backend, or an EngineError that says there is none."""
-        if self._backend is None:
-            self._backend = _secure_backend()
-        if self._backend is None or not _is_secure(self._backend):
+        """The secure keyring backend, or an EngineError that says there is none.
+
+        Looked for anew each time: the keyring can come and go with the desktop session.
+        """
+        backend = self._given if self._given is not None else _secure_backend()
+        if backend is None or not _usable(backend):
             raise EngineError(
                 ErrorKind.CONFIG,
                 "No secure keyring to keep the password in",
@@ -108,7 +118,7 @@ class CredentialStore:
                 "Start a Secret Service (gnome-keyring or KWallet) in your desktop session, or "
                 "log in with 'docker login' in a terminal: Dockyard uses those logins too.",
             )
-        return self._backend
+        return backend
 
     def available(self) -> tuple[bool, str]:
         """Whether logins can be kept, and if not, why."""
@@ -136,22 +146,36 @@ class CredentialStore:
     def save(self, credentials: Credentials) -> None:
         backend = self.backend()
         host = credentials.registry or DEFAULT_REGISTRY
-        backend.set_password(_service(host), credentials.username, credentials.password)
-        index = self._index()
-        old = index.get(host)
-        if old is not None and old != credentials.username:
-            _delete(backend, _service(host), old)
-        index[host] = credentials.username
-        self._write_index(index)
+        try:
+            backend.set_password(_service(host), credentials.username, credentials.password)
+            index = self._index()
+            old = index.get(host)
+            if old is not None and old != credentials.username:
+                _delete(backend, _service(host), old)
+            index[host] = credentials.username
+            self._write_index(index)
+        except Exception as exc:
+            raise EngineError(
+                ErrorKind.CONFIG,
+                "The keyring did not keep the password",
+                type(exc).__name__,
+                "Unlock the keyring of your desktop session (it may have asked for its "
+                "password), then log in again.",
+            ) from exc
 
     def get(self, registry: str) -> Credentials | None:
+        """The login kept for a registry; None when there is none or no keyring answers
+        (a pull then goes without, or with what docker login left)."""
         host = registry or DEFAULT_REGISTRY
-        if not self.available()[0]:
+        try:
+            backend = self.backend()
+            username = self._index().get(host)
+            if username is None:
+                return None
+            password = backend.get_password(_service(host), username)
+        except Exception as exc:
+            log.warning("could not read the login for %s from the keyring: %s", host, type(exc))
             return None
-        username = self._index().get(host)
-        if username is None:
-            return None
-        password = self.backend().get_password(_service(host), username)
         return Credentials(host, username, password) if password is not None else None
 
     def remove(self, registry: str) -> bool:
@@ -167,7 +191,10 @@ class CredentialStore:
 
     def registries(self) -> dict[str, str]:
         """Registry host to user name, for every login kept here."""
-        return self._index() if self.available()[0] else {}
+        try:
+            return self._index()
+        except Exception:
+            return {}
 
 
 def _service(host: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import pytest
 
 from engine_bridge.bridge import make_client
+from engine_bridge.credentials import CredentialStore
 from engine_bridge.engines.bundled import BundledEngine
 from tests.engine_support import (
     BUSYBOX_IMAGE,
@@ -89,10 +90,14 @@ def _secret_service_daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator
 @pytest.fixture
 def keyring_session(
     _secret_service_daemon: SecretService, monkeypatch: pytest.MonkeyPatch
-) -> SecretService:
-    """A real Secret Service (gnome-keyring) on a private session bus, for this test."""
+) -> Iterator[SecretService]:
+    """A real Secret Service (gnome-keyring) on a private session bus, for this test; the
+    logins the test kept are forgotten after it."""
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", _secret_service_daemon.bus_address)
-    return _secret_service_daemon
+    yield _secret_service_daemon
+    store = CredentialStore()
+    for host in store.registries():
+        store.remove(host)
 
 
 @pytest.fixture

@@ -326,6 +326,9 @@ class ContainersModel(QAbstractItemModel):
         return node.cells
 
     def _stats_data(self, node: _Node, column: int, role: int) -> Any:
+        # Painting a cell asks for a dozen roles; only these five have answers here.
+        if role not in _STATS_ROLES:
+            return None
         c = node.container
         if c is None:
             return self._project_stats(node, column, role)
@@ -420,6 +423,7 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _FONT = int(Qt.ItemDataRole.FontRole.value)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_STATS_ROLES = frozenset({_DISPLAY, int(SORT_ROLE), int(SPARKLINE_ROLE), _TOOLTIP, _ALIGNMENT})
 
 
 def _has_link(c: ContainerSummary) -> bool:

@@ -53,8 +53,12 @@ def _files_under(folder: Path) -> Iterator[Path]:
     if not folder.exists():
         return
     for path in folder.rglob("*"):
-        if path.is_file() and not path.is_symlink() and path.stat().st_size < 20 * 2**20:
-            yield path
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_size < 20 * 2**20:
+                path.read_bytes()[:0]  # some files of a running engine cannot be read
+                yield path
+        except OSError:
+            continue
 
 
 def test_login_push_remove_and_pull_back_with_progress_for_every_layer(
@@ -261,7 +265,7 @@ def test_tag_save_load_and_prune(
             assert dangling[0].dangling
             pruned = await _perform(bridge, prune_images(unused=False, label=TEST_LABEL))
             assert isinstance(pruned.result, int)
-            assert pruned.result > 900_000
+            assert pruned.result >= 900_000, "the two files of the old image"
             assert pruned.command == f"docker image prune --filter label={TEST_LABEL} --force"
             assert not [i for i in await bridge.list_images() if i.id == image["Id"]]
         finally:

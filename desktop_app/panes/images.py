@@ -1,0 +1,569 @@
+"""The Images pane: every local image by tag, and what to do with them: pull, push, tag,
+run, remove, prune, save and load; registry logins; and a close look at one image."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from desktop_app.dialogs import answer
+from desktop_app.dialogs.choice import ChoiceDialog
+from desktop_app.dialogs.image_reference import ImageReferenceDialog
+from desktop_app.dialogs.registry_login import RegistryLoginDialog
+from desktop_app.learning import text
+from desktop_app.models.images import (
+    CREATED,
+    DIGEST,
+    IMAGE_ID,
+    REPOSITORY,
+    ROW_ROLE,
+    SIZE,
+    TAG,
+    USED_BY,
+    ImageFilter,
+    ImageRow,
+    ImagesModel,
+)
+from desktop_app.panes.image_details import ImageDetails
+from desktop_app.presentation import decimal_size
+from desktop_app.session import EngineSession
+from engine_bridge import image_operations as images
+from engine_bridge.blocking import run_blocking
+from engine_bridge.credentials import Credentials, CredentialStore
+from engine_bridge.errors import EngineError, ErrorKind
+from engine_bridge.operations import Operation
+from engine_bridge.specs.image_ref import parse_image_ref
+from engine_bridge.state import Change
+
+
+class ImagesPane(QWidget):
+    """Local images and registries.
+
+    Signals: `run_requested(str)` with the image reference to run a container from.
+    Attributes: `model`, `proxy`, `view`, `details`, `message` (the last outcome, in words),
+    `credentials`, one QAction per action, and `dialog` (the dialog open now, if any).
+    """
+
+    run_requested = Signal(str)
+    title = "Images"
+
+    def __init__(self, credentials: CredentialStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("imagesPane")
+        self.session: EngineSession | None = None
+        self.credentials = credentials
+        self.model = ImagesModel(self)
+        self.proxy = ImageFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.dialog: QWidget | None = None
+        self.last_error: EngineError | None = None
+
+        self.filter_box = QLineEdit(placeholderText="Filter by repository, tag or ID")
+        self.filter_box.setClearButtonEnabled(True)
+        self.filter_box.textChanged.connect(self.proxy.set_text)
+        self.show_dangling = QCheckBox("Show dangling")
+        self.show_dangling.setToolTip("Also list images that no tag points to any more")
+        self.show_dangling.toggled.connect(self.proxy.set_show_dangling)
+        self.count_label = QLabel()
+
+        self.view = QTableView()
+        self.view.setObjectName("imagesView")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(REPOSITORY, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.verticalHeader().hide()
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(REPOSITORY, QHeaderView.ResizeMode.Stretch)
+        for column, width in (
+            (TAG, 120), (IMAGE_ID, 120), (DIGEST, 120), (SIZE, 80), (CREATED, 120),
+            (USED_BY, 110),
+        ):  # fmt: skip
+            self.view.setColumnWidth(column, width)
+
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.pull_action = self._action("Pull…", "Ctrl+P", "Fetch an image from a registry")
+        self.run_action = self._action("Run…", "Ctrl+R", "Make a container from this image")
+        self.push_action = self._action("Push", "", "Send this image to its registry")
+        self.tag_action = self._action("Tag…", "Ctrl+T", "Give this image another name")
+        self.remove_action = self._action("Remove", QKeySequence.StandardKey.Delete, "docker rmi")
+        self.toolbar.addSeparator()
+        self.prune_action = self._action("Prune…", "", "Remove dangling or unused images")
+        self.save_action = self._action("Save…", "", "Write this image to a tar file")
+        self.load_action = self._action("Load…", "", "Read images from a tar file")
+        self.toolbar.addSeparator()
+        self.login_action = self._action("Registries…", "", "Log in to or out of registries")
+        for action, slot in (
+            (self.pull_action, self._on_pull), (self.run_action, self._on_run),
+            (self.push_action, self._on_push), (self.tag_action, self._on_tag),
+            (self.remove_action, self._on_remove), (self.prune_action, self._on_prune),
+            (self.save_action, self._on_save), (self.load_action, self._on_load),
+            (self.login_action, self._on_registries),
+        ):  # fmt: skip
+            action.triggered.connect(slot)
+
+        self.message = QLabel()
+        self.message.setObjectName("imagesMessage")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.empty = QLabel()
+        self.empty.setObjectName("imagesEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setMargin(40)
+        self.empty.setText(
+            f"<h3>{text('images.empty', 'title')}</h3><p>{text('images.empty')}</p>"
+            f"<p style='color:#5f6368'>{text('images.empty', 'next')}</p>"
+        )
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty)
+        self.details = ImageDetails(credentials)
+        self.details.hide()
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.stack)
+        splitter.addWidget(self.details)
+        splitter.setSizes([380, 320])
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(f"<h2>{self.title}</h2>"))
+        top.addStretch(1)
+        top.addWidget(self.count_label)
+        top.addWidget(self.show_dangling)
+        top.addWidget(self.filter_box, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
+
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
+                       self.proxy.layoutChanged):  # fmt: skip
+            signal.connect(self._update_counts)
+        self._clock = QTimer(self, interval=60_000)
+        self._clock.timeout.connect(self._on_clock)
+        self._clock.start()
+        self._update_counts()
+
+    def _action(self, label: str, key: str | QKeySequence.StandardKey, tip: str) -> QAction:
+        action = QAction(label, self)
+        if key:
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(tip)
+        self.toolbar.addAction(action)
+        self.view.addAction(action)
+        return action
+
+    # --- the engine -------------------------------------------------------------------
+
+    def attach(self, session: EngineSession | None) -> None:
+        if self.session is not None:
+            self.session.resources_changed.disconnect(self._on_changes)
+        self.session = session
+        self.model.apply(
+            [Change("image", "remove", i, img) for i, img in self.model.images().items()]
+        )
+        if session is not None:
+            session.resources_changed.connect(self._on_changes)
+            if session.state is not None:
+                self._on_changes(
+                    [Change("image", "insert", k, i) for k, i in session.state.images.items()]
+                )
+        self.details.attach(session)
+        self._update_counts()
+
+    def _on_changes(self, changes: Sequence[Change]) -> None:
+        self.model.apply(changes)
+        state = self.session.state if self.session is not None else None
+        if state is not None and any(c.resource in ("container", "image") for c in changes):
+            self.model.set_containers(state.containers.values())
+        row = self.details.row
+        if row is not None and any(c.resource == "image" and c.key == row.image.id
+                                   for c in changes):  # fmt: skip
+            self._on_selection()
+
+    def _on_clock(self) -> None:
+        self.model.now = datetime.now(UTC)
+        if self.model.rowCount():
+            self.model.dataChanged.emit(
+                self.model.index(0, CREATED), self.model.index(self.model.rowCount() - 1, CREATED)
+            )
+
+    def _update_counts(self, *_: object) -> None:
+        images = self.model.images()
+        dangling = sum(1 for i in images.values() if i.dangling)
+        shown = self.proxy.rowCount()
+        self.count_label.setText(
+            f"{len(images)} images" + (f", {dangling} dangling" if dangling else "")
+            if images
+            else ""
+        )
+        self.stack.setCurrentWidget(self.view if shown or images else self.empty)
+        self.update_actions()
+
+    # --- selection --------------------------------------------------------------------
+
+    def selected(self) -> ImageRow | None:
+        rows = self.view.selectionModel().selectedRows(0)
+        row = rows[0].data(ROW_ROLE) if rows else None
+        return row if isinstance(row, ImageRow) else None
+
+    def select(self, reference: str) -> bool:
+        """Select the row of `reference` (repo:tag, or an image ID); False if none."""
+        for r in range(self.proxy.rowCount()):
+            row = self.proxy.index(r, 0).data(ROW_ROLE)
+            if isinstance(row, ImageRow) and reference in (row.reference, row.image.id):
+                self.view.selectRow(r)
+                return True
+        return False
+
+    def _on_selection(self, *_: object) -> None:
+        row = self.selected()
+        self.details.setVisible(row is not None)
+        self.details.show_row(row)
+        self.update_actions()
+
+    def update_actions(self) -> None:
+        row = self.selected()
+        live = self.session is not None and self.session.live
+        for action in (self.pull_action, self.prune_action, self.load_action, self.login_action):
+            action.setEnabled(live)
+        for action in (self.run_action, self.tag_action, self.remove_action, self.save_action):
+            action.setEnabled(live and row is not None)
+        self.push_action.setEnabled(live and row is not None and bool(row.repository))
+
+    # --- outcomes ---------------------------------------------------------------------
+
+    def say(self, words: str, bad: bool = False) -> None:
+        colour = "#c5221f" if bad else "#1e8e3e"
+        self.message.setStyleSheet(f"color: {colour}; padding: 2px 4px;")
+        self.message.setText(words)
+        self.message.show()
+
+    async def _ask(self, dialog: QWidget) -> int:
+        self.dialog = dialog
+        try:
+            return await answer(dialog)  # type: ignore[arg-type]
+        finally:
+            self.dialog = None
+            dialog.deleteLater()
+
+    async def _perform(self, operation: Operation) -> Operation | None:
+        """Run an operation; say how it went. None when it failed or was cancelled."""
+        self.last_error = None
+        if self.session is None:
+            return None
+        try:
+            return await self.session.perform(operation)
+        except EngineError as exc:
+            if exc.kind is ErrorKind.CANCELLED:
+                self.say(f"{operation.title}: cancelled.", bad=True)
+            else:
+                self.say(f"{exc.title}. {exc.message} {exc.hint}".strip(), bad=True)
+            self.last_error = exc
+            return None
+
+    async def _login_for(self, reference: str) -> Credentials | None:
+        host = parse_image_ref(reference).registry_host
+        return await run_blocking(None, self.credentials.get, host)
+
+    # --- pull and push ----------------------------------------------------------------
+
+    @asyncSlot()
+    async def _on_pull(self) -> None:
+        dialog = ImageReferenceDialog(
+            "Pull an image", "Pull", "images.reference",
+            command_of=lambda v: f"docker pull {v}", parent=self,
+        )  # fmt: skip
+        if await self._ask(dialog):
+            await self.pull(dialog.value())
+
+    async def pull(self, reference: str) -> Operation | None:
+        """Pull `reference`; when the registry wants a login, offer one and try again."""
+        self.say(f"Pulling {reference}… (progress in Activity)")
+        done = await self._perform(images.pull_image(reference, await self._login_for(reference)))
+        if done is None and self._wants_login() and await self._offer_login(reference):
+            done = await self._perform(
+                images.pull_image(reference, await self._login_for(reference))
+            )
+        if done is not None:
+            self.say(f"Pulled {done.target}.")
+        return done
+
+    def _wants_login(self) -> bool:
+        return self.last_error is not None and self.last_error.kind is ErrorKind.UNAUTHORIZED
+
+    async def _offer_login(self, reference: str) -> bool:
+        host = parse_image_ref(reference).registry_host
+        dialog = ChoiceDialog(
+            "Log in?",
+            f"<b>{host}</b> wants a login for {reference}. Log in and try again?",
+            [("login", "Log in…")],
+            self,
+        )
+        if not await self._ask(dialog) or dialog.chosen != "login":
+            return False
+        return await self.log_in_dialog(host)
+
+    @asyncSlot()
+    async def _on_push(self) -> None:
+        row = self.selected()
+        if row is None or not row.repository:
+            return
+        if not parse_image_ref(row.reference).registry:
+            dialog = ChoiceDialog(
+                "Push to Docker Hub?",
+                f"<b>{row.reference}</b> names no registry host, so it would go to Docker Hub. "
+                f"{text('images.tag')}",
+                [("tag", "Tag for a registry…"), ("push", "Push to Docker Hub")],
+                self,
+            )
+            if not await self._ask(dialog) or dialog.chosen is None:
+                return
+            if dialog.chosen == "tag":
+                await self.tag_dialog(row)
+                return
+        await self.push(row.reference)
+
+    async def push(self, reference: str) -> Operation | None:
+        self.say(f"Pushing {reference}… (progress in Activity)")
+        done = await self._perform(images.push_image(reference, await self._login_for(reference)))
+        if done is None and self._wants_login() and await self._offer_login(reference):
+            done = await self._perform(
+                images.push_image(reference, await self._login_for(reference))
+            )
+        if done is not None:
+            digest = getattr(done.result, "digest", "")
+            self.say(f"Pushed {reference}" + (f" as {digest}." if digest else "."))
+        return done
+
+    # --- tag, run, remove -------------------------------------------------------------
+
+    @asyncSlot()
+    async def _on_tag(self) -> None:
+        row = self.selected()
+        if row is not None:
+            await self.tag_dialog(row)
+
+    async def tag_dialog(self, row: ImageRow) -> Operation | None:
+        source = row.reference
+        dialog = ImageReferenceDialog(
+            f"Tag {source}", "Tag", "images.tag", initial=row.repository and source,
+            command_of=lambda v: f"docker tag {source} {v}", parent=self,
+        )  # fmt: skip
+        if not await self._ask(dialog):
+            return None
+        done = await self._perform(images.tag_image(source, dialog.value()))
+        if done is not None:
+            self.say(f"{source} is now also {dialog.value()}.")
+        return done
+
+    @asyncSlot()
+    async def _on_run(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.run_requested.emit(row.reference)
+
+    @asyncSlot()
+    async def _on_remove(self) -> None:
+        row = self.selected()
+        if row is not None:
+            await self.remove(row)
+
+    async def remove(self, row: ImageRow) -> Operation | None:
+        """Ask first, saying what goes; refuse while a running container uses the image."""
+        users = self.model.users_of(row.image.id)
+        running = [c.name for c in users if c.state == "running"]
+        stopped = [c.name for c in users if c.state != "running"]
+        if running:
+            dialog = ChoiceDialog(
+                "The image is in use",
+                f"Running containers use <b>{row.reference}</b>: {', '.join(running)}. Stop "
+                "and remove them first; an image cannot go while a container runs from it.",
+                [],
+                self,
+            )
+            await self._ask(dialog)
+            self.say(f"Not removed: {', '.join(running)} still running from it.", bad=True)
+            return None
+        size = decimal_size(row.image.size)
+        if row.other_tags:
+            message = (
+                f"<b>{row.reference}</b> is one of {len(row.image.repo_tags)} names of the same "
+                f"image ({', '.join(row.other_tags)}). Removing the tag leaves the image and "
+                f"its other names; removing the image ({size}) takes all of them."
+            )
+            choices = [("untag", "Remove this tag"), ("all", "Remove the image and all tags")]
+        elif stopped:
+            message = (
+                f"Stopped containers were made from <b>{row.reference}</b>: "
+                f"{', '.join(stopped)}. The engine removes it only by force; those containers "
+                f"stay, but could not be started again from a fresh copy. Frees up to {size}."
+            )
+            choices = [("all", "Remove by force")]
+        else:
+            message = f"Remove <b>{row.reference}</b>? Frees up to {size}."
+            choices = [("untag", "Remove")]
+        dialog = ChoiceDialog("Remove image", message, choices, self, destructive=("all",))
+        if not await self._ask(dialog) or dialog.chosen is None:
+            return None
+        if dialog.chosen == "untag":
+            operation = images.remove_image(row.reference)
+        else:
+            operation = images.remove_image(row.image.id, force=True)
+        done = await self._perform(operation)
+        if done is not None:
+            self.say(f"Removed {row.reference}.")
+        return done
+
+    # --- prune, save, load ------------------------------------------------------------
+
+    @asyncSlot()
+    async def _on_prune(self) -> None:
+        await self.prune_dialog()
+
+    async def prune_dialog(self) -> Operation | None:
+        bridge = self.session.bridge if self.session else None
+        if bridge is None:
+            return None
+        self.say("Working out what a prune would free…")
+        try:
+            usage = await bridge.images_disk_usage()
+        except EngineError as exc:
+            self.say(f"{exc.title}. {exc.message}", bad=True)
+            return None
+        unused = [i for i in usage if int(i.get("Containers") or 0) == 0]
+        dangling = [i for i in unused if not [t for t in i.get("RepoTags") or []
+                                              if t != "<none>:<none>"]]  # fmt: skip
+
+        def freed(found: list[dict[str, Any]]) -> str:
+            total = sum(int(i.get("Size") or 0) - int(i.get("SharedSize") or 0) for i in found)
+            return decimal_size(max(total, 0))
+
+        self.message.hide()
+        dialog = ChoiceDialog(
+            "Prune images",
+            f"{text('images.prune')}<br><br>{len(dangling)} dangling images would free about "
+            f"<b>{freed(dangling)}</b>; all {len(unused)} unused images about "
+            f"<b>{freed(unused)}</b>.",
+            [("dangling", "Remove dangling"), ("unused", "Remove all unused")],
+            self,
+            destructive=("unused",),
+        )
+        if not await self._ask(dialog) or dialog.chosen is None:
+            return None
+        done = await self._perform(images.prune_images(unused=dialog.chosen == "unused"))
+        if done is not None:
+            freed_now = done.result if isinstance(done.result, int) else 0
+            self.say(f"Pruned: {decimal_size(freed_now)} freed.")
+        return done
+
+    @asyncSlot()
+    async def _on_save(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        suggested = (row.repository.rsplit("/", 1)[-1] or row.image.short_id) + ".tar"
+        path = await self._file(QFileDialog.AcceptMode.AcceptSave, suggested)
+        if path:
+            await self.save_to(row, path)
+
+    async def save_to(self, row: ImageRow, path: str) -> Operation | None:
+        done = await self._perform(images.save_image([row.reference], path, row.image.size))
+        if done is not None:
+            self.say(f"Saved {row.reference} to {path}.")
+        return done
+
+    @asyncSlot()
+    async def _on_load(self) -> None:
+        path = await self._file(QFileDialog.AcceptMode.AcceptOpen, "")
+        if path:
+            await self.load_from(path)
+
+    async def load_from(self, path: str) -> Operation | None:
+        done = await self._perform(images.load_image(path))
+        if done is not None:
+            loaded = done.result if isinstance(done.result, list) else []
+            self.say("; ".join(loaded) or f"Loaded {path}.")
+        return done
+
+    async def _file(self, mode: QFileDialog.AcceptMode, suggested: str) -> str:
+        dialog = QFileDialog(self, "Save image as" if suggested else "Load images from")
+        dialog.setAcceptMode(mode)
+        dialog.setNameFilters(["Image archives (*.tar *.tar.gz)", "All files (*)"])
+        if suggested:
+            dialog.selectFile(suggested)
+        if not await self._ask(dialog):
+            return ""
+        files = dialog.selectedFiles()
+        return files[0] if files else ""
+
+    # --- registries -------------------------------------------------------------------
+
+    @asyncSlot()
+    async def _on_registries(self) -> None:
+        logins = await run_blocking(None, self.credentials.registries)
+        choices = [("login", "Log in…")] + [
+            (f"logout:{host}", f"Log out of {host}") for host in sorted(logins)
+        ]
+        listed = "".join(f"<li>{host} as {user}</li>" for host, user in sorted(logins.items()))
+        dialog = ChoiceDialog(
+            "Registries",
+            (f"Logged in here:<ul>{listed}</ul>" if listed else "No logins kept by Dockyard. ")
+            + text("registry.login"),
+            choices,
+            self,
+        )
+        if not await self._ask(dialog) or dialog.chosen is None:
+            return
+        if dialog.chosen == "login":
+            await self.log_in_dialog("")
+        elif dialog.chosen.startswith("logout:"):
+            host = dialog.chosen.removeprefix("logout:")
+            if await self._perform(images.log_out(host, self.credentials)):
+                self.say(f"Logged out of {host}.")
+
+    async def log_in_dialog(self, host: str) -> bool:
+        usable, why = await run_blocking(None, self.credentials.available)
+        dialog = RegistryLoginDialog(host, "" if usable else why, self)
+        if not await self._ask(dialog):
+            return False
+        return await self.log_in(
+            Credentials(
+                dialog.registry.text().strip(), dialog.username.text().strip(),
+                dialog.password.text(),
+            )
+        )  # fmt: skip
+
+    async def log_in(self, credentials: Credentials) -> bool:
+        done = await self._perform(images.log_in(credentials, self.credentials))
+        if done is not None:
+            self.say(f"Logged in to {credentials.registry} as {credentials.username}.")
+        return done is not None
