@@ -47,6 +47,22 @@ async def write_screenshots(window: MainWindow, folder: Path, timeout: float = 6
         await asyncio.sleep(0.25)
         await _stats_read(window, readings=5)
         written.append(_save(window, folder / f"{len(written) + 1:02d}-container-stats.png"))
+    rows = window.images_pane.model.rows()
+    if rows:
+        images = window.images_pane
+        window.show_pane(images.title)
+        chosen = max(rows, key=lambda r: (bool(r.digest), len(r.image.repo_tags)))
+        images.select(chosen.reference)
+        details = images.details
+        details.show_tab("Layers")
+        for _ in range(200):  # ten seconds at most
+            if details.layers.rowCount():
+                break
+            await asyncio.sleep(0.05)
+        written.append(_save(window, folder / f"{len(written) + 1:02d}-image-layers.png"))
+        details.show_tab("Digests")
+        await asyncio.sleep(0.2)
+        written.append(_save(window, folder / f"{len(written) + 1:02d}-image-digests.png"))
     return written
 
 

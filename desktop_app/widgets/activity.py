@@ -50,7 +50,7 @@ class ActivityView(QWidget):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
         self.tree.setColumnWidth(0, 260)
-        self.tree.setColumnWidth(1, 300)
+        self.tree.setColumnWidth(1, 330)
         self.hint = QLabel(text("activity.empty"))
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #5f6368; padding: 4px;")
@@ -76,7 +76,7 @@ class ActivityView(QWidget):
                 bar.setMaximumHeight(18)
                 self.tree.setItemWidget(item, 1, bar)
             bar.setValue(int(operation.progress * 1000))
-            bar.setFormat(f"{operation.progress:.0%} · {operation.detail}".rstrip(" ·"))
+            bar.setFormat(_bar_words(operation))
             bar.setToolTip(operation.detail)
         elif bar is not None:
             self.tree.removeItemWidget(item, 1)
@@ -180,3 +180,19 @@ def _layer_words(layer: LayerProgress, pushing: bool) -> str:
     if layer.phase == "extracting":
         return f"Extracting {layer.current * 100 // layer.total if layer.total else 0}%"
     return "Waiting"
+
+
+def _bar_words(operation: Operation) -> str:
+    """What fits in a progress bar: the share done and, for a transfer, speed and time left
+    (the layers have their own lines below; the whole story is in the tooltip)."""
+    done = f"{operation.progress or 0:.0%}"
+    live = operation.live
+    if not isinstance(live, TransferProgress):
+        return f"{done} · {operation.detail}" if operation.detail else done
+    parts = [done]
+    if live.speed:
+        parts.append(f"{decimal_size(live.speed)}/s")
+    left = live.seconds_left
+    if left is not None:
+        parts.append(f"{left:.0f} s left" if left < 120 else f"{left / 60:.0f} min left")
+    return " · ".join(parts)
