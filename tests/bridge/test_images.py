@@ -3,6 +3,8 @@ htpasswd auth), with logins kept in a real keyring (gnome-keyring's Secret Servi
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import os
 from collections.abc import Iterator
@@ -268,6 +270,30 @@ def test_tag_save_load_and_prune(
             assert pruned.result >= 900_000, "the two files of the old image"
             assert pruned.command == f"docker image prune --filter label={TEST_LABEL} --force"
             assert not [i for i in await bridge.list_images() if i.id == image["Id"]]
+        finally:
+            await bridge.close()
+
+    arun(scenario())
+
+
+def test_a_docker_login_in_config_json_is_used_when_dockyard_has_none(
+    test_engine: EngineUnderTest, registry: LocalRegistry, unique_image: str, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, arun: Any,
+) -> None:  # fmt: skip
+    # What `docker login` leaves behind without a credential helper (the test's own folder).
+    token = base64.b64encode(f"{registry.username}:{registry.password}".encode()).decode()
+    (tmp_path / "config.json").write_text(json.dumps({"auths": {registry.host: {"auth": token}}}))
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+
+    async def scenario() -> None:
+        bridge = EngineBridge(test_engine.endpoint)
+        await bridge.connect()
+        try:
+            pushed = await _perform(bridge, push_image(unique_image))
+            assert pushed.state is OperationState.SUCCEEDED
+            await _perform(bridge, remove_image(unique_image))
+            pulled = await _perform(bridge, pull_image(unique_image))
+            assert pulled.state is OperationState.SUCCEEDED
         finally:
             await bridge.close()
 

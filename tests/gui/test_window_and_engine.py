@@ -112,9 +112,13 @@ def test_screenshot_command_writes_one_picture_per_pane(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     pictures = sorted(p.name for p in tmp_path.glob("*.png"))
-    panes = ["01-containers.png", "02-resources.png", "03-terminals.png", "04-engine.png"]
-    # One more, of a running container's Stats tab, when any container runs.
-    assert pictures in (panes, [*panes, "05-container-stats.png"])
+    panes = ["01-containers.png", "02-images.png", "03-resources.png", "04-terminals.png",
+             "05-engine.png"]  # fmt: skip
+    assert pictures[: len(panes)] == panes
+    # Then close-ups: a running container's Stats tab, an image's layers and digests.
+    extras = {name.split("-", 1)[1] for name in pictures[len(panes) :]}
+    assert extras <= {"container-stats.png", "image-layers.png", "image-digests.png"}
+    assert {"image-layers.png", "image-digests.png"} <= extras, "the test image is there"
     for picture in tmp_path.glob("*.png"):
         image = QImage(str(picture))
         assert image.width() >= 800
