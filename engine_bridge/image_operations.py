@@ -50,12 +50,7 @@ def describe(progress: TransferProgress) -> str:
     parts = [f"{finished} of {layers} layers"] if layers else ["Starting…"]
     if progress.total:
         parts.append(f"{decimal_size(progress.transferred)} of {decimal_size(progress.total)}")
-    if progress.speed:
-        parts.append(f"{decimal_size(progress.speed)}/s")
-    left = progress.seconds_left
-    if left is not None:
-        parts.append(f"about {left:.0f} s left" if left < 120 else f"about {left / 60:.0f} min")
-    return " · ".join(parts)
+    return " · ".join([*parts, *progress.speed_and_time_left()])
 
 
 def _follow_transfer(

@@ -82,12 +82,7 @@ def local_registry(folder: Path) -> Iterator[LocalRegistry]:
         _wait_for_port(port, process, log)
         yield LocalRegistry(f"127.0.0.1:{port}", USER, password, storage)
     finally:
-        process.terminate()
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop(process)
 
 
 @dataclass(frozen=True)
@@ -140,14 +135,18 @@ def secret_service(folder: Path) -> Iterator[SecretService]:
     finally:
         for process in (keyring_daemon, bus):
             if process is not None:
-                process.terminate()
-                try:
-                    process.wait(5)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+                _stop(process)
         if bus.stdout is not None:
             bus.stdout.close()
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_for_secrets(address: str) -> None:

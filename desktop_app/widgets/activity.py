@@ -189,10 +189,4 @@ def _bar_words(operation: Operation) -> str:
     live = operation.live
     if not isinstance(live, TransferProgress):
         return f"{done} · {operation.detail}" if operation.detail else done
-    parts = [done]
-    if live.speed:
-        parts.append(f"{decimal_size(live.speed)}/s")
-    left = live.seconds_left
-    if left is not None:
-        parts.append(f"{left:.0f} s left" if left < 120 else f"{left / 60:.0f} min left")
-    return " · ".join(parts)
+    return " · ".join([done, *live.speed_and_time_left()])

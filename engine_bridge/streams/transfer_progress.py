@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from engine_bridge.specs.sizes import decimal_size
+
 _DIGEST = re.compile(r"(sha256:[0-9a-f]{64})")
 _SPEED_WINDOW = 5.0  # seconds of history the speed is taken over
 
@@ -160,6 +162,14 @@ class TransferProgress:
         if speed <= 0 or remaining <= 0:
             return None
         return remaining / speed
+
+    def speed_and_time_left(self) -> list[str]:
+        """ "3.1MB/s", "12 s left": what a progress bar has room for (empty when unknown)."""
+        parts = [f"{decimal_size(self.speed)}/s"] if self.speed else []
+        left = self.seconds_left
+        if left is not None:
+            parts.append(f"{left:.0f} s left" if left < 120 else f"{left / 60:.0f} min left")
+        return parts
 
     def counts(self) -> tuple[int, int]:
         """(layers finished or already there, layers in all)."""
