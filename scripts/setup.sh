@@ -12,7 +12,7 @@ venv="$repo_root/.venv"
 # and what Qt needs to draw without a screen.
 dockyard_debian_packages=(
   docker.io busybox-static docker-registry docker-compose apache2-utils
-  dbus-daemon dbus-bin gnome-keyring
+  dbus-daemon dbus-bin dbus-session-bus-common gnome-keyring
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
 )
 
