@@ -46,6 +46,12 @@ def _chart_rect(cell: QRect) -> QRect | None:
 def _draw(painter: QPainter, area: QRect, values: list[float], top: float) -> None:
     if len(values) < 2 or top <= 0:
         return
+    # A point every two pixels is all a line this small can show: fold the readings into
+    # that many (keeping each group's peak, so a spike is not lost).
+    slots = max(2, area.width() // 2)
+    if len(values) > slots:
+        size = -(-len(values) // slots)
+        values = [max(values[i : i + size]) for i in range(0, len(values), size)]
     step = area.width() / (len(values) - 1)
     bottom = area.bottom()
     height = area.height()
