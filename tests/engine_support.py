@@ -85,14 +85,17 @@ def build_busybox_image(client: Any, tag: str = BUSYBOX_IMAGE) -> str:
     return str(image.id)
 
 
-def build_files_image(client: Any, tag: str, files: dict[str, bytes]) -> str:
-    """Build an image FROM scratch with one layer per file (and no busybox, so that it
-    shares no layer with any other image); returns its ID."""
+def build_files_image(
+    client: Any, tag: str, files: dict[str, bytes], executables: tuple[str, ...] = ()
+) -> str:
+    """Build an image FROM scratch with one layer per file (so that it shares no layer with
+    any other image); `executables` are the files that may run. Returns its ID."""
     lines = ["FROM scratch", *(f"COPY {name} /{name}" for name in files),
              f"LABEL {TEST_LABEL}=1"]  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="dockyard-image-") as context:
         for name, content in files.items():
             (Path(context) / name).write_bytes(content)
+            (Path(context) / name).chmod(0o755 if name in executables else 0o644)
         (Path(context) / "Dockerfile").write_text("\n".join(lines) + "\n")
         image, _ = client.images.build(path=context, tag=tag, rm=True, forcerm=True)
     return str(image.id)

@@ -405,13 +405,13 @@ class ImagesPane(QWidget):
         if running:
             dialog = ChoiceDialog(
                 "The image is in use",
-                f"Running containers use <b>{row.reference}</b>: {', '.join(running)}. Stop "
+                f"Running containers use <b>{row.reference}</b>: {_names(running)}. Stop "
                 "and remove them first; an image cannot go while a container runs from it.",
                 [],
                 self,
             )
             await self._ask(dialog)
-            self.say(f"Not removed: {', '.join(running)} still running from it.", bad=True)
+            self.say(f"Not removed: {_names(running)} still running from it.", bad=True)
             return None
         size = decimal_size(row.image.size)
         if row.other_tags:
@@ -424,7 +424,7 @@ class ImagesPane(QWidget):
         elif stopped:
             message = (
                 f"Stopped containers were made from <b>{row.reference}</b>: "
-                f"{', '.join(stopped)}. The engine removes it only by force; those containers "
+                f"{_names(stopped)}. The engine removes it only by force; those containers "
                 f"stay, but could not be started again from a fresh copy. Frees up to {size}."
             )
             choices = [("all", "Remove by force")]
@@ -567,3 +567,11 @@ class ImagesPane(QWidget):
         if done is not None:
             self.say(f"Logged in to {credentials.registry} as {credentials.username}.")
         return done is not None
+
+
+def _names(names: list[str], shown: int = 6) -> str:
+    """Container names for a sentence; a long list ends with how many more there are."""
+    ordered = sorted(names)
+    if len(ordered) <= shown:
+        return ", ".join(ordered)
+    return f"{', '.join(ordered[:shown])} and {len(ordered) - shown} more"

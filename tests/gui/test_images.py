@@ -17,7 +17,7 @@ from desktop_app.window import MainWindow
 from engine_bridge.credentials import Credentials
 from engine_bridge.operations import OperationState
 from tests.bridge.helpers import docker_async
-from tests.engine_support import build_files_image
+from tests.engine_support import BUSYBOX_BINARY, build_files_image
 from tests.gui.conftest import until
 from tests.registry_support import LocalRegistry, SecretService
 
@@ -152,22 +152,30 @@ def test_pull_of_a_bad_or_missing_image_says_why(
 
 
 def test_remove_refuses_while_a_running_container_uses_the_image(
-    window: MainWindow, busybox_image: str, label: list[str], name: str, run: Any
-) -> None:
+    window: MainWindow, docker_client: Any, test_repo: str, label: list[str], name: str,
+    run: Any,
+) -> None:  # fmt: skip
     pane = window.images_pane
+    # An image of its own (busybox plus a file no other image has): only this test's
+    # container uses it.
+    image = f"{test_repo}:in-use"
+    files = {"busybox": BUSYBOX_BINARY.read_bytes(), "marker": os.urandom(16)}
+    build_files_image(docker_client, image, files, executables=("busybox",))
 
     async def scenario() -> None:
-        await docker_async("run", "-d", *label, "--name", name, busybox_image, "sleep", "300")
-        await until(lambda: (row := _row(window, busybox_image)) is not None
-                    and pane.model.users_of(row.image.id), 5, "the user is known")  # fmt: skip
-        row = _row(window, busybox_image)
+        await docker_async("run", "-d", *label, "--name", name, "--entrypoint", "/busybox",
+                           image, "sleep", "300")  # fmt: skip
+        await until(lambda: (row := _row(window, image)) is not None
+                    and name in [c.name for c in pane.model.users_of(row.image.id)],
+                    5, "the container is known to use the image")  # fmt: skip
+        row = _row(window, image)
         assert row is not None
         removal = asyncio.ensure_future(pane.remove(row))
         words = await _choose(window, "cancel")
-        assert name in words
-        assert "Running containers use" in words
+        assert f"Running containers use <b>{image}</b>: {name}." in words
         assert await removal is None
-        assert _row(window, busybox_image) is not None
+        assert _row(window, image) is not None
+        await docker_async("rm", "-f", name)
 
     run(scenario())
 
