@@ -219,7 +219,10 @@ class EnginePane(QWidget):
             return
         # When this fails, the status bar and the banner already say that the engine is away.
         with contextlib.suppress(EngineError):
-            self.show_facts(await bridge.refresh_facts())
+            facts = await bridge.refresh_facts()
+            # The engine may have been switched, or the window closed, while we waited.
+            if self.session is not None and self.session.bridge is bridge:
+                self.show_facts(facts)
 
     def _on_switch(self) -> None:
         if self._bundled() is not None:

@@ -529,18 +529,18 @@ class ImagesPane(QWidget):
 
     @asyncSlot()
     async def _on_registries(self) -> None:
-        logins = await run_blocking(None, self.credentials.registries)
-        choices = [("login", "Log in…")] + [
-            (f"logout:{host}", f"Log out of {host}") for host in sorted(logins)
-        ]
+        usable, why = await run_blocking(None, self.credentials.available)
+        logins = await run_blocking(None, self.credentials.registries) if usable else {}
+        choices = [("login", "Log in…")] if usable else []
+        choices += [(f"logout:{host}", f"Log out of {host}") for host in sorted(logins)]
         listed = "".join(f"<li>{host} as {user}</li>" for host, user in sorted(logins.items()))
-        dialog = ChoiceDialog(
-            "Registries",
-            (f"Logged in here:<ul>{listed}</ul>" if listed else "No logins kept by Dockyard. ")
-            + text("registry.login"),
-            choices,
-            self,
-        )
+        if not usable:
+            words = f"<span style='color:#c5221f'>{why}</span>"
+        elif listed:
+            words = f"Logged in here:<ul>{listed}</ul>{text('registry.login')}"
+        else:
+            words = f"No logins kept by Dockyard. {text('registry.login')}"
+        dialog = ChoiceDialog("Registries", words, choices, self)
         if not await self._ask(dialog) or dialog.chosen is None:
             return
         if dialog.chosen == "login":

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QLabel, QPushButton
 
+from desktop_app.dialogs.registry_login import RegistryLoginDialog
 from desktop_app.models.images import TAG, ImageRow
 from desktop_app.window import MainWindow
 from engine_bridge.credentials import Credentials
@@ -199,5 +200,45 @@ def test_save_and_load_a_tar_file(
         assert await pane.load_from(str(archive)) is not None
         await until(lambda: _row(window, reference), 5, "loaded back")
         assert reference in pane.message.text()
+
+    run(scenario())
+
+
+def test_registries_log_in_and_out_with_the_keyring_and_say_when_there_is_none(
+    window: MainWindow, registry: LocalRegistry, keyring_session: SecretService,
+    monkeypatch: pytest.MonkeyPatch, run: Any,
+) -> None:  # fmt: skip
+    pane = window.images_pane
+
+    async def scenario() -> None:
+        pane.login_action.trigger()
+        await _choose(window, "login")
+        await until(lambda: isinstance(pane.dialog, RegistryLoginDialog), 5, "login dialog")
+        dialog = pane.dialog
+        assert isinstance(dialog, RegistryLoginDialog)
+        assert "keyring" in dialog.keyring_note.text()
+        dialog.registry.setText(registry.host)
+        dialog.username.setText(registry.username)
+        dialog.password.setText(registry.password)
+        assert dialog.ok_button.isEnabled()
+        dialog.ok_button.click()
+        await until(lambda: "Logged in to" in pane.message.text(), 10, "logged in")
+
+        pane.login_action.trigger()
+        words = await _choose(window, f"logout:{registry.host}")
+        assert f"{registry.host} as {registry.username}" in words
+        await until(lambda: "Logged out of" in pane.message.text(), 10, "logged out")
+        assert pane.credentials.get(registry.host) is None
+
+        # No session bus, so no secure keyring: the app says so and offers no login.
+        monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS")
+        pane.login_action.trigger()
+        await until(lambda: pane.dialog is not None and pane.dialog.isVisible(), 5, "dialog")
+        assert pane.dialog is not None
+        assert pane.dialog.findChild(QPushButton, "choice_login") is None
+        said = pane.dialog.findChild(QLabel, "choiceMessage")
+        assert said is not None
+        assert "No secure keyring" in said.text()
+        await _choose(window, "cancel")
 
     run(scenario())
