@@ -252,12 +252,13 @@ class ImageDetails(QTabWidget):
             login = await run_blocking(None, self.credentials.get, host)
             manifest = await bridge.registry_manifest(row.reference, login)
         except EngineError as exc:
-            self.registry_state.setText(f"{exc.title}. {exc.hint}")
+            if row is self.row:
+                self.registry_state.setText(f"{exc.title}. {exc.hint}")
+                self.ask_registry.setEnabled(True)
             return
-        finally:
-            self.ask_registry.setEnabled(True)
-        if row is not self.row:
+        if row is not self.row:  # another image was chosen (or the engine dropped) meanwhile
             return
+        self.ask_registry.setEnabled(True)
         descriptor = manifest.get("Descriptor") or {}
         digest = str(descriptor.get("digest", ""))
         kind = str(descriptor.get("mediaType", ""))
