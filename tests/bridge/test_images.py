@@ -7,6 +7,7 @@ import base64
 import json
 import logging
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -298,3 +299,49 @@ def test_a_docker_login_in_config_json_is_used_when_dockyard_has_none(
             await bridge.close()
 
     arun(scenario())
+
+
+def test_the_platforms_of_a_manifest_list_come_from_the_registry(
+    test_engine: EngineUnderTest, registry: LocalRegistry, docker_client: Any, name: str,
+    tmp_path: Path, arun: Any,
+) -> None:  # fmt: skip
+    # Two single-platform images joined in a manifest list with the docker CLI (its login
+    # and its list kept in the test's own folder), the second one marked linux/s390x.
+    repository = f"{registry.host}/dockyard-test/{name}-multi"
+    token = base64.b64encode(f"{registry.username}:{registry.password}".encode()).decode()
+    (tmp_path / "config.json").write_text(json.dumps({"auths": {registry.host: {"auth": token}}}))
+    env = dict(os.environ, DOCKER_CONFIG=str(tmp_path), DOCKER_HOST=test_engine.endpoint.host)
+    login = Credentials(registry.host, registry.username, registry.password)
+    for part in ("here", "other"):
+        build_files_image(docker_client, f"{repository}:{part}", {part: os.urandom(100)})
+    listed = f"{repository}:both"
+
+    def cli(*args: str) -> None:
+        subprocess.run(["docker", "manifest", *args], env=env, check=True, capture_output=True)
+
+    async def scenario() -> None:
+        bridge = EngineBridge(test_engine.endpoint)
+        await bridge.connect()
+        try:
+            for part in ("here", "other"):
+                await _perform(bridge, push_image(f"{repository}:{part}", login))
+            cli("create", "--insecure", listed, f"{repository}:here", f"{repository}:other")
+            cli("annotate", "--os", "linux", "--arch", "s390x", listed, f"{repository}:other")
+            cli("push", "--insecure", listed)
+            manifest = await bridge.registry_manifest(listed, login)
+            assert "manifest.list" in manifest["Descriptor"]["mediaType"]
+            platforms = {(p["os"], p["architecture"]) for p in manifest["Platforms"]}
+            assert ("linux", "s390x") in platforms
+            assert len(platforms) == 2
+            # Pulling the list gives this machine's image, recorded under the list's digest.
+            pulled = (await _perform(bridge, pull_image(listed, login))).result
+            assert isinstance(pulled, TransferProgress)
+            assert pulled.digest == manifest["Descriptor"]["digest"]
+        finally:
+            await bridge.close()
+
+    try:
+        arun(scenario())
+    finally:
+        for image in docker_client.api.images(filters={"reference": f"{repository}*"}):
+            docker_client.api.remove_image(image["Id"], force=True)
