@@ -78,7 +78,24 @@ def test_list_shows_each_tag_and_dangling_images_on_request(
         assert "<none>" in shown
         pane.filter_box.setText(test_repo.rsplit("/", 1)[-1])
         assert pane.proxy.rowCount() == 1
+
+        # Prune says what it would free before anything goes (cancelled here: the engine
+        # may hold images that are not the tests').
+        pruning = asyncio.ensure_future(pane.prune_dialog())
+        words = await _choose(window, "cancel")
+        assert "dangling images would free about" in words
+        assert await pruning is None
+        assert any(r.image.id == old_id for r in pane.model.rows())
         docker_client.api.remove_image(old_id, force=True)
+
+        # Run opens the Run dialog with the image filled in.
+        assert pane.select(first)
+        pane.run_action.trigger()
+        containers = window.containers_pane
+        await until(lambda: containers.run_dialog is not None, 5, "the Run dialog")
+        assert containers.run_dialog is not None
+        assert containers.run_dialog.image.text() == first
+        containers.run_dialog.reject()
 
     run(scenario())
 
