@@ -49,18 +49,26 @@ def parse_cpus(text: str, available: int | None = None) -> float:
 
 
 def binary_size(size: float) -> str:
-    """Bytes in powers of 1024, as `docker stats` shows memory: "41.2MiB"."""
-    return _scaled(size, 1024.0, ("B", "KiB", "MiB", "GiB", "TiB", "PiB"))
+    """Bytes in powers of 1024 to 4 digits, as `docker stats` shows memory: "41.23MiB"."""
+    return _scaled(size, 1024.0, ("B", "KiB", "MiB", "GiB", "TiB", "PiB"), 4)
 
 
 def decimal_size(size: float) -> str:
-    """Bytes in powers of 1000, as `docker stats` and `docker images` show them: "1.5MB"."""
-    return _scaled(size, 1000.0, ("B", "kB", "MB", "GB", "TB", "PB"))
+    """Bytes in powers of 1000 to 3 digits, as `docker images` and the I/O columns of
+    `docker stats` show them: "1.5MB", "2MB"."""
+    return _scaled(size, 1000.0, ("B", "kB", "MB", "GB", "TB", "PB"), 3)
 
 
-def _scaled(size: float, step: float, units: tuple[str, ...]) -> str:
+def _scaled(size: float, step: float, units: tuple[str, ...], digits: int) -> str:
     unit = 0
     while abs(size) >= step and unit < len(units) - 1:
         size /= step
         unit += 1
-    return f"{size:.4g}{units[unit]}" if unit else f"{size:.0f}{units[0]}"
+    if unit == 0:
+        return f"{size:.0f}{units[0]}"
+    # Rounding can need one digit more than there is (999.9kB to 3 digits would read
+    # "1e+03kB"): say it in the next unit instead, 1MB.
+    if abs(float(f"{size:.{digits}g}")) >= 10**digits and unit < len(units) - 1:
+        size /= step
+        unit += 1
+    return f"{size:.{digits}g}{units[unit]}"
