@@ -31,6 +31,7 @@ from desktop_app.presentation import binary_size, decimal_size, percent
 from desktop_app.session import EngineSession
 from engine_bridge.dto import ContainerSummary
 from engine_bridge.state import Change
+from engine_bridge.streams.stats import StatsSample
 from engine_bridge.streams.stats_history import StatsHistory
 
 Source = tuple[str, str, StatsHistory]  # container id, name, its readings
@@ -48,6 +49,11 @@ class _Number(QTableWidgetItem):
         super().__init__(words)
         self.setData(Qt.ItemDataRole.UserRole, number)
         self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def set_value(self, words: str, number: float) -> None:
+        if self.text() != words:
+            self.setText(words)
+            self.setData(Qt.ItemDataRole.UserRole, number)
 
     def __lt__(self, other: QTableWidgetItem) -> bool:
         mine = self.data(Qt.ItemDataRole.UserRole)
@@ -220,39 +226,63 @@ class ResourcesPane(QWidget):
             self.totals["memory"].setText(binary_size(memory))
 
     def _fill_table(self, sources: list[Source]) -> None:
+        """Rows follow the running containers; their cells are updated where they stand,
+        and the table sorts once, after."""
         from desktop_app.widgets.stats_charts import colour_of
 
         table = self.table
         table.setSortingEnabled(False)
-        table.setRowCount(len(sources))
-        for row, (key, name, history) in enumerate(sources):
-            latest = history.latest
-            item = QTableWidgetItem(f"■  {name}")
-            item.setForeground(QColor(colour_of(key)))
-            item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setToolTip(key[:12])
-            table.setItem(row, 0, item)
-            if latest is None:
+        wanted = {key for key, _name, _history in sources}
+        for row in reversed(range(table.rowCount())):
+            item = table.item(row, 0)
+            if item is None or item.data(_KEY) not in wanted:
+                table.removeRow(row)
+        rows: dict[str, int] = {}
+        for index in range(table.rowCount()):
+            item = table.item(index, 0)
+            if item is not None:
+                rows[str(item.data(_KEY))] = index
+        for key, name, history in sources:
+            row = rows.get(key, -1)
+            if row < 0:
+                row = table.rowCount()
+                table.insertRow(row)
+                item = QTableWidgetItem(f"■  {name}")
+                item.setForeground(QColor(colour_of(key)))
+                item.setData(_KEY, key)
+                item.setToolTip(key[:12])
+                table.setItem(row, 0, item)
                 for column in range(1, len(TABLE_COLUMNS)):
                     table.setItem(row, column, _Number("…", -1))
+            latest = history.latest
+            if latest is None:
                 continue
-            cells = (
-                _Number(percent(latest.cpu_percent), latest.cpu_percent),
-                _Number(
-                    f"{binary_size(latest.memory_bytes)} / {binary_size(latest.memory_limit)}",
-                    latest.memory_bytes,
-                ),
-                _Number(percent(latest.memory_percent), latest.memory_percent),
-                _Number(
-                    f"{decimal_size(latest.network_rx)} / {decimal_size(latest.network_tx)}",
-                    latest.network_rx + latest.network_tx,
-                ),
-                _Number(
-                    f"{decimal_size(latest.block_read)} / {decimal_size(latest.block_write)}",
-                    latest.block_read + latest.block_write,
-                ),
-                _Number(str(latest.pids), latest.pids),
-            )
-            for column, cell in enumerate(cells, start=1):
-                table.setItem(row, column, cell)
+            for column, (words, number) in enumerate(_cells(latest), start=1):
+                cell = table.item(row, column)
+                if isinstance(cell, _Number):
+                    cell.set_value(words, number)
         table.setSortingEnabled(True)
+
+
+_KEY = Qt.ItemDataRole.UserRole + 1
+
+
+def _cells(latest: StatsSample) -> tuple[tuple[str, float], ...]:
+    """What the table shows of a reading, and what each column sorts by."""
+    return (
+        (percent(latest.cpu_percent), latest.cpu_percent),
+        (
+            f"{binary_size(latest.memory_bytes)} / {binary_size(latest.memory_limit)}",
+            latest.memory_bytes,
+        ),
+        (percent(latest.memory_percent), latest.memory_percent),
+        (
+            f"{decimal_size(latest.network_rx)} / {decimal_size(latest.network_tx)}",
+            latest.network_rx + latest.network_tx,
+        ),
+        (
+            f"{decimal_size(latest.block_read)} / {decimal_size(latest.block_write)}",
+            latest.block_read + latest.block_write,
+        ),
+        (str(latest.pids), latest.pids),
+    )

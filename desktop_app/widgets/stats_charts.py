@@ -252,22 +252,36 @@ class ContainerCharts(QWidget):
 
 
 class OverviewCharts(QWidget):
-    """CPU and memory of many containers on two charts, one line each (see `colour_of`)."""
+    """CPU and memory of many containers: on each chart the total of all of them, and a line
+    for each of the `busiest` containers by that figure (a hundred lines would be unreadable,
+    and slow to draw every second). A container keeps its colour (`colour_of`).
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    Attributes: `shown` (chart title to the names of the containers drawn).
+    """
+
+    def __init__(self, parent: QWidget | None = None, busiest: int = 8) -> None:
         super().__init__(parent)
         self.setObjectName("overviewCharts")
         self.window_seconds = 300
-        self._curves: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
+        self.busiest = busiest
         self._sources: list[tuple[str, str, StatsHistory]] = []
+        self.shown: dict[str, list[str]] = {}
         self.window_box = window_choice(self._on_window)
         self.window_box.setCurrentIndex(1)
         self.graphs = pg.GraphicsLayoutWidget()
-        self.cpu = _plot(self.graphs.ci, Chart("CPU per container", "%", ()), 0)
-        self.memory = _plot(self.graphs.ci, Chart("Memory per container", "B", ()), 1)
+        self.cpu = _plot(self.graphs.ci, Chart("CPU", "%", ()), 0)
+        self.memory = _plot(self.graphs.ci, Chart("Memory", "B", ()), 1)
         self.memory.setXLink(self.cpu)
+        self._lines: dict[str, tuple[pg.PlotDataItem, list[pg.PlotDataItem]]] = {}
+        for plot in (self.cpu, self.memory):
+            plot.addLegend(offset=(-4, 4), labelTextSize="8pt")
+            total = plot.plot([], [], pen=pg.mkPen("#3c4043", width=1.6), name="All containers")
+            lines = [plot.plot([], [], name=" ") for _ in range(busiest)]
+            self._lines[plot.titleLabel.text] = (total, lines)
+        note = QLabel(f"The total of all running containers, and the {busiest} busiest.")
+        note.setStyleSheet("color: #5f6368;")
         top = QHBoxLayout()
-        top.addStretch(1)
+        top.addWidget(note, 1)
         top.addWidget(self.window_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -277,46 +291,66 @@ class OverviewCharts(QWidget):
     def show_histories(self, sources: Sequence[tuple[str, str, StatsHistory]]) -> None:
         """Chart these (container id, name, history) from now on."""
         self._sources = list(sources)
-        keep = {key for key, _name, _history in self._sources}
-        for key in list(self._curves):
-            if key not in keep:
-                cpu, memory = self._curves.pop(key)
-                self.cpu.removeItem(cpu)
-                self.memory.removeItem(memory)
-        for key, name, _history in self._sources:
-            if key not in self._curves:
-                pen = pg.mkPen(colour_of(key), width=1.4)
-                self._curves[key] = (
-                    self.cpu.plot([], [], pen=pen, name=name),
-                    self.memory.plot([], [], pen=pen, name=name),
-                )
         self.redraw()
-
-    def curve_count(self) -> int:
-        return len(self._curves)
 
     def redraw(self, now: float | None = None) -> None:
         now = now or time.time()
         since = now - self.window_seconds
-        cpu_top, memory_top = 5.0, float(1024**2)
-        for key, _name, history in self._sources:
-            cpu_curve, memory_curve = self._curves[key]
-            times, values = _arrays(history, "cpu_percent", since)
-            cpu_curve.setData(times, values)
-            if len(values):
-                cpu_top = max(cpu_top, float(values.max()))
-            times, values = _arrays(history, "memory_bytes", since)
-            memory_curve.setData(times, values)
-            if len(values):
-                memory_top = max(memory_top, float(values.max()))
-        for plot, top in ((self.cpu, cpu_top), (self.memory, memory_top)):
+        for plot, field in ((self.cpu, "cpu_percent"), (self.memory, "memory_bytes")):
+            total_line, lines = self._lines[plot.titleLabel.text]
+            series = [
+                (key, name, *_arrays(history, field, since)) for key, name, history in self._sources
+            ]
+            times, total = _summed([(t, v) for _k, _n, t, v in series])
+            total_line.setData(times, total)
+            top = float(total.max()) if len(total) else 0.0
+            # The busiest by their latest reading; the others are in the total.
+            series.sort(key=lambda s: -float(s[3][-1]) if len(s[3]) else 0.0)
+            legend = plot.legend
+            self.shown[plot.titleLabel.text] = []
+            for slot, line in enumerate(lines):
+                if slot < len(series):
+                    key, name, t, v = series[slot]
+                    line.setData(t, v)
+                    line.setPen(pg.mkPen(colour_of(key), width=1.3))
+                    line.opts["name"] = name
+                    self.shown[plot.titleLabel.text].append(name)
+                    line.show()
+                else:
+                    line.setData([], [])
+                    line.hide()
+                label = legend.getLabel(line) if legend is not None else None
+                if label is not None:
+                    label.setText(line.opts["name"] if slot < len(series) else "")
+            floor = 5.0 if field == "cpu_percent" else float(1024**2)
             plot.setXRange(since, now, padding=0)
-            plot.setYRange(0, top * 1.15, padding=0)
+            plot.setYRange(0, max(floor, top) * 1.15, padding=0)
 
     def _on_window(self, seconds: int) -> None:
         self.window_seconds = seconds
         if hasattr(self, "cpu"):
             self.redraw()
+
+
+def _summed(series: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Many containers' readings added up, second by second.
+
+    Each container is read at its own moment of the second, so each is placed on a common
+    grid of whole seconds (between two of its readings, by interpolation) before adding.
+    """
+    present = [(t, v) for t, v in series if len(t) > 1]
+    if not present:
+        return np.array([]), np.array([])
+    start = np.ceil(min(float(t[0]) for t, _ in present))
+    # Up to the last second every container has a reading for: later, the total would dip
+    # only because some readings of that second have not arrived yet.
+    end = np.floor(min(float(t[-1]) for t, _ in present))
+    grid = np.arange(start, end + 1.0)
+    totals = np.zeros(len(grid))
+    for times, values in present:
+        inside = (grid >= times[0]) & (grid <= times[-1])
+        totals[inside] += np.interp(grid[inside], times, values)
+    return grid, totals
 
 
 def _nearest(times: Sequence[float], moment: float) -> int:

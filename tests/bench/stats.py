@@ -6,6 +6,10 @@ app with its Containers list on screen (every running container streamed, CPU an
 columns drawn), and `docker stats` streaming the same containers to a pipe. During each,
 the CPU time (user + system, from /proc) of the watcher and of dockerd, containerd and the
 runtime shims is taken, and reported per minute.
+
+Then the UI's responsiveness: the real window in this process, with the Containers list and
+then the Resources pane (charts and table of every container) on screen, while a 5 ms timer
+notes how late the event loop runs it; the worst and the 99th percentile lateness are reported.
 """
 
 from __future__ import annotations
@@ -135,6 +139,61 @@ def _cli_phase(
         cli.wait()
 
 
+def _stall_phase(endpoint: Any, seconds: float) -> dict[str, float]:
+    """Worst and 99th-percentile lateness of a 5 ms timer, per pane, in milliseconds."""
+    import asyncio
+    import statistics
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.event_loop import DockyardEventLoop
+    from desktop_app.window import MainWindow
+    from engine_bridge.engines.local import SystemEngine
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([])
+    loop = asyncio.get_event_loop_policy().get_event_loop()
+    if not isinstance(loop, DockyardEventLoop):
+        loop = DockyardEventLoop(app)
+        asyncio.set_event_loop(loop)
+    figures: dict[str, float] = {}
+
+    async def scenario() -> None:
+        window = MainWindow()
+        window.show()
+        loaded = asyncio.Event()
+        window.engine_ready.connect(loaded.set)
+        await window.use_engine(SystemEngine(endpoint))
+        await asyncio.wait_for(loaded.wait(), 60)
+        for pane in (window.containers_pane.title, window.resources_pane.title):
+            window.show_pane(pane)
+            await asyncio.sleep(WARM_UP_SECONDS)
+            late: list[float] = []
+            last = [time.perf_counter()]
+
+            def probe(late: list[float] = late, last: list[float] = last) -> None:
+                now = time.perf_counter()
+                late.append(max(0.0, now - last[0] - 0.005))
+                last[0] = now
+
+            timer = QTimer(interval=5)
+            timer.timeout.connect(probe)
+            timer.start()
+            await asyncio.sleep(seconds)
+            timer.stop()
+            key = pane.lower()
+            figures[f"{key}_worst_ms"] = round(max(late) * 1000, 1)
+            figures[f"{key}_p99_ms"] = round(statistics.quantiles(late, n=100)[98] * 1000, 1)
+        await window.drop_engine()
+        window.close()
+        window.deleteLater()
+
+    loop.run_until_complete(scenario())
+    return figures
+
+
 def run(rounds: int) -> dict[str, Any]:
     del rounds  # one long phase each: CPU time over 30 s is already an average
     endpoint = ensure_engine().endpoint
@@ -155,6 +214,7 @@ def run(rounds: int) -> dict[str, Any]:
             app = _app_phase(env, engine)
             _say(f"{size}: docker stats")
             cli = _cli_phase(env, names, engine)
+            _say(f"{size}: how late the UI runs with stats on screen")
             results[str(size)] = {
                 "cpu_s_per_min": {"app": app["watcher"], "docker_stats": cli["watcher"]},
                 "app_to_cli": round(app["watcher"] / cli["watcher"], 2) if cli["watcher"] else None,
@@ -167,6 +227,7 @@ def run(rounds: int) -> dict[str, Any]:
                     "docker_stats": round(cli["containerd"] + cli["shims"], 3),
                 },
                 "app_threads": app["app_threads"],
+                "ui_lateness": _stall_phase(endpoint, PHASE_SECONDS / 2),
             }  # fmt: skip
             _say(str(results[str(size)]))
             remove_test_objects(client)

@@ -165,7 +165,10 @@ def test_resources_overview_totals_and_charts_every_running_container(
         assert "%" in pane.totals["cpu"].text()
         assert "B" in pane.totals["memory"].text()
         assert pane.charts is not None
-        assert pane.charts.curve_count() == len(pane.running())
+        charts = pane.charts
+        expected = min(charts.busiest, len(pane.running()))
+        await until(lambda: len(charts.shown.get("CPU", [])) == expected, 5, "busiest drawn")
+        assert len(charts.shown["Memory"]) == expected
 
         await docker_async("stop", "-t", "0", f"{name}-b")
         await until(lambda: f"■  {name}-b" not in table_names(), 5, "stopped one leaves")
@@ -173,3 +176,17 @@ def test_resources_overview_totals_and_charts_every_running_container(
         await until(lambda: not _streaming(window), 5, "nothing streams off screen")
 
     run(scenario())
+
+
+def test_the_total_adds_containers_read_at_different_moments() -> None:
+    import numpy as np
+
+    from desktop_app.widgets.stats_charts import _summed
+
+    a = (np.array([100.2, 101.2, 102.2, 103.2]), np.array([10.0, 10.0, 10.0, 10.0]))
+    b = (np.array([100.7, 101.7, 102.7]), np.array([20.0, 20.0, 20.0]))
+    seconds, totals = _summed([a, b])
+    # From the first whole second both cover to the last one both have read.
+    assert list(seconds) == [101.0, 102.0]
+    assert list(totals) == [30.0, 30.0]
+    assert [len(x) for x in _summed([])] == [0, 0]
