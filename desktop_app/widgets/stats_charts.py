@@ -99,9 +99,16 @@ CONTAINER_CHARTS = (
 )
 
 
+_COLOURS: dict[str, str] = {}
+
+
 def colour_of(key: str) -> str:
-    """A container's colour on shared charts; the same container keeps it across redraws."""
-    return PALETTE[sum(key.encode()) % len(PALETTE)]
+    """A container's colour on shared charts: given in turn as containers are first drawn
+    (no two alike among the first ten), and kept while the app runs."""
+    colour = _COLOURS.get(key)
+    if colour is None:
+        colour = _COLOURS[key] = PALETTE[len(_COLOURS) % len(PALETTE)]
+    return colour
 
 
 def window_choice(on_change: Callable[[int], None]) -> QComboBox:
@@ -262,23 +269,25 @@ class OverviewCharts(QWidget):
     def __init__(self, parent: QWidget | None = None, busiest: int = 8) -> None:
         super().__init__(parent)
         self.setObjectName("overviewCharts")
-        self.window_seconds = 300
+        self.window_seconds = 60
         self.busiest = busiest
         self._sources: list[tuple[str, str, StatsHistory]] = []
         self.shown: dict[str, list[str]] = {}
         self.window_box = window_choice(self._on_window)
-        self.window_box.setCurrentIndex(1)
         self.graphs = pg.GraphicsLayoutWidget()
-        self.cpu = _plot(self.graphs.ci, Chart("CPU", "%", ()), 0)
-        self.memory = _plot(self.graphs.ci, Chart("Memory", "B", ()), 1)
+        self.cpu = _plot(self.graphs.ci, Chart("CPU", "%", ()), 0, 0)
+        self.memory = _plot(self.graphs.ci, Chart("Memory", "B", ()), 0, 1)
         self.memory.setXLink(self.cpu)
         self._lines: dict[str, tuple[pg.PlotDataItem, list[pg.PlotDataItem]]] = {}
         for plot in (self.cpu, self.memory):
-            plot.addLegend(offset=(-4, 4), labelTextSize="8pt")
-            total = plot.plot([], [], pen=pg.mkPen("#3c4043", width=1.6), name="All containers")
-            lines = [plot.plot([], [], name=" ") for _ in range(busiest)]
+            total = plot.plot([], [], pen=pg.mkPen("#3c4043", width=1.8))
+            lines = [plot.plot([], []) for _ in range(busiest)]
             self._lines[plot.titleLabel.text] = (total, lines)
-        note = QLabel(f"The total of all running containers, and the {busiest} busiest.")
+        # No legend: nine names would cover the lines. The colours are those of the table.
+        note = QLabel(
+            f"Dark line: all running containers together. Coloured lines: the {busiest} "
+            "busiest, in their colour in the table below."
+        )
         note.setStyleSheet("color: #5f6368;")
         top = QHBoxLayout()
         top.addWidget(note, 1)
@@ -306,22 +315,17 @@ class OverviewCharts(QWidget):
             top = float(total.max()) if len(total) else 0.0
             # The busiest by their latest reading; the others are in the total.
             series.sort(key=lambda s: -float(s[3][-1]) if len(s[3]) else 0.0)
-            legend = plot.legend
             self.shown[plot.titleLabel.text] = []
             for slot, line in enumerate(lines):
                 if slot < len(series):
                     key, name, t, v = series[slot]
                     line.setData(t, v)
                     line.setPen(pg.mkPen(colour_of(key), width=1.3))
-                    line.opts["name"] = name
                     self.shown[plot.titleLabel.text].append(name)
                     line.show()
                 else:
                     line.setData([], [])
                     line.hide()
-                label = legend.getLabel(line) if legend is not None else None
-                if label is not None:
-                    label.setText(line.opts["name"] if slot < len(series) else "")
             floor = 5.0 if field == "cpu_percent" else float(1024**2)
             plot.setXRange(since, now, padding=0)
             plot.setYRange(0, max(floor, top) * 1.15, padding=0)
@@ -330,6 +334,9 @@ class OverviewCharts(QWidget):
         self.window_seconds = seconds
         if hasattr(self, "cpu"):
             self.redraw()
+
+
+_SWEEP = 1.5  # seconds: how far apart the engine's readings of one sweep can be
 
 
 def _summed(series: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
@@ -348,7 +355,10 @@ def _summed(series: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray
     grid = np.arange(start, end + 1.0)
     totals = np.zeros(len(grid))
     for times, values in present:
-        inside = (grid >= times[0]) & (grid <= times[-1])
+        # The engine reads all containers in one sweep a second, not at one instant: a
+        # container's first reading also stands for the second before it, so that the first
+        # seconds of the total do not miss the containers read a moment later.
+        inside = (grid >= times[0] - _SWEEP) & (grid <= times[-1])
         totals[inside] += np.interp(grid[inside], times, values)
     return grid, totals
 

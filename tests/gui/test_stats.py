@@ -186,7 +186,14 @@ def test_the_total_adds_containers_read_at_different_moments() -> None:
     a = (np.array([100.2, 101.2, 102.2, 103.2]), np.array([10.0, 10.0, 10.0, 10.0]))
     b = (np.array([100.7, 101.7, 102.7]), np.array([20.0, 20.0, 20.0]))
     seconds, totals = _summed([a, b])
-    # From the first whole second both cover to the last one both have read.
+    # From the first whole second to the last one both have read; both count from the
+    # start, though b was read half a second after a.
     assert list(seconds) == [101.0, 102.0]
     assert list(totals) == [30.0, 30.0]
+    # A container started later is counted from its start, not before.
+    a = (np.array([100.2, 101.2, 102.2, 103.2, 104.2]), np.array([10.0] * 5))
+    late = (np.array([103.6, 104.6]), np.array([5.0, 5.0]))
+    seconds, totals = _summed([a, late])
+    assert list(seconds) == [101.0, 102.0, 103.0, 104.0]
+    assert list(totals) == [10.0, 10.0, 15.0, 15.0]
     assert [len(x) for x in _summed([])] == [0, 0]
