@@ -54,7 +54,11 @@ class HubStream:
 class StatsHub:
     """Reads stats streams for many containers on one thread named "stream:stats"."""
 
-    def __init__(self) -> None:
+    def __init__(self, gather: float = 0.05) -> None:
+        # After reading what is there, wait this long before looking again: the documents
+        # of a sweep arrive over some milliseconds, and are then read in one wake-up.
+        self._gather = gather
+        self._stopped = threading.Event()
         self._selector = selectors.DefaultSelector()
         self._wake_read, self._wake_write = socket.socketpair()
         self._wake_read.setblocking(False)
@@ -92,6 +96,7 @@ class StatsHub:
     def close(self) -> None:
         """End every stream and the thread."""
         self._stopping = True
+        self._stopped.set()
         self._wake()
         self._thread.join(timeout=5)
         self._wake_read.close()
@@ -114,6 +119,7 @@ class StatsHub:
                     else:
                         self._read(key.data)
                 self._take_changes()
+                self._stopped.wait(self._gather)
         finally:
             with self._lock:
                 incoming, self._incoming = self._incoming, []
