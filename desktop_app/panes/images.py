@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -44,7 +44,6 @@ from desktop_app.models.images import (
     ImageRow,
     ImagesModel,
 )
-from desktop_app.panes.image_details import ImageDetails
 from desktop_app.presentation import decimal_size
 from desktop_app.session import EngineSession
 from engine_bridge import image_operations as images
@@ -54,6 +53,9 @@ from engine_bridge.errors import EngineError, ErrorKind
 from engine_bridge.operations import Operation
 from engine_bridge.specs.image_ref import parse_image_ref
 from engine_bridge.state import Change
+
+if TYPE_CHECKING:  # made when an image is first chosen: start-up does not pay for it
+    from desktop_app.panes.image_details import ImageDetails
 
 
 class ImagesPane(QWidget):
@@ -143,12 +145,9 @@ class ImagesPane(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty)
-        self.details = ImageDetails(credentials)
-        self.details.hide()
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.stack)
-        splitter.addWidget(self.details)
-        splitter.setSizes([380, 320])
+        self._details: ImageDetails | None = None
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.stack)
 
         top = QHBoxLayout()
         top.addWidget(QLabel(f"<h2>{self.title}</h2>"))
@@ -160,7 +159,7 @@ class ImagesPane(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.message)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.splitter, 1)
 
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
@@ -196,7 +195,8 @@ class ImagesPane(QWidget):
                 self._on_changes(
                     [Change("image", "insert", k, i) for k, i in session.state.images.items()]
                 )
-        self.details.attach(session)
+        if self._details is not None:
+            self._details.attach(session)
         self._update_counts()
 
     def _on_changes(self, changes: Sequence[Change]) -> None:
@@ -204,7 +204,7 @@ class ImagesPane(QWidget):
         state = self.session.state if self.session is not None else None
         if state is not None and any(c.resource in ("container", "image") for c in changes):
             self.model.set_containers(state.containers.values())
-        row = self.details.row
+        row = self._details.row if self._details is not None else None
         if row is not None and any(c.resource == "image" and c.key == row.image.id
                                    for c in changes):  # fmt: skip
             self._on_selection()
@@ -244,10 +244,23 @@ class ImagesPane(QWidget):
                 return True
         return False
 
+    @property
+    def details(self) -> ImageDetails:
+        """The close look under the list, made the first time an image is chosen."""
+        if self._details is None:
+            from desktop_app.panes.image_details import ImageDetails
+
+            self._details = ImageDetails(self.credentials)
+            self._details.attach(self.session)
+            self.splitter.addWidget(self._details)
+            self.splitter.setSizes([380, 320])
+        return self._details
+
     def _on_selection(self, *_: object) -> None:
         row = self.selected()
-        self.details.setVisible(row is not None)
-        self.details.show_row(row)
+        if row is not None or self._details is not None:
+            self.details.setVisible(row is not None)
+            self.details.show_row(row)
         self.update_actions()
 
     def update_actions(self) -> None:
