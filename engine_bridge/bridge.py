@@ -24,6 +24,7 @@ from docker.types.daemon import CancellableStream
 
 from engine_bridge import sdk_fixes  # noqa: F401  (patches the SDK before any client exists)
 from engine_bridge.blocking import run_blocking
+from engine_bridge.credentials import server_address
 from engine_bridge.dto import (
     ContainerSummary,
     EngineFacts,
@@ -33,8 +34,9 @@ from engine_bridge.dto import (
 )
 from engine_bridge.endpoints import Endpoint
 from engine_bridge.engines.probe import api_version
-from engine_bridge.errors import EngineError, ErrorKind, explain, unreachable
+from engine_bridge.errors import EngineError, ErrorKind, explain, registry_error, unreachable
 from engine_bridge.operations import Operation, OperationLog
+from engine_bridge.specs.image_ref import parse_image_ref
 from engine_bridge.streams.log_lines import LogDecoder, LogLine, dechunk
 from engine_bridge.streams.reader import Source, StreamReader
 from engine_bridge.streams.stats import StatsSample, has_cpu_delta, is_reading
@@ -190,6 +192,7 @@ class EngineBridge:
         )
         self._client: Client | None = None
         self._streams: set[StreamReader[Any]] = set()
+        self._layer_stacks: dict[str, list[str]] = {}  # image ID -> its layers, bottom first
         self._closed = False
 
     # --- the one helper for blocking calls --------------------------------------------
@@ -314,26 +317,33 @@ class EngineBridge:
             self.call(self.client.api.history, image_id),
             self.list_images(),
         )
+        # An image ID is the hash of a configuration that lists its layers: what was read
+        # for an ID once holds for ever, so each image is inspected once, not per look.
+        stacks = self._layer_stacks
+        stacks[str(inspected.get("Id"))] = _diff_ids(inspected)
         others = [i for i in images if i.id != inspected.get("Id")]
+        unread = [i for i in others if i.id not in stacks]
         found = await asyncio.gather(
-            *(self.inspect_image(i.id) for i in others), return_exceptions=True
+            *(self.inspect_image(i.id) for i in unread), return_exceptions=True
         )
-        stacks = {
-            (image.repo_tags[0] if image.repo_tags else image.short_id): _diff_ids(data)
-            for image, data in zip(others, found, strict=True)
-            if isinstance(data, dict)
+        for image, data in zip(unread, found, strict=True):
+            if isinstance(data, dict):
+                stacks[image.id] = _diff_ids(data)
+        present = {i.id for i in images}
+        for gone in [key for key in stacks if key not in present]:
+            del stacks[gone]
+        by_name = {
+            (image.repo_tags[0] if image.repo_tags else image.short_id): stacks[image.id]
+            for image in others
+            if image.id in stacks
         }
-        return layers_of(history or [], _diff_ids(inspected), stacks)
+        return layers_of(history or [], _diff_ids(inspected), by_name)
 
     async def registry_manifest(
         self, reference: str, credentials: Credentials | None = None
     ) -> dict[str, Any]:
         """What the registry says of an image now: its manifest's digest, media type, size
         and platforms (`docker manifest inspect`, through the engine)."""
-        from engine_bridge.credentials import server_address
-        from engine_bridge.errors import registry_error
-        from engine_bridge.specs.image_ref import parse_image_ref
-
         ref = parse_image_ref(reference)
         config = credentials.auth_config() if credentials is not None else None
         try:

@@ -55,6 +55,7 @@ from desktop_app.models.containers import (
 )
 from desktop_app.presentation import browser_urls
 from desktop_app.session import EngineSession
+from desktop_app.widgets.actions import toolbar_action
 from desktop_app.widgets.sparkline import SparklineDelegate
 from engine_bridge import operations as ops
 from engine_bridge.dto import ContainerSummary, RestartPolicy
@@ -201,14 +202,7 @@ class ContainersPane(QWidget):
         self._update_placeholder()
 
     def _action(self, label: str, key: str | QKeySequence.StandardKey, tip: str) -> QAction:
-        action = QAction(label, self)
-        shortcut = QKeySequence(key)
-        action.setShortcut(shortcut)
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{tip} ({shortcut.toString(QKeySequence.SequenceFormat.NativeText)})")
-        self.toolbar.addAction(action)
-        self.view.addAction(action)
-        return action
+        return toolbar_action(self, self.toolbar, self.view, label, key, tip)
 
     # --- the engine -------------------------------------------------------------------
 

@@ -46,6 +46,7 @@ from desktop_app.models.images import (
 )
 from desktop_app.presentation import decimal_size
 from desktop_app.session import EngineSession
+from desktop_app.widgets.actions import toolbar_action
 from engine_bridge import image_operations as images
 from engine_bridge.blocking import run_blocking
 from engine_bridge.credentials import Credentials, CredentialStore
@@ -171,14 +172,7 @@ class ImagesPane(QWidget):
         self._update_counts()
 
     def _action(self, label: str, key: str | QKeySequence.StandardKey, tip: str) -> QAction:
-        action = QAction(label, self)
-        if key:
-            action.setShortcut(QKeySequence(key))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(tip)
-        self.toolbar.addAction(action)
-        self.view.addAction(action)
-        return action
+        return toolbar_action(self, self.toolbar, self.view, label, key, tip)
 
     # --- the engine -------------------------------------------------------------------
 
@@ -327,7 +321,10 @@ class ImagesPane(QWidget):
                 images.pull_image(reference, await self._login_for(reference))
             )
         if done is not None:
-            self.say(f"Pulled {done.target}.")
+            # The engine's own last word: "Downloaded newer image for …" or "Image is up to
+            # date for …" (a pull of what is already here transfers nothing).
+            outcome = getattr(done.result, "status", "")
+            self.say(f"Pulled {done.target}." + (f" {outcome}." if outcome else ""))
         return done
 
     def _wants_login(self) -> bool:

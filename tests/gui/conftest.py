@@ -7,6 +7,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 import pytest
+from PySide6.QtCore import QModelIndex
 from pytestqt.qtbot import QtBot
 
 from desktop_app.event_loop import DockyardEventLoop
@@ -90,4 +91,21 @@ async def until(predicate: Callable[[], object], timeout: float, what: str) -> N
         await asyncio.sleep(0.01)
 
 
-__all__ = ["BundledEngine", "provider_for", "until"]
+def container_row(window: MainWindow, name: str) -> QModelIndex | None:
+    """The Containers list's row (its Name cell) of the container called `name`, as shown."""
+    proxy = window.containers_pane.proxy
+
+    def walk(parent: QModelIndex) -> QModelIndex | None:
+        for row in range(proxy.rowCount(parent)):
+            index = proxy.index(row, 0, parent)
+            if index.data() == name:
+                return index
+            found = walk(index)
+            if found is not None:
+                return found
+        return None
+
+    return walk(QModelIndex())
+
+
+__all__ = ["BundledEngine", "container_row", "provider_for", "until"]

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.models.containers import NAME, PORTS, STATUS
 from desktop_app.window import MainWindow
 from tests.bridge.helpers import docker_async
-from tests.gui.conftest import until
+from tests.gui.conftest import container_row, until
 
 
 def rows_by_name(window: MainWindow) -> dict[str, Any]:
@@ -21,21 +21,8 @@ def rows_by_name(window: MainWindow) -> dict[str, Any]:
 
 def status_text(window: MainWindow, name: str) -> str:
     """What the Status cell of the row named `name` says, as the view shows it."""
-    proxy = window.containers_pane.proxy
-
-    def walk(parent: Any) -> str | None:
-        for row in range(proxy.rowCount(parent)):
-            index = proxy.index(row, NAME, parent)
-            if index.data() == name:
-                return str(index.siblingAtColumn(STATUS).data())
-            found = walk(index)
-            if found is not None:
-                return found
-        return None
-
-    from PySide6.QtCore import QModelIndex
-
-    return walk(QModelIndex()) or ""
+    index = container_row(window, name)
+    return str(index.siblingAtColumn(STATUS).data()) if index is not None else ""
 
 
 def test_cli_changes_show_as_row_changes_within_a_second(

@@ -7,26 +7,14 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex
 
-from desktop_app.models.containers import CPU, MEMORY, NAME, SPARKLINE_ROLE
+from desktop_app.models.containers import CPU, MEMORY, SPARKLINE_ROLE
 from desktop_app.window import MainWindow
 from tests.bridge.helpers import docker_async
-from tests.gui.conftest import until
+from tests.gui.conftest import container_row, until
 
 
 def _row(window: MainWindow, name: str) -> QModelIndex:
-    proxy = window.containers_pane.proxy
-
-    def walk(parent: QModelIndex) -> QModelIndex | None:
-        for row in range(proxy.rowCount(parent)):
-            index = proxy.index(row, NAME, parent)
-            if index.data() == name:
-                return index
-            found = walk(index)
-            if found is not None:
-                return found
-        return None
-
-    found = walk(QModelIndex())
+    found = container_row(window, name)
     assert found is not None, f"no row named {name}"
     return found
 
