@@ -6,11 +6,13 @@ import argparse
 import asyncio
 import gc
 import logging
+import signal
 import sys
 import traceback
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app.event_loop import DockyardEventLoop
@@ -39,6 +41,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--verbose", action="store_true", help="log what happens to stderr")
     parser.add_argument("--report-ready", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--close-when-ready", choices=["window", "shortcut"], help=argparse.SUPPRESS
+    )
     return parser.parse_args(argv)
 
 
@@ -61,18 +66,44 @@ def _install_excepthook(window: MainWindow) -> None:
     sys.excepthook = hook
 
 
+QUIT_WITHIN = 1.5  # seconds the engine's connections get to close when the user quits
+
+
 async def run(window: MainWindow, args: argparse.Namespace) -> int:
+    """Open the engine, then wait until the window is closed (or the screenshots are
+    written), and let go of the engine within QUIT_WITHIN seconds, whatever it does."""
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     if args.report_ready:
         window.engine_ready.connect(lambda: print("dockyard: containers listed", flush=True))
+    if args.close_when_ready:
+        window.engine_ready.connect(lambda: _close_soon(window, args.close_when_ready))
+    # Shown at once: looking for the engine and connecting to it may take seconds.
+    window.show()
+    work = asyncio.ensure_future(_open_engine_and_work(window, args, closed))
+    quitting = asyncio.ensure_future(closed.wait())
+    try:
+        await asyncio.wait({work, quitting}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (work, quitting):
+            task.cancel()
+        await asyncio.gather(work, quitting, return_exceptions=True)
+        try:
+            await asyncio.wait_for(window.drop_engine(), QUIT_WITHIN)
+        except TimeoutError:
+            log.warning("the engine's connections did not close within %.1f s", QUIT_WITHIN)
+    return 0
+
+
+async def _open_engine_and_work(
+    window: MainWindow, args: argparse.Namespace, closed: asyncio.Event
+) -> None:
+    window.show_looking_for_engine()
     choice = await choose(Preference(args.engine))
     if choice.provider is None:
         window.show_no_engine(choice.reason)
     else:
         await window.use_engine(choice.provider, start=choice.start_bundled)
-    # Shown once the engine's lists are on their way: the first paint overlaps that wait.
-    window.show()
     if args.screenshot is not None:
         from desktop_app.screenshots import write_screenshots
 
@@ -80,8 +111,34 @@ async def run(window: MainWindow, args: argparse.Namespace) -> int:
             print(path, flush=True)
     else:
         await closed.wait()
-    await window.drop_engine()
-    return 0
+
+
+def _close_soon(window: MainWindow, how: str) -> None:
+    """Close the window as a user would, for tests of quitting: its close button, or the
+    Quit shortcut."""
+
+    def close() -> None:
+        if how == "shortcut":
+            from PySide6.QtCore import Qt
+            from PySide6.QtTest import QTest
+
+            QTest.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+        else:
+            window.close()
+
+    QTimer.singleShot(200, close)
+
+
+def _quit_on_signals(loop: DockyardEventLoop, window: MainWindow) -> None:
+    """SIGTERM, SIGINT and SIGHUP close the window, so quitting by signal cleans up as
+    closing it does."""
+
+    def handler(_signal: int, _frame: FrameType | None) -> None:
+        loop.call_soon_threadsafe(window.close)
+
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(number, handler)
+    loop.wake_on_signals()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,10 +151,14 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("Dockyard")
     app.setOrganizationName("Dockyard")
     app.setStyleSheet(theme())
+    # The window's closing starts the goodbye (run() lets go of the engine first); Qt must
+    # not end the loop under it when the last window closes.
+    app.setQuitOnLastWindowClosed(False)
     loop = DockyardEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow()
     _install_excepthook(window)
+    _quit_on_signals(loop, window)
     # What start-up made (modules, classes, Qt wrappers) lives as long as the app: keep the
     # collector from walking it again on every full collection, which otherwise stalls the
     # UI for ~100 ms at a time while a big log streams in.

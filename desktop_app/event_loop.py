@@ -13,6 +13,7 @@ import asyncio
 import collections
 import contextlib
 import os
+import signal
 from collections.abc import Callable
 from contextvars import Context
 from typing import Any
@@ -31,6 +32,7 @@ class DockyardEventLoop(QEventLoop):  # type: ignore[misc]  # qasync has no type
         super().__init__(*args, **kwargs)
         self._from_threads: collections.deque[_Handoff] = collections.deque()
         self._wake_read, self._wake_write = os.pipe()
+        self._wakes_on_signals = False
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
         self.add_reader(self._wake_read, self._take_from_threads)
@@ -67,8 +69,16 @@ class DockyardEventLoop(QEventLoop):  # type: ignore[misc]  # qasync has no type
             callback, args, context = self._from_threads.popleft()
             self.call_soon(callback, *args, context=context)
 
+    def wake_on_signals(self) -> None:
+        """Wake the loop when a signal arrives, so that Python's handler runs at once even
+        while Qt sleeps in its own event wait."""
+        signal.set_wakeup_fd(self._wake_write, warn_on_full_buffer=False)
+        self._wakes_on_signals = True
+
     def close(self) -> None:
         if self._wake_read >= 0:
+            if self._wakes_on_signals:
+                signal.set_wakeup_fd(-1)
             self.remove_reader(self._wake_read)
             os.close(self._wake_read)
             os.close(self._wake_write)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.window import MainWindow
 from engine_bridge.dto import ContainerSummary
+from engine_bridge.state import Connection
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +20,9 @@ async def write_screenshots(window: MainWindow, folder: Path, timeout: float = 6
     folder.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240  (one local mkdir, before any engine work)
     deadline = asyncio.get_running_loop().time() + timeout
     while window.session is not None and not window.containers_pane.is_loaded:
+        state = window.session.state
+        if state is not None and state.connection.status is Connection.LOST:
+            break  # the window says why the engine cannot be used: that is the picture
         if asyncio.get_running_loop().time() > deadline:
             log.warning("the engine's lists did not load within %.0f s", timeout)
             break

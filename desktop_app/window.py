@@ -4,9 +4,10 @@ drawer, and the engine session that feeds them all."""
 from __future__ import annotations
 
 import logging
+from html import escape
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -33,7 +34,7 @@ from engine_bridge.dto import EngineFacts
 from engine_bridge.engines.base import EngineProvider, Lifecycle, ProviderStatus
 from engine_bridge.engines.bundled import BundledEngine
 from engine_bridge.engines.local import SystemEngine
-from engine_bridge.errors import EngineError
+from engine_bridge.errors import EngineError, ErrorKind
 from engine_bridge.operations import ContainerRef
 from engine_bridge.state import Connection, ConnectionChange
 
@@ -137,6 +138,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(activity_button)
         self._set_status("off", "No engine yet")
 
+        quit_action = QAction("Quit", self)
+        # The platform's Quit keys where it names some (not all do), else Ctrl+Q (Cmd+Q on
+        # macOS, where Qt reads Ctrl as Cmd).
+        quit_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+                                 or [QKeySequence("Ctrl+Q")])  # fmt: skip
+        quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        quit_action.triggered.connect(self.close)
+        self.addAction(quit_action)
+
     # --- choosing the engine ----------------------------------------------------------
 
     async def use_engine(self, provider: EngineProvider, start: bool = False) -> None:
@@ -161,7 +171,9 @@ class MainWindow(QMainWindow):
             self.show_no_engine(f"{exc.title}. {exc.message} {exc.hint}".strip())
 
     async def drop_engine(self) -> None:
+        """Let go of the engine in use: its banner goes with it."""
         session, self.session = self.session, None
+        self.banner.hide()
         if session is not None:
             await self.terminals_pane.close_all()
             self.containers_pane.attach(None)
@@ -170,6 +182,9 @@ class MainWindow(QMainWindow):
             self.engine_pane.attach(None)
             await session.close()
             session.deleteLater()
+
+    def show_looking_for_engine(self) -> None:
+        self._set_status("busy", "Looking for an engine…")
 
     def show_no_engine(self, reason: str) -> None:
         """Say that no engine answers, and offer the bundled one on the Engine page."""
@@ -241,18 +256,30 @@ class MainWindow(QMainWindow):
             self.banner.hide()
             self._set_status("ok", f"{name} · running")
         elif change.status is Connection.CONNECTING:
-            self._set_status("busy", f"{name} · connecting…")
+            # After a failed try the banner keeps saying why until the engine answers.
+            again = "trying again…" if self.banner.isVisible() else "connecting…"
+            self._set_status("busy", f"{name} · {again}")
         elif change.status is Connection.LOST:
             error = change.error
-            why = f"{error.title}. {error.hint}" if error else "It stopped answering."
-            if self.session is not None and isinstance(self.session.provider, BundledEngine):
-                why = "Dockyard's bundled engine is not running. Start it on the Engine page."
+            why = " ".join(part for part in (f"{error.title}.", error.message, error.hint)
+                           if part) if error else "It stopped answering."  # fmt: skip
+            provider = self.session.provider if self.session is not None else None
+            if (
+                provider is not None
+                and provider.manageable
+                and (error is None or error.kind is ErrorKind.UNREACHABLE)
+            ):
+                why = f"{provider.label} is not running. Start it on the Engine page."
             retry = f" Trying again in {change.retry_in:g} s." if change.retry_in else ""
+            seen = self.session is not None and self.session.facts is not None
+            headline = "Lost the engine." if seen else "Cannot use the engine."
             self.banner.setText(
-                f"<b>Lost the engine.</b> {why}{retry} Lists show what was last known."
+                f"<b>{headline}</b> {escape(why)}{retry}"
+                + (" Lists show what was last known." if seen else "")
             )
             self.banner.show()
-            self._set_status("bad", f"{name} · lost, reconnecting…")
+            state = "lost, reconnecting…" if seen else "not usable, trying again…"
+            self._set_status("bad", f"{name} · {state}")
         self.containers_pane.update_actions()
         self.images_pane.update_actions()
 

@@ -14,16 +14,17 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import docker
 import docker.tls
+import requests.exceptions
 from docker.constants import DEFAULT_DOCKER_API_VERSION
 from docker.types.daemon import CancellableStream
 
 from engine_bridge import sdk_fixes  # noqa: F401  (patches the SDK before any client exists)
-from engine_bridge.blocking import run_blocking
+from engine_bridge.blocking import EnginePool, run_blocking
 from engine_bridge.credentials import server_address
 from engine_bridge.dto import (
     ContainerSummary,
@@ -33,8 +34,15 @@ from engine_bridge.dto import (
     VolumeSummary,
 )
 from engine_bridge.endpoints import Endpoint
-from engine_bridge.engines.probe import api_version
-from engine_bridge.errors import EngineError, ErrorKind, explain, registry_error, unreachable
+from engine_bridge.errors import (
+    EngineError,
+    ErrorKind,
+    explain,
+    not_answering,
+    not_docker,
+    registry_error,
+    unreachable,
+)
 from engine_bridge.operations import Operation, OperationLog
 from engine_bridge.specs.image_ref import parse_image_ref
 from engine_bridge.streams.log_lines import LogDecoder, LogLine, dechunk
@@ -55,16 +63,17 @@ T = TypeVar("T")
 Client = Any  # docker.DockerClient; the SDK has no type information
 
 
-def make_client(endpoint: Endpoint, timeout: int = 60) -> Client:
-    """A docker SDK client for `endpoint`, its API version negotiated with the engine."""
-    version = "auto"
+PROBE_TIMEOUT = 5.0  # seconds an engine gets to answer GET /_ping before it is called hung
+
+
+def make_client(
+    endpoint: Endpoint, timeout: int = 60, probe_timeout: float = PROBE_TIMEOUT
+) -> Client:
+    """A docker SDK client for `endpoint`, once the engine there has answered as a Docker
+    Engine within `probe_timeout` seconds; raises an EngineError that says what it did
+    instead. The API version is the older of the engine's and the SDK's."""
     if endpoint.kind == "unix":
         _check_socket(endpoint)
-        # The engine names its API version in the /_ping answer: one short request instead
-        # of the SDK's own /version round trip to negotiate.
-        spoken = api_version(endpoint.address)
-        if spoken is not None:
-            version = _older(spoken, DEFAULT_DOCKER_API_VERSION)
     tls: docker.tls.TLSConfig | bool = False
     if endpoint.tls is not None:
         files = endpoint.tls
@@ -73,13 +82,47 @@ def make_client(endpoint: Endpoint, timeout: int = 60) -> Client:
             ca_cert=str(files.ca) if files.ca and files.verify else None,
             verify=files.verify,
         )
-    return docker.DockerClient(
+    # A version given up front: the SDK's own negotiation would wait `timeout` seconds on an
+    # engine that never answers, and say nothing useful about one that answers nonsense.
+    client = docker.DockerClient(
         base_url=endpoint.host,
-        version=version,
+        version=DEFAULT_DOCKER_API_VERSION,
         timeout=timeout,
         tls=tls,
         use_ssh_client=endpoint.kind == "ssh",
     )
+    try:
+        spoken = _ping(client, endpoint, probe_timeout)
+    except BaseException:
+        client.close()
+        raise
+    client.api._version = _older(spoken, DEFAULT_DOCKER_API_VERSION)
+    return client
+
+
+def _ping(client: Client, endpoint: Endpoint, timeout: float) -> str:
+    """Ask the engine for GET /_ping; returns the API version it speaks."""
+    api = client.api
+    try:
+        response = api._get(api._url("/_ping", versioned_api=False), timeout=timeout)
+    except requests.exceptions.Timeout as exc:
+        raise not_answering(endpoint, timeout) from exc
+    except Exception as exc:
+        raise explain(exc, endpoint) from exc
+    with contextlib.closing(response):
+        if response.status_code != 200:
+            raise not_docker(endpoint, f"HTTP {response.status_code} {response.reason or ''}",
+                             response.text)  # fmt: skip
+        spoken = response.headers.get("Api-Version")
+        if spoken:
+            return str(spoken)
+    # Engines older than API 1.25 name no version in /_ping; /version does.
+    try:
+        version = api._result(api._get(api._url("/version", versioned_api=False),
+                                       timeout=timeout), json=True)  # fmt: skip
+    except Exception as exc:
+        raise explain(exc, endpoint) from exc
+    return str(version.get("ApiVersion") or "1.24")
 
 
 def _older(a: str, b: str) -> str:
@@ -182,14 +225,20 @@ class EngineBridge:
     `facts` (what the engine said about itself at the last connect).
     """
 
-    def __init__(self, endpoint: Endpoint, *, max_workers: int = 4, timeout: int = 60) -> None:
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        *,
+        max_workers: int = 4,
+        timeout: int = 60,
+        probe_timeout: float = PROBE_TIMEOUT,
+    ) -> None:
         self.endpoint = endpoint
         self.operations = OperationLog()
         self.facts: EngineFacts | None = None
         self._timeout = timeout
-        self._executor = ThreadPoolExecutor(
-            max_workers=max_workers, thread_name_prefix=f"engine:{endpoint.name}"
-        )
+        self._probe_timeout = probe_timeout
+        self._executor = EnginePool(max_workers, f"engine:{endpoint.name}")
         self._client: Client | None = None
         self._streams: set[StreamReader[Any]] = set()
         self._layer_stacks: dict[str, list[str]] = {}  # image ID -> its layers, bottom first
@@ -238,14 +287,17 @@ class EngineBridge:
     async def ensure_client(self) -> None:
         """Make the SDK client if there is none; this also checks that the engine answers."""
         if self._client is None:
-            self._client = await self.call(make_client, self.endpoint, self._timeout)
+            self._client = await self.call(
+                make_client, self.endpoint, self._timeout, self._probe_timeout
+            )
 
     async def disconnect(self) -> None:
         """Drop the client and its pooled connections; the next connect() makes a new one."""
         client, self._client = self._client, None
         if client is not None:
+            # Not on the engine's executor, whose threads may all be stuck on a hung engine.
             with contextlib.suppress(Exception):
-                await run_blocking(self._executor, client.close)
+                await asyncio.wait_for(run_blocking(None, client.close), 1.0)
 
     async def refresh_facts(self) -> EngineFacts:
         client = self.client

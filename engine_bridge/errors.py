@@ -7,6 +7,7 @@ do. `explain()` turns any exception raised by the docker SDK, requests or the OS
 from __future__ import annotations
 
 import enum
+import http.client
 import re
 import ssl
 from typing import TYPE_CHECKING
@@ -24,7 +25,9 @@ class ErrorKind(enum.Enum):
     NOT_FOUND = "not-found"
     IMAGE_NOT_FOUND = "image-not-found"
     CONFLICT = "conflict"
-    UNREACHABLE = "unreachable"
+    UNREACHABLE = "unreachable"  # nothing listens, or the connection failed
+    NOT_ANSWERING = "not-answering"  # connected, but no answer in time: hung or overloaded
+    NOT_DOCKER = "not-docker"  # it answered, but not as a working Docker Engine
     CONFIG = "config"
     ENGINE = "engine"
     BAD_REQUEST = "bad-request"
@@ -47,6 +50,14 @@ class EngineError(Exception):
     def __repr__(self) -> str:
         return f"EngineError({self.kind.value}, {self.title!r}, {self.message!r})"
 
+    @property
+    def engine_unusable(self) -> bool:
+        """Whether the engine itself cannot be used (rather than one request failing)."""
+        return self.kind in _ENGINE_UNUSABLE
+
+
+_ENGINE_UNUSABLE = frozenset({ErrorKind.UNREACHABLE, ErrorKind.NOT_ANSWERING, ErrorKind.NOT_DOCKER})
+
 
 _NAME_IN_USE = re.compile(
     r'name "?/?(?P<name>[^"\s]+)"? is already in use by container "?(?P<id>[0-9a-f]+)"?'
@@ -61,6 +72,15 @@ def explain(exc: BaseException, endpoint: Endpoint | None = None) -> EngineError
         return exc
     if isinstance(exc, docker.errors.APIError):
         return _explain_api_error(exc)
+    chain = _chain(exc)
+    garbled = next((e for e in chain if isinstance(e, http.client.BadStatusLine)), None)
+    if isinstance(garbled, http.client.RemoteDisconnected):
+        return not_docker(endpoint, "nothing: it closed the connection without an answer")
+    if garbled is not None:
+        line = garbled.args[0] if garbled.args else ""
+        return not_docker(endpoint, "something that is not HTTP", str(line))
+    if any(isinstance(e, requests.exceptions.Timeout | TimeoutError) for e in chain):
+        return not_answering(endpoint)
     if _is_unreachable(exc):
         return unreachable(exc, endpoint)
     if isinstance(exc, docker.errors.DockerException):
@@ -265,3 +285,33 @@ def unreachable(exc: BaseException | None, endpoint: Endpoint | None) -> EngineE
     else:
         hint = "Start the engine, or choose another one."
     return EngineError(ErrorKind.UNREACHABLE, f"Cannot reach the engine at {where}", detail, hint)
+
+
+def not_answering(endpoint: Endpoint | None, seconds: float | None = None) -> EngineError:
+    """The engine took the connection but sent nothing back in time."""
+    where = endpoint.host if endpoint else "the engine"
+    within = f" within {seconds:g} s" if seconds is not None else " in time"
+    return EngineError(
+        ErrorKind.NOT_ANSWERING,
+        f"The engine at {where} does not answer",
+        f"It accepted the connection but sent no answer{within}.",
+        "It may be hung, overloaded or still starting. Restart it, or choose another engine; "
+        "Dockyard keeps trying meanwhile.",
+    )
+
+
+def not_docker(endpoint: Endpoint | None, answer: str, body: str = "") -> EngineError:
+    """Something answered where the engine should be, but not as a working Docker Engine."""
+    where = endpoint.host if endpoint else "the engine"
+    said = " ".join(body.split())
+    if len(said) > 200:
+        said = said[:200] + "…"
+    return EngineError(
+        ErrorKind.NOT_DOCKER,
+        f"What answers at {where} is not a working Docker Engine",
+        f"Asked whether it is up (GET /_ping), it answered {answer}"
+        + (f": {said}" if said else "."),
+        "A working engine answers 200 OK. If it is Docker, its log says what is wrong; "
+        "otherwise check DOCKER_HOST or the docker context, which may point at another "
+        "program.",
+    )

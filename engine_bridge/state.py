@@ -262,7 +262,7 @@ class EngineState:
                 try:
                     changes.extend(await self._refresh(kind, keys))
                 except EngineError as exc:
-                    if exc.kind is ErrorKind.UNREACHABLE:
+                    if exc.engine_unusable:
                         return  # the events stream ends too, and a resync follows
                     log.warning("could not refresh %s %s: %s", kind, sorted(keys), exc)
             self._emit(changes)

@@ -183,7 +183,7 @@ class LogModel(QAbstractListModel):
 
 
 def _matches(pattern: re.Pattern[str], text: str) -> bool:
-    return pattern.search(ansi.strip(text) if "\x1b" in text else text) is not None
+    return pattern.search(ansi.strip(text)) is not None
 
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)

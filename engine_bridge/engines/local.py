@@ -34,13 +34,11 @@ class SystemEngine(EngineProvider):
             if endpoint.kind == "unix" and ping_socket(endpoint.address):
                 self._set_status(Lifecycle.RUNNING)
                 return True  # the quick path: no SDK client for a local socket that answers
-            client = make_client(endpoint, timeout=5)
-            try:
-                client.ping()
-            finally:
-                client.close()
+            # Making the client asks the engine whether it is up, and says how it failed.
+            make_client(endpoint, timeout=5, probe_timeout=2.0).close()
         except EngineError as exc:
-            self._set_status(Lifecycle.ERROR, f"{exc.title}. {exc.hint or exc.message}")
+            self._set_status(Lifecycle.ERROR, " ".join(
+                part for part in (f"{exc.title}.", exc.message, exc.hint) if part))  # fmt: skip
             return False
         except Exception as exc:
             error = explain(exc, self._endpoint)

@@ -8,6 +8,7 @@ with its own timestamp when timestamps are on. Pure code: bytes in, lines out.
 
 from __future__ import annotations
 
+import re
 import struct
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
@@ -91,13 +92,35 @@ class LogDecoder:
             start = newline + 1
 
     def _line(self, stream: int, raw: bytes) -> LogLine:
+        stamp = self._stamp[stream] if self.timestamps else ""
+        if self.timestamps and self.tty:
+            head, _, raw = raw.partition(b" ")
+            stamp = head.decode("ascii", "replace")
+            if len(raw) > PIECE:
+                raw = _without_piece_stamps(raw)
         text = raw.decode("utf-8", "replace")
         if text.endswith("\r"):
             text = text[:-1]
-        if self.timestamps and self.tty:
-            stamp, _, text = text.partition(" ")
-            return LogLine(stream, text, stamp, self.source)
-        return LogLine(stream, text, self._stamp[stream] if self.timestamps else "", self.source)
+        return LogLine(stream, text, stamp, self.source)
+
+
+PIECE = 16 * 1024  # the engine stores a longer line as pieces of exactly this many bytes
+_PIECE_STAMP = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) ")
+
+
+def _without_piece_stamps(raw: bytes) -> bytes:
+    """A TTY line longer than PIECE, without the timestamps the engine wrote before each of
+    its later pieces (without frames, nothing else marks where a piece begins)."""
+    kept: list[bytes] = []
+    start = 0
+    while len(raw) - start > PIECE:
+        stamp = _PIECE_STAMP.match(raw, start + PIECE)
+        if stamp is None:
+            break
+        kept.append(raw[start : start + PIECE])
+        start = stamp.end()
+    kept.append(raw[start:])
+    return b"".join(kept)
 
 
 def after(timestamp: str) -> str:

@@ -41,6 +41,8 @@ class StreamReader(Generic[T]):
     look at the result on their own schedule). `ended()` then waits for the end.
     """
 
+    close_wait = 2.0  # seconds aclose() waits for a worker that is still opening its source
+
     def __init__(
         self,
         open_source: Callable[[], Source[T]],
@@ -138,10 +140,13 @@ class StreamReader(Generic[T]):
                 source.close()
         self._drain()
         if self._finished is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.shield(self._finished)
-            # The worker has posted its last act; joining waits microseconds, not a read.
-            self.thread.join(timeout=1.0)
+            # A worker still waiting for an engine that never answered has no socket to close
+            # yet: it is a daemon thread, left to end when its request times out.
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self._finished), self.close_wait)
+            if self._finished.done():
+                # The worker has posted its last act; joining waits microseconds, not a read.
+                self.thread.join(timeout=1.0)
 
     # --- the worker's side -----------------------------------------------------------
 

@@ -49,6 +49,10 @@ def test_tty_container(
     test_engine: EngineUnderTest, busybox_image: str, cli: Callable[..., Any], label: list[str],
     name: str, arun: Any,
 ) -> None:  # fmt: skip
-    cli("run", "-t", *label, "--name", name, busybox_image, "sh", "-c", "echo one; echo two")
+    script = "echo one; head -c 40000 /dev/zero | tr '\\0' x; echo; echo two"
+    cli("run", "-t", *label, "--name", name, busybox_image, "sh", "-c", script)
     lines = read_all(test_engine, name, True, arun)
-    assert [line.text for line in lines] == ["one", "two"]
+    assert [line.text[:10] for line in lines] == ["one", "x" * 10, "two"]
+    # Without frames only the piece size tells where the engine stamped each 16 KiB piece.
+    assert lines[1].text == "x" * 40000, "no timestamp inside the text"
+    assert all(line.timestamp.startswith("20") for line in lines)

@@ -95,3 +95,27 @@ def test_bounded_view_long_line_and_export(
     assert exported[0] == "1"
     assert exported[2999] == "3000"
     assert exported[3000] == "y" * 1048576
+
+
+def test_escape_codes_and_control_bytes_show_as_a_terminal_shows_them(
+    window: MainWindow, busybox_image: str, cli: Callable[..., Any], label: list[str],
+    name: str, run: Any,
+) -> None:  # fmt: skip
+    script = (
+        "printf '\\033[?25l\\033[?1049hstarting\\033[?25h\\n'; "
+        "printf 'nul\\000 and bell\\007 gone\\n'; "
+        "for n in 10 50 100; do printf '\\rprogress %s%%' $n; done; printf '\\n'; "
+        "printf 'col\\tumns\\n'"
+    )
+    cli("run", *label, "--name", name, busybox_image, "sh", "-c", script)
+
+    async def scenario() -> None:
+        await until(lambda: any(c.name == name for c in window.containers_pane.model.containers()),
+                    2, "row")  # fmt: skip
+        panel = open_logs(window, name)
+        await until(lambda: len(panel.model.rows) >= 4, 5, "the log")
+        model = panel.model
+        shown = [model.index(row).data() for row in range(model.rowCount())]
+        assert shown[:4] == ["starting", "nul and bell gone", "progress 100%", "col     umns"]
+
+    run(scenario())

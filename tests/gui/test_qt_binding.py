@@ -4,6 +4,7 @@ app dies with "deallocating None" after enough repaints; pyproject.toml keeps it
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
@@ -28,9 +29,15 @@ def test_overrides_keep_the_reference_counts_of_none_and_bools(qtbot: QtBot) -> 
     widget.resize(50, 50)
     widget.show()
     handler = _Handler()
-    none, false = sys.getrefcount(None), sys.getrefcount(False)
-    for _ in range(500):
-        widget.repaint()
-        QCoreApplication.sendEvent(handler, QEvent(QEvent.Type.User))
+    # The collector freeing earlier tests' garbage mid-loop would move the counts too.
+    gc.collect()
+    gc.disable()
+    try:
+        none, false = sys.getrefcount(None), sys.getrefcount(False)
+        for _ in range(500):
+            widget.repaint()
+            QCoreApplication.sendEvent(handler, QEvent(QEvent.Type.User))
+    finally:
+        gc.enable()
     assert abs(sys.getrefcount(None) - none) < 50, "None lost references"
     assert abs(sys.getrefcount(False) - false) < 50, "False lost references"

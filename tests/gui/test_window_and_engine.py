@@ -3,6 +3,7 @@ the screenshot command, and what start-up does not import."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -141,3 +142,36 @@ def test_start_up_leaves_heavy_modules_for_later() -> None:
         timeout=60, check=True,
     )  # fmt: skip
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_hung_engine_is_named_and_switching_away_is_not_held_up(
+    qtbot: QtBot, test_engine: EngineUnderTest, busybox_image: str, tmp_path: Path, run: Any
+) -> None:
+    from tests.fake_engines import fake_engine
+    from tests.gui.conftest import provider_for
+
+    win = MainWindow()
+    win.show()
+    qtbot.waitExposed(win)
+
+    async def scenario() -> None:
+        with fake_engine(tmp_path / "hung.sock") as hung:
+            await win.use_engine(SystemEngine(Endpoint("hung", hung.host, "hung")))
+            await until(lambda: win.banner.isVisible(), 15, "the hung engine named")
+            assert "does not answer" in win.banner.text()
+            assert "Cannot use the engine" in win.banner.text()
+            # Switch while the next probe hangs: the switch is not held up by it.
+            await until(lambda: hung.connections >= 2, 10, "probing again")
+            started = asyncio.get_running_loop().time()
+            await win.use_engine(provider_for(test_engine))
+            assert not win.banner.isVisible(), "the old engine's banner went with it"
+            assert asyncio.get_running_loop().time() - started < 3
+            await until(lambda: win.containers_pane.is_loaded, 15, "the new engine's list")
+            assert not win.banner.isVisible()
+        await win.drop_engine()
+
+    try:
+        run(scenario())
+    finally:
+        win.close()
+        win.deleteLater()

@@ -43,3 +43,21 @@ def test_tty_bytes_have_no_frames() -> None:
         ("world", "2026-01-01T00:00:01Z"),
         ("no newline", "2026-01-01T00:00:02Z"),
     ]
+
+
+def test_a_long_tty_line_loses_the_stamps_of_its_later_pieces() -> None:
+    # What the engine sends for a 40,000-character line of a TTY container, with timestamps.
+    body = b"x" * 40_000 + b"\r"
+    stamps = [f"2026-01-01T00:00:0{i}.000000000Z ".encode() for i in range(3)]
+    sent = stamps[0] + body[:16384] + stamps[1] + body[16384:32768] + stamps[2] + body[32768:]
+    decoder = LogDecoder(tty=True, timestamps=True)
+    lines = decoder.feed(sent[:20_000]) + decoder.feed(sent[20_000:] + b"\n")
+    assert [(line.text, line.timestamp) for line in lines] == [
+        ("x" * 40_000, "2026-01-01T00:00:00.000000000Z")
+    ]
+
+
+def test_a_tty_line_that_merely_looks_stamped_keeps_its_text() -> None:
+    text = b"y" * 16384 + b"2026-01-01T00:00:00Z is a date in the text"
+    lines = LogDecoder(tty=True, timestamps=False).feed(text + b"\r\n")
+    assert lines[0].text == text.decode()
