@@ -261,8 +261,7 @@ class MainWindow(QMainWindow):
             self._set_status("busy", f"{name} · {again}")
         elif change.status is Connection.LOST:
             error = change.error
-            why = " ".join(part for part in (f"{error.title}.", error.message, error.hint)
-                           if part) if error else "It stopped answering."  # fmt: skip
+            why = error.in_words() if error else "It stopped answering."
             provider = self.session.provider if self.session is not None else None
             if (
                 provider is not None

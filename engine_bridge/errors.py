@@ -50,6 +50,11 @@ class EngineError(Exception):
     def __repr__(self) -> str:
         return f"EngineError({self.kind.value}, {self.title!r}, {self.message!r})"
 
+    def in_words(self, hint: bool = True) -> str:
+        """Title, the engine's message and (unless left out) the hint, as sentences."""
+        parts = [self.title.rstrip(".") + ".", self.message, self.hint if hint else ""]
+        return " ".join(part.strip() for part in parts if part.strip())
+
     @property
     def engine_unusable(self) -> bool:
         """Whether the engine itself cannot be used (rather than one request failing)."""

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import re
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -26,10 +29,15 @@ from qasync import asyncSlot
 
 from desktop_app.session import EngineSession
 from desktop_app.widgets.log_view import NOTICE, LogModel, LogView
+from engine_bridge.bridge import EngineBridge
 from engine_bridge.dto import parse_time
 from engine_bridge.errors import EngineError
 from engine_bridge.state import Change
-from engine_bridge.streams.log_lines import LogLine, after
+from engine_bridge.streams import log_lines
+from engine_bridge.streams.log_lines import LogLine, LogPosition
+from engine_bridge.streams.reader import StreamReader
+
+log = logging.getLogger(__name__)
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -62,7 +70,11 @@ def since_value(text: str, now: float | None = None) -> str | None:
 
 
 class LogsPanel(QWidget):
-    """Attributes: `model`, `view`, the controls, and `status` (what the log is doing)."""
+    """Attributes: `model`, `view`, the controls, and `status` (what the log is doing);
+    `stall_check`, the seconds a followed log may say nothing before the engine is asked
+    whether it holds more."""
+
+    stall_check = 5.0
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -238,40 +250,164 @@ class LogsPanel(QWidget):
 
     async def _follow(self, target: LogTarget, tail: int | None, since: str | None,
                       last: str | None, combined: bool) -> None:  # fmt: skip
-        """Follow one container's log; when it stops, say so, and go on when it runs again."""
+        """Follow one container's log; when it stops, say so, and go on when it runs again.
+
+        A followed stream can end, or stop sending, while the container still runs and
+        writes (the engine's own follow falls behind a slow reader under a burst, or the
+        connection drops): then it is read again from the last line's timestamp, so the view
+        never silently holds fewer lines than the engine.
+        """
         bridge = self.session.bridge if self.session else None
         if bridge is None:
             return
         follow = self.follow.isChecked()
         source = target.name if combined else ""
+        position = LogPosition(last or "")
         first = last is None
+        resumed = 0.0
         while True:
+            again = position.resume()
             reader = bridge.logs(
                 target.id, tty=target.tty, follow=follow, source=source,
-                tail=tail if first else None, since=after(last) if last else since,
+                tail=tail if first else None, since=again or since,
             )  # fmt: skip
+            started = self._known_start(target)
+            watch = asyncio.ensure_future(self._watch_for_stall(target, reader, position, since))
+            failed: EngineError | None = None
             try:
                 # Everything that came, in bounded batches; while a log pours in, the loop gets a
                 # turn between batches, and a trickle is gathered for BATCH_PAUSE first.
                 async for batch in reader.batches(max_items=BATCH_PIECES):
-                    lines = [line for piece in batch for line in piece]
+                    lines = position.take([line for piece in batch for line in piece])
                     if lines:
                         self.model.append(lines)
-                        last = lines[-1].timestamp or last
                     await asyncio.sleep(0 if len(batch) >= BATCH_PIECES else BATCH_PAUSE)
             except EngineError as exc:
-                self._notice(f"{target.name}: {exc.title}. {exc.message}")
-                return
+                failed = exc
             finally:
+                watch.cancel()
                 await bridge.close_stream(reader)
             if not follow:
+                if failed is not None:
+                    self._notice(f"{target.name}: {failed.in_words(hint=False)}")
                 return
             first = False
+            if failed is not None and failed.engine_unusable:
+                words = failed.in_words(hint=False)
+                self._notice(f"{target.name}: {words} The log goes on when it answers again.")
+                if not await self._until_running(target, bridge, wait_for_engine=True):
+                    return
+                self._notice("The engine answers again; the log goes on.")
+                continue
+            running, restarted = await self._run_state(target, bridge, started, position)
+            if restarted:
+                self._notice(f"{target.name} stopped, and started again.")
+                continue
+            if running:
+                # Ended or stalled under a running container: read on from where it stopped.
+                log.info("log stream of %s ended while it runs; reading on", target.name)
+                now = asyncio.get_running_loop().time()
+                if now - resumed < 1.0:
+                    await asyncio.sleep(1.0)  # the engine ends it at once again: not too often
+                resumed = now
+                continue
+            if failed is not None:
+                self._notice(f"{target.name}: {failed.in_words(hint=False)}")
+                return
             self._notice(f"{target.name} stopped. Waiting for it to start again…")
-            running = self._running.setdefault(target.id, asyncio.Event())
-            running.clear()
-            await running.wait()
+            if not await self._until_running(target, bridge, wait_for_engine=False):
+                return
             self._notice(f"{target.name} started again.")
+
+    async def _watch_for_stall(
+        self, target: LogTarget, reader: StreamReader[Any], position: LogPosition,
+        since: str | None,
+    ) -> None:  # fmt: skip
+        """While the stream says nothing for STALL_CHECK seconds, ask the engine whether it
+        holds lines the stream has not brought; if so, end the stream so it is read again."""
+        bridge = self.session.bridge if self.session else None
+        if bridge is None:
+            return
+        seen = (position.stamp, position.at_stamp)
+        while True:
+            await asyncio.sleep(self.stall_check)
+            now = (position.stamp, position.at_stamp)
+            if now != seen:
+                seen = now
+                continue
+            try:
+                more = await self._engine_has_more(target, position, since)
+            except EngineError:
+                continue  # the stream itself will say what is wrong
+            if more:
+                log.info("log stream of %s stalled; reading on", target.name)
+                await bridge.close_stream(reader)
+                return
+
+    async def _engine_has_more(
+        self, target: LogTarget, position: LogPosition, since: str | None
+    ) -> bool:
+        """Whether the engine holds a line after `position`."""
+        bridge = self.session.bridge if self.session else None
+        if bridge is None:
+            return False
+        stamp, known = position.stamp, position.at_stamp
+        reader = bridge.logs(
+            target.id, tty=target.tty, follow=False, tail=known + 1,
+            since=log_lines.since(stamp) if stamp else since,
+        )  # fmt: skip
+        lines: list[LogLine] = []
+        try:
+            async for batch in reader.batches():
+                lines.extend(line for piece in batch for line in piece)
+        finally:
+            await bridge.close_stream(reader)
+        return len(lines) > known or any(line.timestamp != stamp for line in lines)
+
+    def _known_start(self, target: LogTarget) -> datetime | None:
+        state = self.session.state if self.session else None
+        known = state.containers.get(target.id) if state else None
+        return known.started_at if known else None
+
+    async def _run_state(
+        self, target: LogTarget, bridge: EngineBridge, started: datetime | None,
+        position: LogPosition,
+    ) -> tuple[bool, bool]:  # fmt: skip
+        """Whether the container runs now, and whether it was started again since
+        `started` (or since the last line, when its start was not known)."""
+        try:
+            found = await bridge.container(target.id)
+        except EngineError:
+            return False, False
+        if found is None or found.state != "running":
+            return False, False
+        now = found.started_at
+        last_line = parse_time(position.stamp) if position.stamp else None
+        if started is not None:
+            return True, now is not None and now != started
+        return True, now is not None and last_line is not None and now > last_line
+
+    async def _is_running(self, target: LogTarget, bridge: EngineBridge) -> bool:
+        running, _restarted = await self._run_state(target, bridge, None, LogPosition())
+        return running
+
+    async def _until_running(
+        self, target: LogTarget, bridge: EngineBridge, wait_for_engine: bool
+    ) -> bool:
+        """Wait until the container runs again (and, after a lost connection, until the
+        engine answers); False when the session or its engine went away meanwhile."""
+        running = self._running.setdefault(target.id, asyncio.Event())
+        while self.session is not None and self.session.bridge is bridge:
+            running.clear()
+            if wait_for_engine:
+                if self.session.live and await self._is_running(target, bridge):
+                    return True
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(running.wait(), 1.0)
+            else:
+                await running.wait()
+                return True
+        return False
 
     def _on_changes(self, changes: list[Change]) -> None:
         for change in changes:

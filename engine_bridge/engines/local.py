@@ -37,8 +37,7 @@ class SystemEngine(EngineProvider):
             # Making the client asks the engine whether it is up, and says how it failed.
             make_client(endpoint, timeout=5, probe_timeout=2.0).close()
         except EngineError as exc:
-            self._set_status(Lifecycle.ERROR, " ".join(
-                part for part in (f"{exc.title}.", exc.message, exc.hint) if part))  # fmt: skip
+            self._set_status(Lifecycle.ERROR, exc.in_words())
             return False
         except Exception as exc:
             error = explain(exc, self._endpoint)

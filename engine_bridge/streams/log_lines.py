@@ -123,11 +123,9 @@ def _without_piece_stamps(raw: bytes) -> bytes:
     return b"".join(kept)
 
 
-def after(timestamp: str) -> str:
-    """The engine's `since` for "just after this RFC 3339 timestamp", as seconds.nanoseconds.
-
-    The engine's `since` includes a line stamped exactly then, so one nanosecond is added.
-    """
+def since(timestamp: str) -> str:
+    """The engine's `since` that starts at this RFC 3339 timestamp (the line stamped exactly
+    then included), as seconds.nanoseconds."""
     whole, _, rest = timestamp.partition(".")
     digits = ""
     for ch in rest:
@@ -138,8 +136,48 @@ def after(timestamp: str) -> str:
     moment = parse_time(whole + (zone or "Z"))
     if moment is None:
         raise ValueError(f"not a timestamp: {timestamp!r}")
-    nanos = int(digits[:9].ljust(9, "0")) + 1
-    return f"{int(moment.timestamp()) + nanos // 10**9}.{nanos % 10**9:09d}"
+    return f"{int(moment.timestamp())}.{digits[:9].ljust(9, '0')}"
+
+
+class LogPosition:
+    """How far a followed log has been read: the last line's timestamp and how many lines
+    carried exactly that stamp. Reading again from that stamp (the engine includes it) and
+    skipping those lines continues where the last read stopped, with nothing lost or twice.
+    """
+
+    def __init__(self, stamp: str = "") -> None:
+        self.stamp = stamp
+        self.at_stamp = 0
+        self._to_skip = 0
+
+    def resume(self) -> str | None:
+        """The `since` to read on from; the lines read twice are dropped by `take()`."""
+        if not self.stamp:
+            return None
+        self._to_skip = self.at_stamp
+        return since(self.stamp)
+
+    def take(self, lines: list[LogLine]) -> list[LogLine]:
+        """The lines that are new; remembers where they end."""
+        if self._to_skip:
+            skip = 0
+            while skip < len(lines) and skip < self._to_skip and lines[skip][2] == self.stamp:
+                skip += 1
+            self._to_skip = self._to_skip - skip if skip == len(lines) else 0
+            lines = lines[skip:]
+        if not lines:
+            return lines
+        last = lines[-1][2]
+        same = 0
+        for line in reversed(lines):
+            if line[2] != last:
+                break
+            same += 1
+        if last == self.stamp and same == len(lines):
+            self.at_stamp += same
+        elif last:
+            self.stamp, self.at_stamp = last, same
+        return lines
 
 
 def dechunk(read: Callable[[int], bytes], block: int = 256 * 1024) -> Iterator[bytes]:

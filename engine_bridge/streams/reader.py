@@ -119,6 +119,8 @@ class StreamReader(Generic[T]):
                 batch.append(item)  # type: ignore[arg-type]  # only T and _DONE are queued
             if batch:
                 yield batch
+            if self._closing.is_set() and not batch:
+                return  # closed by someone else while this consumer waited
             if ended:
                 if self._error is not None and not self._closing.is_set():
                     raise self._explain(self._error)
@@ -139,6 +141,8 @@ class StreamReader(Generic[T]):
             with contextlib.suppress(Exception):
                 source.close()
         self._drain()
+        if self._wakeup is not None:
+            self._wakeup.set()  # a consumer still waiting for items learns that none will come
         if self._finished is not None:
             # A worker still waiting for an engine that never answered has no socket to close
             # yet: it is a daemon thread, left to end when its request times out.

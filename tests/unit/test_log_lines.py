@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import struct
 
-from engine_bridge.streams.log_lines import STDERR, STDOUT, LogDecoder, LogLine
+from engine_bridge.streams.log_lines import (
+    STDERR,
+    STDOUT,
+    LogDecoder,
+    LogLine,
+    LogPosition,
+    since,
+)
 
 
 def frame(stream: int, payload: bytes) -> bytes:
@@ -61,3 +68,26 @@ def test_a_tty_line_that_merely_looks_stamped_keeps_its_text() -> None:
     text = b"y" * 16384 + b"2026-01-01T00:00:00Z is a date in the text"
     lines = LogDecoder(tty=True, timestamps=False).feed(text + b"\r\n")
     assert lines[0].text == text.decode()
+
+
+def test_a_log_read_again_from_its_position_loses_nothing_and_repeats_nothing() -> None:
+    def at(stamp: str, *texts: str) -> list[LogLine]:
+        return [LogLine(STDOUT, t, f"2026-01-01T00:00:0{stamp}.000000000Z") for t in texts]
+
+    position = LogPosition()
+    assert position.resume() is None
+    first = at("1", "a", "b") + at("2", "c", "d")
+    assert position.take(first) == first
+    # The engine answers from the last stamp on: c and d again, then what was missed.
+    assert position.resume() == f"{since('2026-01-01T00:00:02.000000000Z')}"
+    assert position.take(at("2", "c")) == []
+    again = position.take(at("2", "d", "e") + at("3", "f"))
+    assert [line.text for line in again] == ["e", "f"]
+    assert position.take(at("3", "g")) == at("3", "g")
+    position.resume()
+    assert [line.text for line in position.take(at("3", "f", "g", "h"))] == ["h"]
+
+
+def test_since_starts_at_the_stamp_itself() -> None:
+    assert since("2026-01-01T00:00:02.5Z") == "1767225602.500000000"
+    assert since("2026-01-01T00:00:02Z") == "1767225602.000000000"
