@@ -5,16 +5,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
 
 from desktop_app.learning import text
 from desktop_app.session import EngineSession
 from engine_bridge import terminals
 from engine_bridge.errors import EngineError
 from engine_bridge.operations import ContainerRef
+from engine_bridge.state import ConnectionChange
 
 if TYPE_CHECKING:
     from desktop_app.widgets.terminal import TerminalView
@@ -31,29 +41,48 @@ class TerminalTab(QWidget):
         self.ref = ref
         self.view: TerminalView = TerminalView()
         self.terminal: terminals.TerminalSession | None = None
+        # How it was opened, to open it again after the engine connection was lost.
+        self._reopen: Callable[[], Awaitable[None]] | None = None
         self.detaching = False
         self.ended = asyncio.Event()
         self._pump: asyncio.Task[None] | None = None
         self._outbox: asyncio.Queue[bytes] = asyncio.Queue()
         self._size: tuple[int, int] | None = None
         self._writer: asyncio.Task[None] | None = asyncio.ensure_future(self._write())
+        self.lost_bar = QWidget()
+        self.lost_bar.setObjectName("terminalLost")
+        self.lost_text = QLabel()
+        self.lost_text.setWordWrap(True)
+        self.reconnect_button = QPushButton("Reconnect")
+        self.reconnect_button.setObjectName("reconnectTerminal")
+        self.reconnect_button.clicked.connect(self._on_reconnect)
+        bar = QHBoxLayout(self.lost_bar)
+        bar.addWidget(self.lost_text, 1)
+        bar.addWidget(self.reconnect_button)
+        self.lost_bar.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
+        layout.addWidget(self.lost_bar)
         self.view.typed.connect(self._on_typed)
         self.view.resized.connect(self._on_resized)
+        session.connection_changed.connect(self._on_connection)
 
     async def start_exec(self, command: list[str], user: str) -> None:
+        self._reopen = lambda: self.start_exec(command, user)
         bridge = self.session.bridge
         assert bridge is not None
         rows, cols = self.view.term.lines, self.view.term.columns
         self.terminal = await terminals.open_exec(bridge, self.ref.id, command, user, rows, cols)
+        self.ended.clear()
         self._pump = asyncio.ensure_future(self._read())
 
     async def start_attach(self, tty: bool) -> None:
+        self._reopen = lambda: self.start_attach(tty)
         bridge = self.session.bridge
         assert bridge is not None
         self.terminal = await terminals.attach(bridge, self.ref.id, tty)
+        self.ended.clear()
         self._pump = asyncio.ensure_future(self._read())
         if tty:  # redraw the prompt: the attachment starts in the middle of the output
             await terminals.resize(bridge, self.terminal, self.view.term.lines,
@@ -64,20 +93,32 @@ class TerminalTab(QWidget):
         assert terminal is not None
         assert bridge is not None
         received = 0
+        failed: EngineError | None = None
         try:
             async for batch in terminal.output.batches():
                 for chunk in batch:
                     received += len(chunk)
                     self.view.feed(chunk)
         except EngineError as exc:
-            self.view.note(f"{exc.title}. {exc.message}")
-        await self._say_why_it_ended(received)
+            failed = exc
+        if failed is not None and not failed.engine_unusable:
+            self.view.note(failed.in_words(hint=False))
+        await self._say_why_it_ended(received, lost=failed is not None and failed.engine_unusable)
         self.ended.set()
 
-    async def _say_why_it_ended(self, received: int) -> None:
+    async def _say_why_it_ended(self, received: int, lost: bool) -> None:
         terminal, bridge = self.terminal, self.session.bridge
         assert terminal is not None
         assert bridge is not None
+        code = None
+        if not lost and not terminal.attached:
+            try:
+                code = await terminals.exit_code(bridge, terminal)
+            except EngineError as exc:
+                lost = exc.engine_unusable
+        if lost or not self.session.live:
+            self._show_lost()
+            return
         if terminal.attached:
             self.view.note(
                 "Detached: the container keeps running."
@@ -85,9 +126,6 @@ class TerminalTab(QWidget):
                 else "The container's main process ended; this terminal is closed."
             )
             return  # fmt: skip
-        code = None
-        with contextlib.suppress(EngineError):
-            code = await terminals.exit_code(bridge, terminal)
         container = self.session.state.containers.get(self.ref.id) if self.session.state else None
         if code in terminals.SHELL_MISSING_CODES:
             self.view.note(
@@ -98,6 +136,63 @@ class TerminalTab(QWidget):
             self.view.note(f"{self.ref.name} stopped; this terminal is closed.")
         else:
             self.view.note(f"'{terminal.title}' ended (exit code {code}).")
+
+    # --- a lost engine connection -----------------------------------------------------
+
+    def _show_lost(self) -> None:
+        """Say that the connection, not the program, ended; offer to open it again."""
+        what = "attachment" if self._attached() else f"'{self._title()}'"
+        self.view.note(
+            f"The connection to the engine was lost, and this {what} with it. The program may "
+            "still run in the container."
+        )
+        self.lost_bar.show()
+        self._update_reconnect()
+
+    def _attached(self) -> bool:
+        return self.terminal is not None and self.terminal.attached
+
+    def _title(self) -> str:
+        return self.terminal.title if self.terminal is not None else "the terminal"
+
+    def _update_reconnect(self) -> None:
+        container = self.session.state.containers.get(self.ref.id) if self.session.state else None
+        if not self.session.live:
+            self.lost_text.setText("Waiting for the engine to answer again…")
+            self.reconnect_button.setEnabled(False)
+        elif container is None or container.state != "running":
+            self.lost_text.setText(
+                f"The engine answers again, but {self.ref.name} is not running. Start it, "
+                "then reconnect."
+            )
+            self.reconnect_button.setEnabled(container is not None)
+        else:
+            again = "Attach again" if self._attached() else f"Open '{self._title()}' again"
+            self.lost_text.setText(f"The engine answers again. {again} in {self.ref.name}?")
+            self.reconnect_button.setEnabled(True)
+
+    def _on_connection(self, _change: ConnectionChange) -> None:
+        if not self.lost_bar.isHidden():
+            self._update_reconnect()
+
+    @asyncSlot()
+    async def _on_reconnect(self) -> None:
+        if self._reopen is None or self.session.bridge is None:
+            return
+        self.reconnect_button.setEnabled(False)
+        old = self.terminal
+        try:
+            if old is not None:
+                await terminals.close(self.session.bridge, old)
+            self.view.note("Reconnecting…")
+            await self._reopen()
+        except EngineError as exc:
+            self.view.note(exc.in_words())
+            self._update_reconnect()
+            return
+        self.lost_bar.hide()
+        self.view.input_enabled = True
+        self.view.setFocus()
 
     def _on_typed(self, data: bytes) -> None:
         if self.terminal is None:
@@ -125,6 +220,8 @@ class TerminalTab(QWidget):
 
     async def shut(self) -> None:
         """End the terminal: close its connection and stop its tasks."""
+        with contextlib.suppress(RuntimeError, TypeError):
+            self.session.connection_changed.disconnect(self._on_connection)
         for task in (self._pump, self._writer):
             if task is not None:
                 task.cancel()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -12,9 +13,11 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.event_loop import DockyardEventLoop
 from desktop_app.window import MainWindow
+from engine_bridge.endpoints import Endpoint
 from engine_bridge.engines.base import EngineProvider
 from engine_bridge.engines.bundled import BundledEngine
 from engine_bridge.engines.local import SystemEngine
+from tests.engine_proxy import EngineProxy, engine_proxy
 from tests.engine_support import EngineUnderTest
 
 T = TypeVar("T")
@@ -72,6 +75,33 @@ def window(
 
     async def open_engine() -> None:
         await win.use_engine(provider_for(test_engine))
+        await until(lambda: win.containers_pane.is_loaded, 15, "lists loaded")
+
+    run(open_engine())
+    yield win
+    run(win.drop_engine())
+    win.close()
+    win.deleteLater()
+
+
+@pytest.fixture
+def proxy(test_engine: EngineUnderTest, tmp_path: Path) -> Iterator[EngineProxy]:
+    """The real engine behind a socket that the test can make misbehave."""
+    with engine_proxy(test_engine.endpoint.address, tmp_path / "proxy.sock") as running:
+        yield running
+
+
+@pytest.fixture
+def proxied_window(
+    qtbot: QtBot, proxy: EngineProxy, busybox_image: str, run: Any
+) -> Iterator[MainWindow]:
+    """The main window on the real engine through `proxy`, its lists loaded."""
+    win = MainWindow()
+    win.show()
+    qtbot.waitExposed(win)
+
+    async def open_engine() -> None:
+        await win.use_engine(SystemEngine(Endpoint("proxy", proxy.host, "proxy")))
         await until(lambda: win.containers_pane.is_loaded, 15, "lists loaded")
 
     run(open_engine())

@@ -4,48 +4,16 @@ twice. The engine is real; a proxy in front of it cuts or stalls the one follow 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
-
-import pytest
-from pytestqt.qtbot import QtBot
 
 from desktop_app.widgets.log_view import NOTICE
 from desktop_app.window import MainWindow
-from engine_bridge.endpoints import Endpoint
-from engine_bridge.engines.local import SystemEngine
-from tests.engine_proxy import EngineProxy, engine_proxy
-from tests.engine_support import EngineUnderTest
+from tests.engine_proxy import EngineProxy
 from tests.gui.conftest import until
 
 FOLLOW = r"GET /v[\d.]+/containers/[0-9a-f]+/logs\?.*follow=1"
 LINES = 200_000
-
-
-@pytest.fixture
-def proxy(test_engine: EngineUnderTest, tmp_path: Path) -> Iterator[EngineProxy]:
-    with engine_proxy(test_engine.endpoint.address, tmp_path / "proxy.sock") as running:
-        yield running
-
-
-@pytest.fixture
-def proxied_window(
-    qtbot: QtBot, proxy: EngineProxy, busybox_image: str, run: Any
-) -> Iterator[MainWindow]:
-    win = MainWindow()
-    win.show()
-    qtbot.waitExposed(win)
-
-    async def open_engine() -> None:
-        await win.use_engine(SystemEngine(Endpoint("proxy", proxy.host, "proxy")))
-        await until(lambda: win.containers_pane.is_loaded, 15, "lists loaded")
-
-    run(open_engine())
-    yield win
-    run(win.drop_engine())
-    win.close()
-    win.deleteLater()
 
 
 def _follow_a_burst(

@@ -143,3 +143,39 @@ def test_run_one_command(
     assert dialog.exit_code.text() == "Exit code 3"
     assert f"docker exec {name} sh -c" in dialog.equivalent.text()
     dialog.deleteLater()
+
+
+def test_a_lost_engine_is_said_and_the_terminal_reconnects(
+    proxied_window: MainWindow, proxy: Any, busybox_image: str, cli: Callable[..., Any],
+    label: list[str], name: str, run: Any,
+) -> None:  # fmt: skip
+    window = proxied_window
+    cli("run", "-d", *label, "--name", name, busybox_image, "sleep", "300")
+    ref = ref_of(cli, name)
+    session = window.session
+    assert session is not None
+
+    async def scenario() -> None:
+        await until(lambda: ref.id in (session.state.containers if session.state else {}),
+                    5, "row")  # fmt: skip
+        window.show_pane(window.terminals_pane.title)
+        tab = await window.terminals_pane.open_exec(session, ref, ["sh"])
+        view = tab.view
+        await until(lambda: "#" in view.text(), 5, "a prompt")
+        proxy.go_down()
+        await until(lambda: tab.ended.is_set(), 10, "the terminal ended with the connection")
+        assert "connection to the engine was lost" in view.text()
+        assert "exit code" not in view.text()
+        assert tab.lost_bar.isVisible()
+        await until(lambda: not session.live, 10, "the loss noticed")
+        assert not tab.reconnect_button.isEnabled()
+        assert "Waiting for the engine" in tab.lost_text.text()
+        proxy.come_back()
+        await until(tab.reconnect_button.isEnabled, 20, "offered once the engine answers")
+        assert name in tab.lost_text.text()
+        tab.reconnect_button.click()
+        await until(lambda: not tab.lost_bar.isVisible(), 10, "reconnected")
+        view.send(b"echo back-$((40+2))\r")
+        await until(lambda: "back-42" in view.text(), 5, "a working shell again")
+
+    run(scenario())
