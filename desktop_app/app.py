@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app.event_loop import DockyardEventLoop
 from desktop_app.learning import theme
+from desktop_app.memory import settle_malloc
 from desktop_app.window import MainWindow
 from engine_bridge.engines.choice import Preference, choose
 
@@ -143,6 +144,7 @@ def _quit_on_signals(loop: DockyardEventLoop, window: MainWindow) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    settle_malloc()
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from desktop_app.memory import give_back_free_memory
 from desktop_app.panes.containers import ContainersPane
 from desktop_app.panes.engine import EnginePane
 from desktop_app.panes.images import ImagesPane
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Dockyard")
         self.resize(1280, 800)
         self.session: EngineSession | None = None
+        self._was_lost = False
 
         self.containers_pane = ContainersPane()
         self.engine_pane = EnginePane()
@@ -255,11 +257,15 @@ class MainWindow(QMainWindow):
         if change.status is Connection.LIVE:
             self.banner.hide()
             self._set_status("ok", f"{name} · running")
+            if self._was_lost:
+                self._was_lost = False
+                give_back_free_memory()  # what the old connection's streams left behind
         elif change.status is Connection.CONNECTING:
             # After a failed try the banner keeps saying why until the engine answers.
             again = "trying again…" if self.banner.isVisible() else "connecting…"
             self._set_status("busy", f"{name} · {again}")
         elif change.status is Connection.LOST:
+            self._was_lost = True
             error = change.error
             why = error.in_words() if error else "It stopped answering."
             provider = self.session.provider if self.session is not None else None

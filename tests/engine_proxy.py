@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextlib
 import re
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -154,3 +156,54 @@ def engine_proxy(upstream: str, path: Path) -> Iterator[EngineProxy]:
         yield proxy
     finally:
         proxy.close()
+
+
+class ProxyProcess:
+    """An EngineProxy in a process of its own (so that its threads and sockets are not
+    counted with the app's), told to go "down" and come back "up"."""
+
+    def __init__(self, upstream: str, path: Path) -> None:
+        self.path = path
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.engine_proxy", upstream, str(path)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        self._answer()
+
+    @property
+    def host(self) -> str:
+        return f"unix://{self.path}"
+
+    def _answer(self) -> None:
+        assert self.process.stdout is not None
+        if self.process.stdout.readline().strip() != "ok":
+            raise RuntimeError("the proxy did not start")
+
+    def say(self, word: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(word + "\n")
+        self.process.stdin.flush()
+        self._answer()
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+
+def main() -> None:
+    """`python -m tests.engine_proxy UPSTREAM PATH`: a proxy in a process of its own, told
+    "down" or "up" on standard input; it answers "ok" to each."""
+    proxy = EngineProxy(sys.argv[1], Path(sys.argv[2]))
+    print("ok", flush=True)
+    for line in sys.stdin:
+        if line.strip() == "down":
+            proxy.go_down()
+        elif line.strip() == "up":
+            proxy.come_back()
+        print("ok", flush=True)
+    proxy.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -17,6 +17,7 @@ BENCHMARKS = {
     "startup": "tests.bench.startup",
     "logs": "tests.bench.logs",
     "stats": "tests.bench.stats",
+    "reconnect": "tests.bench.reconnect",
 }
 
 
