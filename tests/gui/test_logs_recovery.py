@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from desktop_app.widgets.log_view import NOTICE
 from desktop_app.window import MainWindow
 from tests.engine_proxy import EngineProxy
@@ -17,12 +19,15 @@ LINES = 200_000
 
 
 def _follow_a_burst(
-    window: MainWindow, cli: Callable[..., Any], label: list[str], name: str, run: Any
-) -> Any:
+    window: MainWindow, cli: Callable[..., Any], label: list[str], name: str, run: Any,
+    tty: bool = False,
+) -> Any:  # fmt: skip
     """Start a container that writes LINES lines at once after a moment, and follow its
     whole log; returns the logs panel once every line is there (or fails)."""
     script = f"sleep 2; seq 1 {LINES}; sleep 300"
-    cli("run", "-d", *label, "--name", name, "dockyard-test/busybox:latest", "sh", "-c", script)
+    flags = ["-t"] if tty else []
+    cli("run", "-d", *flags, *label, "--name", name, "dockyard-test/busybox:latest", "sh", "-c",
+        script)  # fmt: skip
     pane = window.containers_pane
     panel = pane.details.logs
     panel.model.max_lines = LINES * 2
@@ -44,12 +49,13 @@ def _follow_a_burst(
     return panel
 
 
+@pytest.mark.parametrize("tty", [False, True], ids=["plain", "tty"])
 def test_a_follow_stream_cut_mid_burst_is_read_on(
     proxied_window: MainWindow, proxy: EngineProxy, cli: Callable[..., Any],
-    label: list[str], name: str, run: Any,
+    label: list[str], name: str, run: Any, tty: bool,
 ) -> None:  # fmt: skip
     fault = proxy.cut(FOLLOW, after=300_000)
-    _follow_a_burst(proxied_window, cli, label, name, run)
+    _follow_a_burst(proxied_window, cli, label, name, run, tty)
     assert fault.hits == 1
 
 
