@@ -186,9 +186,7 @@ class ProxyProcess:
         self._answer()
 
     def close(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()
-        self.process.wait(timeout=10)
+        self.process.communicate(timeout=10)  # closing its input ends it
 
 
 def main() -> None:

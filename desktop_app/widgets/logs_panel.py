@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import re
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -29,20 +26,15 @@ from qasync import asyncSlot
 
 from desktop_app.session import EngineSession
 from desktop_app.widgets.log_view import NOTICE, LogModel, LogView
-from engine_bridge.bridge import EngineBridge
 from engine_bridge.dto import parse_time
 from engine_bridge.errors import EngineError
+from engine_bridge.log_follower import Happening, LogFollower, LogNote
 from engine_bridge.state import Change
-from engine_bridge.streams import log_lines
-from engine_bridge.streams.log_lines import LogLine, LogPosition
-from engine_bridge.streams.reader import StreamReader
-
-log = logging.getLogger(__name__)
+from engine_bridge.streams.log_lines import LogLine
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 BATCH_PAUSE = 0.03  # lines reach the view in batches, at most ~30 times a second
-BATCH_PIECES = 2000  # pieces of the response taken in one batch
 
 
 @dataclass(frozen=True)
@@ -52,6 +44,19 @@ class LogTarget:
     id: str
     name: str
     tty: bool
+
+
+def _note_words(name: str, note: LogNote) -> str:
+    """What a followed log's happening means, in words."""
+    error = note.error.in_words(hint=False) if note.error is not None else ""
+    return {
+        Happening.STOPPED: f"{name} stopped. Waiting for it to start again…",
+        Happening.STARTED: f"{name} started again.",
+        Happening.RESTARTED: f"{name} stopped, and started again.",
+        Happening.ENGINE_LOST: f"{name}: {error} The log goes on when it answers again.",
+        Happening.ENGINE_BACK: "The engine answers again; the log goes on.",
+        Happening.FAILED: f"{name}: {error}",
+    }[note.happening]
 
 
 def since_value(text: str, now: float | None = None) -> str | None:
@@ -82,7 +87,7 @@ class LogsPanel(QWidget):
         self.session: EngineSession | None = None
         self.targets: list[LogTarget] = []
         self._tasks: list[asyncio.Task[None]] = []
-        self._running: dict[str, asyncio.Event] = {}
+        self._followers: dict[str, LogFollower] = {}
         self._export_cancel: threading.Event | None = None
         self.model = LogModel()
         self.view = LogView(self.model)
@@ -250,171 +255,41 @@ class LogsPanel(QWidget):
 
     async def _follow(self, target: LogTarget, tail: int | None, since: str | None,
                       last: str | None, combined: bool) -> None:  # fmt: skip
-        """Follow one container's log; when it stops, say so, and go on when it runs again.
-
-        A followed stream can end, or stop sending, while the container still runs and
-        writes (the engine's own follow falls behind a slow reader under a burst, or the
-        connection drops): then it is read again from the last line's timestamp, so the view
-        never silently holds fewer lines than the engine.
-        """
+        """Follow one container's log, saying when it stops, starts again or the engine is
+        lost; a stream the engine ends or stalls is read on by the follower."""
         bridge = self.session.bridge if self.session else None
         if bridge is None:
             return
-        follow = self.follow.isChecked()
-        source = target.name if combined else ""
-        position = LogPosition(last or "")
-        first = last is None
-        resumed = 0.0
-        while True:
-            again = position.resume()
-            reader = bridge.logs(
-                target.id, tty=target.tty, follow=follow, source=source,
-                tail=tail if first else None, since=again or since,
-            )  # fmt: skip
-            started = self._known_start(target)
-            watch = asyncio.ensure_future(self._watch_for_stall(target, reader, position, since))
-            failed: EngineError | None = None
-            try:
-                # Everything that came, in bounded batches; while a log pours in, the loop gets a
-                # turn between batches, and a trickle is gathered for BATCH_PAUSE first.
-                async for batch in reader.batches(max_items=BATCH_PIECES):
-                    lines = position.take([line for piece in batch for line in piece])
-                    if lines:
-                        self.model.append(lines)
-                    await asyncio.sleep(0 if len(batch) >= BATCH_PIECES else BATCH_PAUSE)
-            except EngineError as exc:
-                failed = exc
-            finally:
-                watch.cancel()
-                await bridge.close_stream(reader)
-            if not follow:
-                if failed is not None:
-                    self._notice(f"{target.name}: {failed.in_words(hint=False)}")
-                return
-            first = False
-            if failed is not None and failed.engine_unusable:
-                words = failed.in_words(hint=False)
-                self._notice(f"{target.name}: {words} The log goes on when it answers again.")
-                if not await self._until_running(target, bridge, wait_for_engine=True):
-                    return
-                self._notice("The engine answers again; the log goes on.")
-                continue
-            running, restarted = await self._run_state(target, bridge, started, position)
-            if restarted:
-                self._notice(f"{target.name} stopped, and started again.")
-                continue
-            if running:
-                # Ended or stalled under a running container: read on from where it stopped.
-                log.info("log stream of %s ended while it runs; reading on", target.name)
-                now = asyncio.get_running_loop().time()
-                if now - resumed < 1.0:
-                    await asyncio.sleep(1.0)  # the engine ends it at once again: not too often
-                resumed = now
-                continue
-            if failed is not None:
-                self._notice(f"{target.name}: {failed.in_words(hint=False)}")
-                return
-            self._notice(f"{target.name} stopped. Waiting for it to start again…")
-            if not await self._until_running(target, bridge, wait_for_engine=False):
-                return
-            self._notice(f"{target.name} started again.")
-
-    async def _watch_for_stall(
-        self, target: LogTarget, reader: StreamReader[Any], position: LogPosition,
-        since: str | None,
-    ) -> None:  # fmt: skip
-        """While the stream says nothing for STALL_CHECK seconds, ask the engine whether it
-        holds lines the stream has not brought; if so, end the stream so it is read again."""
-        bridge = self.session.bridge if self.session else None
-        if bridge is None:
-            return
-        seen = (position.stamp, position.at_stamp)
-        while True:
-            await asyncio.sleep(self.stall_check)
-            now = (position.stamp, position.at_stamp)
-            if now != seen:
-                seen = now
-                continue
-            try:
-                more = await self._engine_has_more(target, position, since)
-            except EngineError:
-                continue  # the stream itself will say what is wrong
-            if more:
-                log.info("log stream of %s stalled; reading on", target.name)
-                await bridge.close_stream(reader)
-                return
-
-    async def _engine_has_more(
-        self, target: LogTarget, position: LogPosition, since: str | None
-    ) -> bool:
-        """Whether the engine holds a line after `position`."""
-        bridge = self.session.bridge if self.session else None
-        if bridge is None:
-            return False
-        stamp, known = position.stamp, position.at_stamp
-        reader = bridge.logs(
-            target.id, tty=target.tty, follow=False, tail=known + 1,
-            since=log_lines.since(stamp) if stamp else since,
-        )  # fmt: skip
-        lines: list[LogLine] = []
-        try:
-            async for batch in reader.batches():
-                lines.extend(line for piece in batch for line in piece)
-        finally:
-            await bridge.close_stream(reader)
-        return len(lines) > known or any(line.timestamp != stamp for line in lines)
-
-    def _known_start(self, target: LogTarget) -> datetime | None:
         state = self.session.state if self.session else None
         known = state.containers.get(target.id) if state else None
-        return known.started_at if known else None
-
-    async def _run_state(
-        self, target: LogTarget, bridge: EngineBridge, started: datetime | None,
-        position: LogPosition,
-    ) -> tuple[bool, bool]:  # fmt: skip
-        """Whether the container runs now, and whether it was started again since
-        `started` (or since the last line, when its start was not known)."""
+        follower = LogFollower(
+            bridge, target.id, tty=target.tty, follow=self.follow.isChecked(), tail=tail,
+            since=since, last=last or "", source=target.name if combined else "",
+            started_at=known.started_at if known else None, stall_check=self.stall_check,
+        )  # fmt: skip
+        self._followers[target.id] = follower
         try:
-            found = await bridge.container(target.id)
-        except EngineError:
-            return False, False
-        if found is None or found.state != "running":
-            return False, False
-        now = found.started_at
-        last_line = parse_time(position.stamp) if position.stamp else None
-        if started is not None:
-            return True, now is not None and now != started
-        return True, now is not None and last_line is not None and now > last_line
-
-    async def _is_running(self, target: LogTarget, bridge: EngineBridge) -> bool:
-        running, _restarted = await self._run_state(target, bridge, None, LogPosition())
-        return running
-
-    async def _until_running(
-        self, target: LogTarget, bridge: EngineBridge, wait_for_engine: bool
-    ) -> bool:
-        """Wait until the container runs again (and, after a lost connection, until the
-        engine answers); False when the session or its engine went away meanwhile."""
-        running = self._running.setdefault(target.id, asyncio.Event())
-        while self.session is not None and self.session.bridge is bridge:
-            running.clear()
-            if wait_for_engine:
-                if self.session.live and await self._is_running(target, bridge):
-                    return True
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(running.wait(), 1.0)
-            else:
-                await running.wait()
-                return True
-        return False
+            # Closed here, in this task, whatever ends the loop: its streams close with it.
+            async with contextlib.aclosing(follower.items()) as items:
+                async for item in items:
+                    if isinstance(item, LogNote):
+                        self._notice(_note_words(target.name, item))
+                        continue
+                    self.model.append(item)
+                    # While a log pours in, the loop gets a turn between batches, and a trickle
+                    # is gathered for BATCH_PAUSE first.
+                    full = len(item) >= LogFollower.batch_pieces
+                    await asyncio.sleep(0 if full else BATCH_PAUSE)
+        finally:
+            if self._followers.get(target.id) is follower:
+                del self._followers[target.id]
 
     def _on_changes(self, changes: list[Change]) -> None:
         for change in changes:
-            event = self._running.get(change.key)
+            follower = self._followers.get(change.key)
             running = getattr(change.item, "state", "") == "running"
-            if event is not None and change.action != "remove" and running:
-                event.set()
+            if follower is not None and change.action != "remove" and running:
+                follower.container_started()
 
     def _notice(self, text: str) -> None:
         self.model.append([LogLine(NOTICE, f"— {text}")])

@@ -14,7 +14,7 @@ from desktop_app.window import MainWindow
 from tests.engine_proxy import EngineProxy
 from tests.gui.conftest import until
 
-FOLLOW = r"GET /v[\d.]+/containers/[0-9a-f]+/logs\?.*follow=1"
+FOLLOW = r"GET /v[\d.]+/containers/[^/]+/logs\?.*follow=1"
 LINES = 200_000
 
 
