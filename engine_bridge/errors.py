@@ -52,13 +52,18 @@ class EngineError(Exception):
 
     def in_words(self, hint: bool = True) -> str:
         """Title, the engine's message and (unless left out) the hint, as sentences."""
-        parts = [self.title.rstrip(".") + ".", self.message, self.hint if hint else ""]
-        return " ".join(part.strip() for part in parts if part.strip())
+        parts = [self.title, self.message, self.hint if hint else ""]
+        return " ".join(_sentence(part) for part in parts if part.strip())
 
     @property
     def engine_unusable(self) -> bool:
         """Whether the engine itself cannot be used (rather than one request failing)."""
         return self.kind in _ENGINE_UNUSABLE
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text[-1] in ".!?…" else f"{text}."
 
 
 _ENGINE_UNUSABLE = frozenset({ErrorKind.UNREACHABLE, ErrorKind.NOT_ANSWERING, ErrorKind.NOT_DOCKER})

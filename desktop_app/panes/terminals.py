@@ -62,7 +62,7 @@ class TerminalTab(QWidget):
         self.lost_bar.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view)
+        layout.addWidget(self.view, 1)
         layout.addWidget(self.lost_bar)
         self.view.typed.connect(self._on_typed)
         self.view.resized.connect(self._on_resized)

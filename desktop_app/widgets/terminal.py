@@ -104,9 +104,29 @@ class TerminalView(QWidget):
     def _apply_size(self) -> None:
         rows, cols = self.grid_size()
         if (rows, cols) != (self.term.lines, self.term.columns):
+            if rows < self.term.lines:
+                self._shrink_rows(rows)
             self.term.resize(rows, cols)
             self.update()
             self.resized.emit(rows, cols)
+
+    def _shrink_rows(self, rows: int) -> None:
+        """Take rows away as a terminal does: first the blank ones below the cursor, then
+        from the top, the cursor staying on its line (pyte only drops the top rows, which
+        loses what a short session wrote, and leaves the cursor where it was)."""
+        term = self.term
+        excess = term.lines - rows
+        below = max(0, term.lines - 1 - term.cursor.y)
+        from_bottom = min(excess, below)
+        for y in range(term.lines - from_bottom, term.lines):
+            term.buffer.pop(y, None)
+        term.lines -= from_bottom
+        term.set_margins()
+        from_top = excess - from_bottom
+        if from_top:
+            term.resize(rows, term.columns)
+            term.cursor.y = max(0, term.cursor.y - from_top)
+        term.dirty.update(range(rows))
 
     # --- input ------------------------------------------------------------------------
 

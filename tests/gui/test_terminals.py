@@ -179,3 +179,25 @@ def test_a_lost_engine_is_said_and_the_terminal_reconnects(
         await until(lambda: "back-42" in view.text(), 5, "a working shell again")
 
     run(scenario())
+
+
+def test_a_terminal_made_shorter_keeps_what_it_shows(qtbot: Any) -> None:
+    from desktop_app.widgets.terminal import TerminalView
+
+    view = TerminalView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    qtbot.waitUntil(lambda: view.term.lines == view.grid_size()[0])
+    view.feed(b"first line\r\nsecond line\r\n$ ")
+    view.resize(600, 200)  # a bar appears under it, say
+    qtbot.waitUntil(lambda: view.term.lines == view.grid_size()[0])
+    assert view.text().splitlines()[:3] == ["first line", "second line", "$"]
+    assert view.term.cursor.y == 2
+    # Full to the last row, it gives up its top rows, the cursor staying on its line.
+    view.feed(b"\r\n".join(f"row {n}".encode() for n in range(40)))
+    rows = view.term.lines
+    view.resize(600, 120)
+    qtbot.waitUntil(lambda: view.term.lines < rows)
+    assert view.text().splitlines()[-1] == "row 39"
+    assert view.term.cursor.y == view.term.lines - 1

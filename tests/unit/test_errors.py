@@ -10,7 +10,7 @@ import requests
 import requests.exceptions
 
 from engine_bridge.endpoints import Endpoint
-from engine_bridge.errors import ErrorKind, explain
+from engine_bridge.errors import EngineError, ErrorKind, explain
 
 UNIX = Endpoint("default", "unix:///var/run/docker.sock", "default")
 TCP = Endpoint("vm", "tcp://192.0.2.1:2376", "context")
@@ -86,3 +86,10 @@ def test_unexpected_exception_is_still_an_engine_error() -> None:
     error = explain(ZeroDivisionError("oops"))
     assert error.kind is ErrorKind.ENGINE
     assert "ZeroDivisionError" in error.message
+
+
+def test_an_error_in_words_is_sentences() -> None:
+    error = EngineError(ErrorKind.ENGINE, "No luck", "it said no", "Try again.")
+    assert error.in_words() == "No luck. it said no. Try again."
+    assert error.in_words(hint=False) == "No luck. it said no."
+    assert EngineError(ErrorKind.ENGINE, "Gone?").in_words() == "Gone?"
