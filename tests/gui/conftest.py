@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -64,24 +65,33 @@ def provider_for(engine: EngineUnderTest) -> EngineProvider:
     return engine.bundled if engine.bundled is not None else SystemEngine(engine.endpoint)
 
 
-@pytest.fixture
-def window(
-    qtbot: QtBot, test_engine: EngineUnderTest, busybox_image: str, run: Any
-) -> Iterator[MainWindow]:
-    """The main window, shown, following the test engine, its lists loaded."""
+@contextlib.contextmanager
+def window_on(qtbot: QtBot, run: Any, provider: EngineProvider) -> Iterator[MainWindow]:
+    """The main window, shown, following `provider`'s engine, its lists loaded."""
     win = MainWindow()
     win.show()
     qtbot.waitExposed(win)
 
     async def open_engine() -> None:
-        await win.use_engine(provider_for(test_engine))
+        await win.use_engine(provider)
         await until(lambda: win.containers_pane.is_loaded, 15, "lists loaded")
 
     run(open_engine())
-    yield win
-    run(win.drop_engine())
-    win.close()
-    win.deleteLater()
+    try:
+        yield win
+    finally:
+        run(win.drop_engine())
+        win.close()
+        win.deleteLater()
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, test_engine: EngineUnderTest, busybox_image: str, run: Any
+) -> Iterator[MainWindow]:
+    """The main window, shown, following the test engine, its lists loaded."""
+    with window_on(qtbot, run, provider_for(test_engine)) as win:
+        yield win
 
 
 @pytest.fixture
@@ -96,19 +106,8 @@ def proxied_window(
     qtbot: QtBot, proxy: EngineProxy, busybox_image: str, run: Any
 ) -> Iterator[MainWindow]:
     """The main window on the real engine through `proxy`, its lists loaded."""
-    win = MainWindow()
-    win.show()
-    qtbot.waitExposed(win)
-
-    async def open_engine() -> None:
-        await win.use_engine(SystemEngine(Endpoint("proxy", proxy.host, "proxy")))
-        await until(lambda: win.containers_pane.is_loaded, 15, "lists loaded")
-
-    run(open_engine())
-    yield win
-    run(win.drop_engine())
-    win.close()
-    win.deleteLater()
+    with window_on(qtbot, run, SystemEngine(Endpoint("proxy", proxy.host, "proxy"))) as win:
+        yield win
 
 
 async def until(predicate: Callable[[], object], timeout: float, what: str) -> None:
