@@ -11,19 +11,14 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-import docker
-import docker.tls
-import requests.exceptions
-from docker.constants import DEFAULT_DOCKER_API_VERSION
 from docker.types.daemon import CancellableStream
 
-from engine_bridge import sdk_fixes  # noqa: F401  (patches the SDK before any client exists)
+from engine_bridge import sdk
 from engine_bridge.blocking import EnginePool, run_blocking
 from engine_bridge.credentials import server_address
 from engine_bridge.dto import (
@@ -38,14 +33,11 @@ from engine_bridge.errors import (
     EngineError,
     ErrorKind,
     explain,
-    not_answering,
-    not_docker,
     registry_error,
-    unreachable,
 )
 from engine_bridge.operations import Operation, OperationLog
 from engine_bridge.specs.image_ref import parse_image_ref
-from engine_bridge.streams.log_lines import LogDecoder, LogLine, dechunk
+from engine_bridge.streams.log_lines import LogDecoder, LogLine
 from engine_bridge.streams.reader import Source, StreamReader
 from engine_bridge.streams.stats import StatsSample, has_cpu_delta, is_reading
 from engine_bridge.streams.stats import sample as stats_sample
@@ -60,162 +52,11 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 
-Client = Any  # docker.DockerClient; the SDK has no type information
-
-
-PROBE_TIMEOUT = 5.0  # seconds an engine gets to answer GET /_ping before it is called hung
-
-
-def make_client(
-    endpoint: Endpoint, timeout: int = 60, probe_timeout: float = PROBE_TIMEOUT
-) -> Client:
-    """A docker SDK client for `endpoint`, once the engine there has answered as a Docker
-    Engine within `probe_timeout` seconds; raises an EngineError that says what it did
-    instead. The API version is the older of the engine's and the SDK's."""
-    if endpoint.kind == "unix":
-        _check_socket(endpoint)
-    tls: docker.tls.TLSConfig | bool = False
-    if endpoint.tls is not None:
-        files = endpoint.tls
-        tls = docker.tls.TLSConfig(
-            client_cert=(str(files.cert), str(files.key)) if files.cert and files.key else None,
-            ca_cert=str(files.ca) if files.ca and files.verify else None,
-            verify=files.verify,
-        )
-    # A version given up front: the SDK's own negotiation would wait `timeout` seconds on an
-    # engine that never answers, and say nothing useful about one that answers nonsense.
-    client = docker.DockerClient(
-        base_url=endpoint.host,
-        version=DEFAULT_DOCKER_API_VERSION,
-        timeout=timeout,
-        tls=tls,
-        use_ssh_client=endpoint.kind == "ssh",
-    )
-    try:
-        spoken = _ping(client, endpoint, probe_timeout)
-    except BaseException:
-        client.close()
-        raise
-    client.api._version = _older(spoken, DEFAULT_DOCKER_API_VERSION)
-    return client
-
-
-def _ping(client: Client, endpoint: Endpoint, timeout: float) -> str:
-    """Ask the engine for GET /_ping; returns the API version it speaks."""
-    api = client.api
-    try:
-        response = api._get(api._url("/_ping", versioned_api=False), timeout=timeout)
-    except requests.exceptions.Timeout as exc:
-        raise not_answering(endpoint, timeout) from exc
-    except Exception as exc:
-        raise explain(exc, endpoint) from exc
-    with contextlib.closing(response):
-        if response.status_code != 200:
-            raise not_docker(endpoint, f"HTTP {response.status_code} {response.reason or ''}",
-                             response.text)  # fmt: skip
-        spoken = response.headers.get("Api-Version")
-        if spoken:
-            return str(spoken)
-    # Engines older than API 1.25 name no version in /_ping; /version does.
-    try:
-        version = api._result(api._get(api._url("/version", versioned_api=False),
-                                       timeout=timeout), json=True)  # fmt: skip
-    except Exception as exc:
-        raise explain(exc, endpoint) from exc
-    return str(version.get("ApiVersion") or "1.24")
-
-
-def _older(a: str, b: str) -> str:
-    """The older of two API versions such as "1.41" and "1.45"."""
-
-    def key(v: str) -> tuple[int, ...]:
-        return tuple(int(p) for p in v.split(".") if p.isdigit())
-
-    return a if key(a) <= key(b) else b
-
-
-def _check_socket(endpoint: Endpoint) -> None:
-    """Say plainly why a unix socket cannot be used, before the SDK tries (and leaks it)."""
-    path = endpoint.address
-    if not os.path.exists(path):
-        raise unreachable(FileNotFoundError(2, f"No such file or directory: '{path}'"), endpoint)
-    if not os.access(path, os.R_OK | os.W_OK):
-        raise unreachable(PermissionError(13, f"Permission denied: '{path}'"), endpoint)
-
-
-def _logs_response(
-    client: Client,
-    container_id: str,
-    follow: bool,
-    tail: int | None,
-    since: str | None,
-    timestamps: bool,
-) -> Any:
-    """The raw HTTP response of GET /containers/{id}/logs.
-
-    The SDK's own logs() joins stdout and stderr; the raw frames keep them apart.
-    """
-    api = client.api
-    params: dict[str, Any] = {
-        "stdout": 1,
-        "stderr": 1,
-        "follow": int(follow),
-        "timestamps": int(timestamps),
-        "tail": "all" if tail is None else str(tail),
-    }
-    if since:
-        params["since"] = since
-    url = api._url("/containers/{0}/logs", container_id)
-    response = api._get(url, params=params, stream=True, timeout=None)
-    api._raise_for_status(response)
-    return response
-
-
-def _stats_response(client: Client, container_id: str) -> Any:
-    api = client.api
-    url = api._url("/containers/{0}/stats", container_id)
-    response = api._get(url, params={"stream": True}, stream=True, timeout=None)
-    try:
-        api._raise_for_status(response)
-    except Exception:
-        response.close()
-        raise
-    return response
-
-
-def _body_blocks(response: Any) -> Iterator[bytes]:
-    """The body of a streamed response in blocks, as fast as the socket delivers it."""
-    raw = getattr(response.raw, "_fp", None)
-    read1 = getattr(getattr(raw, "fp", None), "read1", None)
-    if raw is not None and getattr(raw, "chunked", False) and read1 is not None:
-        return dechunk(read1)
-    return response.raw.stream(64 * 1024, decode_content=False)  # type: ignore[no-any-return]
+Client = sdk.Client
 
 
 def _diff_ids(inspected: dict[str, Any]) -> list[str]:
     return [str(layer) for layer in (inspected.get("RootFS") or {}).get("Layers") or []]
-
-
-class _ResponseStream:
-    """An SDK stream whose close() also releases the HTTP response and its socket.
-
-    The SDK's own close() shuts the socket down, which is what wakes a blocked read, but
-    leaves the response (and the socket's file object) open until garbage collection.
-    """
-
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
-
-    def __iter__(self) -> Any:
-        return iter(self._stream)
-
-    def close(self) -> None:
-        try:
-            self._stream.close()
-        finally:
-            response = getattr(self._stream, "_response", None)
-            if response is not None:
-                response.close()
 
 
 class EngineBridge:
@@ -231,7 +72,7 @@ class EngineBridge:
         *,
         max_workers: int = 4,
         timeout: int = 60,
-        probe_timeout: float = PROBE_TIMEOUT,
+        probe_timeout: float = sdk.PROBE_TIMEOUT,
     ) -> None:
         self.endpoint = endpoint
         self.operations = OperationLog()
@@ -288,7 +129,7 @@ class EngineBridge:
         """Make the SDK client if there is none; this also checks that the engine answers."""
         if self._client is None:
             self._client = await self.call(
-                make_client, self.endpoint, self._timeout, self._probe_timeout
+                sdk.make_client, self.endpoint, self._timeout, self._probe_timeout
             )
 
     async def disconnect(self) -> None:
@@ -449,7 +290,7 @@ class EngineBridge:
         """Start a stream read on its own thread; it is closed with the bridge at the latest."""
         client = self.client
         reader: StreamReader[T] = StreamReader(
-            lambda: _ResponseStream(open_source(client)),
+            lambda: sdk.ResponseStream(open_source(client)),
             name=f"{self.endpoint.name}:{name}",
             explain=self.explain,
             sink=sink,
@@ -480,11 +321,11 @@ class EngineBridge:
         """
 
         def open_source(client: Client) -> Any:
-            response = _logs_response(client, container_id, follow, tail, since, timestamps)
+            response = sdk.logs_response(client, container_id, follow, tail, since, timestamps)
             decoder = LogDecoder(tty, timestamps, source)
 
             def batches() -> Iterator[list[LogLine]]:
-                for block in _body_blocks(response):
+                for block in sdk.body_blocks(response):
                     lines = decoder.feed(block)
                     if lines:
                         yield lines
@@ -505,12 +346,12 @@ class EngineBridge:
         """
 
         def export(client: Client) -> int:
-            response = _logs_response(client, container_id, False, None, None, False)
+            response = sdk.logs_response(client, container_id, False, None, None, False)
             decoder = LogDecoder(tty, timestamps=False)
             written = 0
             try:
                 with open(path, "w", encoding="utf-8") as out:
-                    for block in _body_blocks(response):
+                    for block in sdk.body_blocks(response):
                         if cancel.is_set():
                             break
                         lines = decoder.feed(block)
@@ -535,7 +376,7 @@ class EngineBridge:
     async def stats_response(self, container_id: str) -> Any:
         """The open HTTP response of a container's stats stream, for a reader of many
         streams (StatsHub); whoever gets it closes it."""
-        return await self.call(_stats_response, self.client, container_id)
+        return await self.call(sdk.stats_response, self.client, container_id)
 
     def stats(
         self, container_id: str, sink: Callable[[StatsSample], None] | None = None
@@ -549,11 +390,11 @@ class EngineBridge:
         """
 
         def open_source(client: Client) -> Any:
-            response = _stats_response(client, container_id)
+            response = sdk.stats_response(client, container_id)
 
             def readings() -> Iterator[StatsSample]:
                 pending = b""
-                for block in _body_blocks(response):
+                for block in sdk.body_blocks(response):
                     *documents, pending = (pending + block).split(b"\n")
                     for document in documents:
                         if not document.strip():

@@ -18,6 +18,7 @@ from typing import Any
 from docker import auth
 from docker.types.daemon import CancellableStream
 
+from engine_bridge import sdk
 from engine_bridge.credentials import Credentials, CredentialStore, server_address
 from engine_bridge.errors import EngineError, ErrorKind, explain, registry_error
 from engine_bridge.operations import Operation
@@ -25,7 +26,7 @@ from engine_bridge.specs.image_ref import ImageRef, parse_image_ref
 from engine_bridge.specs.sizes import decimal_size
 from engine_bridge.streams.transfer_progress import TransferProgress
 
-Client = Any
+Client = sdk.Client
 _BLOCK = 1024 * 1024
 
 
@@ -58,7 +59,7 @@ def _follow_transfer(
 ) -> TransferProgress:
     """Read a pull's or push's progress stream to its end, or until the user cancels."""
     operation.live = progress
-    stream = CancellableStream(client.api._stream_helper(response, decode=True), response)
+    stream = CancellableStream(sdk.json_messages(client, response), response)
     operation.interrupt = lambda: _close_quietly(stream)
     try:
         for message in stream:
@@ -95,16 +96,11 @@ def pull_image(reference: str, credentials: Credentials | None = None) -> Operat
     shown = str(ref) if (ref.tag or ref.digest) else f"{ref}:latest"
 
     def work(client: Client) -> TransferProgress:
-        api = client.api
         headers = {"X-Registry-Auth": _auth_header(client, ref, credentials)}
-        response = api._post(
-            api._url("/images/create"),
-            params={"fromImage": name, "tag": tag},
-            headers=headers,
-            stream=True,
-            timeout=None,
-        )
-        _raise_for_status(api, response, ref.registry_host)
+        response = _registry_request(
+            client, "/images/create", ref.registry_host,
+            params={"fromImage": name, "tag": tag}, headers=headers,
+        )  # fmt: skip
         return _follow_transfer(operation, client, response, TransferProgress(), ref.registry_host)
 
     operation = _cancellable(
@@ -121,15 +117,10 @@ def push_image(reference: str, credentials: Credentials | None = None) -> Operat
     shown = f"{name}:{tag}"
 
     def work(client: Client) -> TransferProgress:
-        api = client.api
-        response = api._post(
-            api._url("/images/{0}/push", name),
-            params={"tag": tag},
+        response = _registry_request(
+            client, "/images/{0}/push", ref.registry_host, name, params={"tag": tag},
             headers={"X-Registry-Auth": _auth_header(client, ref, credentials)},
-            stream=True,
-            timeout=None,
-        )
-        _raise_for_status(api, response, ref.registry_host)
+        )  # fmt: skip
         return _follow_transfer(
             operation, client, response, TransferProgress(pushing=True), ref.registry_host
         )
@@ -140,11 +131,11 @@ def push_image(reference: str, credentials: Credentials | None = None) -> Operat
     return operation
 
 
-def _raise_for_status(api: Any, response: Any, registry: str) -> None:
+def _registry_request(client: Client, path: str, registry: str, *args: str, **kwargs: Any) -> Any:
+    """POST a request that the engine passes on to a registry; a refusal in its words."""
     try:
-        api._raise_for_status(response)
+        return sdk.request(client, "post", path, *args, **kwargs)
     except Exception as exc:
-        response.close()
         error = explain(exc)
         raise registry_error(error.message, registry) or error from exc
 
@@ -196,10 +187,9 @@ def save_image(references: list[str], path: str, expected_size: int = 0) -> Oper
 
     def work(client: Client) -> int:
         written = 0
-        response = client.api._get(
-            client.api._url("/images/get"), params={"names": references}, stream=True
+        response = sdk.request(
+            client, "get", "/images/get", params={"names": references}, timeout=60
         )
-        client.api._raise_for_status(response)
         operation.interrupt = response.close
         try:
             with open(path, "wb") as out:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine_bridge import sdk
 from engine_bridge.streams.stats import ChunkedDocuments, StatsSample, has_cpu_delta, is_reading
 from engine_bridge.streams.stats import sample as stats_sample
 
@@ -28,14 +29,6 @@ log = logging.getLogger(__name__)
 
 Sink = Callable[[StatsSample], None]
 Ended = Callable[[BaseException | None], None]
-
-
-def _socket_of(response: Any) -> socket.socket | None:
-    """The plain socket under an SDK streaming response, if it has one."""
-    fp = getattr(getattr(response.raw, "_fp", None), "fp", None)
-    raw = getattr(fp, "raw", None)
-    sock = getattr(raw, "_sock", None)
-    return sock if isinstance(sock, socket.socket) and fp is not None else None
 
 
 @dataclass(eq=False)
@@ -78,10 +71,10 @@ class StatsHub:
         because the container stopped, or was removed with `remove`); both are called on
         the hub's thread.
         """
-        sock = _socket_of(response)
+        sock = sdk.socket_of(response)
         if sock is None:
             return None
-        stream = HubStream(key, response, response.raw._fp.fp, sock, sink, ended)
+        stream = HubStream(key, response, sdk.buffered_body(response), sock, sink, ended)
         with self._lock:
             self._incoming.append(stream)
         self._wake()

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from engine_bridge import sdk
 from engine_bridge.streams.reader import StreamReader
 
 if TYPE_CHECKING:
@@ -21,17 +22,6 @@ if TYPE_CHECKING:
 
 DETACH_KEYS = b"\x10\x11"  # Ctrl-P Ctrl-Q, the engine's default detach sequence
 SHELL_MISSING_CODES = (126, 127)
-
-
-def raw_socket(handle: Any) -> socket.socket:
-    """The socket under what the SDK returns for a hijacked connection."""
-    for attribute in ("_sock", "sock"):
-        inner = getattr(handle, attribute, None)
-        if isinstance(inner, socket.socket):
-            return inner
-    if isinstance(handle, socket.socket):
-        return handle
-    raise TypeError(f"no socket in {type(handle).__name__}")
 
 
 class _SocketOutput:
@@ -99,7 +89,7 @@ async def open_exec(
     )  # fmt: skip
     exec_id = str(created["Id"])
     handle = await bridge.call(client.api.exec_start, exec_id, tty=True, socket=True)
-    sock = raw_socket(handle)
+    sock = sdk.raw_socket(handle)
     # The engine ignores a resize before the process starts: size it right after.
     with contextlib.suppress(Exception):
         await bridge.call(client.api.exec_resize, exec_id, height=rows, width=cols)
@@ -112,7 +102,7 @@ async def attach(bridge: EngineBridge, container_id: str, tty: bool) -> Terminal
     client = bridge.client
     params = {"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
     handle = await bridge.call(client.api.attach_socket, container_id, params=params)
-    sock = raw_socket(handle)
+    sock = sdk.raw_socket(handle)
     output = bridge.stream(f"attach:{container_id[:12]}", lambda _c: _SocketOutput(sock, not tty))
     return TerminalSession(container_id, "attached", None, sock, output, handle)
 

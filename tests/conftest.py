@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 
 import pytest
 
-from engine_bridge.bridge import make_client
 from engine_bridge.credentials import CredentialStore
 from engine_bridge.engines.bundled import BundledEngine
+from engine_bridge.sdk import make_client
 from tests.engine_support import (
     BUSYBOX_IMAGE,
     TEST_LABEL,

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from engine_bridge import endpoints
-from engine_bridge.bridge import make_client
 from engine_bridge.endpoints import Endpoint
 from engine_bridge.engines.bundled import BundledEngine
 from engine_bridge.errors import EngineError
+from engine_bridge.sdk import make_client
 
 TEST_LABEL = "dockyard.test"
 BUSYBOX_IMAGE = "dockyard-test/busybox:latest"

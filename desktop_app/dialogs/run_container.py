@@ -331,7 +331,7 @@ class RunDialog(QDialog):
             self._show_process()
             return
         try:
-            data = await bridge.call(bridge.client.api.inspect_image, reference)
+            data = await bridge.inspect_image(reference)
         except EngineError as exc:
             self._image_config = None
             self.image_info.setText(f"<span style='color:#b06000'>{exc.title}.</span> {exc.hint}")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from engine_bridge import endpoints
 from engine_bridge.blocking import run_blocking
-from engine_bridge.bridge import make_client
 from engine_bridge.endpoints import Endpoint
 from engine_bridge.engines.base import EngineProvider, Lifecycle
 from engine_bridge.engines.probe import ping_socket
 from engine_bridge.errors import EngineError, ErrorKind, explain
+from engine_bridge.sdk import make_client
 
 
 class SystemEngine(EngineProvider):

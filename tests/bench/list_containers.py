@@ -15,8 +15,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from engine_bridge.bridge import EngineBridge, make_client
+from engine_bridge.bridge import EngineBridge
 from engine_bridge.endpoints import Endpoint
+from engine_bridge.sdk import make_client
 from tests.engine_support import (
     BUSYBOX_IMAGE,
     TEST_LABEL,

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from engine_bridge.bridge import make_client
+from engine_bridge.sdk import make_client
 from tests.engine_support import (
     BUSYBOX_IMAGE,
     TEST_LABEL,

@@ -126,7 +126,7 @@ def run(rounds: int) -> dict[str, Any]:
     from desktop_app.event_loop import DockyardEventLoop
     from desktop_app.memory import settle_malloc
     from desktop_app.window import MainWindow
-    from engine_bridge.bridge import make_client
+    from engine_bridge.sdk import make_client
 
     engine = ensure_engine()
     client = make_client(engine.endpoint)

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from engine_bridge.bridge import make_client
+from engine_bridge.sdk import make_client
 from tests.bench.list_containers import _create_containers, _say
 from tests.engine_support import build_busybox_image, ensure_engine, remove_test_objects
 

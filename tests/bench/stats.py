@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from engine_bridge.bridge import make_client
+from engine_bridge.sdk import make_client
 from tests.bench.list_containers import _say
 from tests.engine_support import (
     BUSYBOX_IMAGE,

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from engine_bridge.bridge import EngineBridge, make_client
+from engine_bridge.bridge import EngineBridge
 from engine_bridge.endpoints import Endpoint
 from engine_bridge.engines.local import SystemEngine
 from engine_bridge.errors import EngineError, ErrorKind
+from engine_bridge.sdk import make_client
 from engine_bridge.state import Connection, EngineState
 from tests.bridge.helpers import until
 from tests.fake_engines import ERROR_500, GARBAGE, fake_engine

@@ -1,0 +1,240 @@
+"""The only module that touches the docker SDK's private parts and transport quirks.
+
+Everything else in engine_bridge uses the SDK's public API through a client made here, or
+the few helpers below: making a client that first checks, within seconds, that a Docker
+Engine answers; raw streamed requests (logs, stats, pull, push, save) whose bodies are read
+faster than the SDK's own helpers do; the socket under a response or a hijacked connection.
+
+Importing it also mends the SDK's unix-socket connection, which leaks its socket when the
+connect fails (engine stopped, socket gone): every retry while an engine is away would leak
+a file descriptor until garbage collection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import docker
+import docker.tls
+import requests.exceptions
+from docker.constants import DEFAULT_DOCKER_API_VERSION
+from docker.transport import unixconn
+
+from engine_bridge.endpoints import Endpoint
+from engine_bridge.errors import explain, not_answering, not_docker, unreachable
+from engine_bridge.streams.log_lines import dechunk
+
+Client = Any  # docker.DockerClient; the SDK has no type information
+
+
+PROBE_TIMEOUT = 5.0  # seconds an engine gets to answer GET /_ping before it is called hung
+
+
+def make_client(
+    endpoint: Endpoint, timeout: int = 60, probe_timeout: float = PROBE_TIMEOUT
+) -> Client:
+    """A docker SDK client for `endpoint`, once the engine there has answered as a Docker
+    Engine within `probe_timeout` seconds; raises an EngineError that says what it did
+    instead. The API version is the older of the engine's and the SDK's."""
+    if endpoint.kind == "unix":
+        _check_socket(endpoint)
+    tls: docker.tls.TLSConfig | bool = False
+    if endpoint.tls is not None:
+        files = endpoint.tls
+        tls = docker.tls.TLSConfig(
+            client_cert=(str(files.cert), str(files.key)) if files.cert and files.key else None,
+            ca_cert=str(files.ca) if files.ca and files.verify else None,
+            verify=files.verify,
+        )
+    # A version given up front: the SDK's own negotiation would wait `timeout` seconds on an
+    # engine that never answers, and say nothing useful about one that answers nonsense.
+    client = docker.DockerClient(
+        base_url=endpoint.host,
+        version=DEFAULT_DOCKER_API_VERSION,
+        timeout=timeout,
+        tls=tls,
+        use_ssh_client=endpoint.kind == "ssh",
+    )
+    try:
+        spoken = _ping(client, endpoint, probe_timeout)
+    except BaseException:
+        client.close()
+        raise
+    client.api._version = _older(spoken, DEFAULT_DOCKER_API_VERSION)
+    return client
+
+
+def _ping(client: Client, endpoint: Endpoint, timeout: float) -> str:
+    """Ask the engine for GET /_ping; returns the API version it speaks."""
+    api = client.api
+    try:
+        response = api._get(api._url("/_ping", versioned_api=False), timeout=timeout)
+    except requests.exceptions.Timeout as exc:
+        raise not_answering(endpoint, timeout) from exc
+    except Exception as exc:
+        raise explain(exc, endpoint) from exc
+    with contextlib.closing(response):
+        if response.status_code != 200:
+            raise not_docker(endpoint, f"HTTP {response.status_code} {response.reason or ''}",
+                             response.text)  # fmt: skip
+        spoken = response.headers.get("Api-Version")
+        if spoken:
+            return str(spoken)
+    # Engines older than API 1.25 name no version in /_ping; /version does.
+    try:
+        version = api._result(api._get(api._url("/version", versioned_api=False),
+                                       timeout=timeout), json=True)  # fmt: skip
+    except Exception as exc:
+        raise explain(exc, endpoint) from exc
+    return str(version.get("ApiVersion") or "1.24")
+
+
+def _older(a: str, b: str) -> str:
+    """The older of two API versions such as "1.41" and "1.45"."""
+
+    def key(v: str) -> tuple[int, ...]:
+        return tuple(int(p) for p in v.split(".") if p.isdigit())
+
+    return a if key(a) <= key(b) else b
+
+
+def _check_socket(endpoint: Endpoint) -> None:
+    """Say plainly why a unix socket cannot be used, before the SDK tries (and leaks it)."""
+    path = endpoint.address
+    if not os.path.exists(path):
+        raise unreachable(FileNotFoundError(2, f"No such file or directory: '{path}'"), endpoint)
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise unreachable(PermissionError(13, f"Permission denied: '{path}'"), endpoint)
+
+
+def logs_response(
+    client: Client,
+    container_id: str,
+    follow: bool,
+    tail: int | None,
+    since: str | None,
+    timestamps: bool,
+) -> Any:
+    """The raw HTTP response of GET /containers/{id}/logs.
+
+    The SDK's own logs() joins stdout and stderr; the raw frames keep them apart.
+    """
+    params: dict[str, Any] = {
+        "stdout": 1,
+        "stderr": 1,
+        "follow": int(follow),
+        "timestamps": int(timestamps),
+        "tail": "all" if tail is None else str(tail),
+    }
+    if since:
+        params["since"] = since
+    return request(client, "get", "/containers/{0}/logs", container_id, params=params)
+
+
+def stats_response(client: Client, container_id: str) -> Any:
+    """The raw HTTP response of a container's stats stream, one document a second."""
+    return request(client, "get", "/containers/{0}/stats", container_id, params={"stream": True})
+
+
+def body_blocks(response: Any) -> Iterator[bytes]:
+    """The body of a streamed response in blocks, as fast as the socket delivers it."""
+    raw = getattr(response.raw, "_fp", None)
+    read1 = getattr(getattr(raw, "fp", None), "read1", None)
+    if raw is not None and getattr(raw, "chunked", False) and read1 is not None:
+        return dechunk(read1)
+    return response.raw.stream(64 * 1024, decode_content=False)  # type: ignore[no-any-return]
+
+
+class ResponseStream:
+    """An SDK stream whose close() also releases the HTTP response and its socket.
+
+    The SDK's own close() shuts the socket down, which is what wakes a blocked read, but
+    leaves the response (and the socket's file object) open until garbage collection.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def __iter__(self) -> Any:
+        return iter(self._stream)
+
+    def close(self) -> None:
+        try:
+            self._stream.close()
+        finally:
+            response = getattr(self._stream, "_response", None)
+            if response is not None:
+                response.close()
+
+
+def request(
+    client: Client,
+    method: str,
+    path: str,
+    *args: str,
+    params: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    stream: bool = True,
+    timeout: float | None = None,
+) -> Any:
+    """The HTTP response of one engine request (path with {0}-style parts), its status
+    checked (the SDK's error is raised, and the response closed, when it failed)."""
+    api = client.api
+    url = api._url(path, *args)
+    response = getattr(api, f"_{method}")(
+        url, params=params, headers=headers, stream=stream, timeout=timeout
+    )
+    try:
+        api._raise_for_status(response)
+    except Exception:
+        response.close()
+        raise
+    return response
+
+
+def json_messages(client: Client, response: Any) -> Iterator[dict[str, Any]]:
+    """The decoded JSON messages of a streamed response (pull, push, load progress)."""
+    messages: Iterator[dict[str, Any]] = client.api._stream_helper(response, decode=True)
+    return messages
+
+
+def buffered_body(response: Any) -> Any:
+    """The buffered reader of a streamed response's body (it may hold bytes already)."""
+    return response.raw._fp.fp
+
+
+def socket_of(response: Any) -> socket.socket | None:
+    """The plain socket under a streamed response, if it has one (not over SSH)."""
+    fp = getattr(getattr(response.raw, "_fp", None), "fp", None)
+    raw = getattr(fp, "raw", None)
+    sock = getattr(raw, "_sock", None)
+    return sock if isinstance(sock, socket.socket) and fp is not None else None
+
+
+def raw_socket(handle: Any) -> socket.socket:
+    """The socket under what the SDK returns for a hijacked connection (exec, attach)."""
+    for attribute in ("_sock", "sock"):
+        inner = getattr(handle, attribute, None)
+        if isinstance(inner, socket.socket):
+            return inner
+    if isinstance(handle, socket.socket):
+        return handle
+    raise TypeError(f"no socket in {type(handle).__name__}")
+
+
+def _connect_closing_on_failure(self: Any) -> None:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(self.timeout)
+    try:
+        sock.connect(self.unix_socket)
+    except BaseException:
+        sock.close()
+        raise
+    self.sock = sock
+
+
+unixconn.UnixHTTPConnection.connect = _connect_closing_on_failure
