@@ -19,7 +19,7 @@ from desktop_app.event_loop import DockyardEventLoop
 from desktop_app.learning import theme
 from desktop_app.memory import settle_malloc
 from desktop_app.window import MainWindow
-from engine_bridge.engines.choice import Preference, choose
+from engine_bridge import Preference, choose
 
 log = logging.getLogger("dockyard")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from datetime import datetime
 
-from engine_bridge.dto import ContainerSummary, PortBinding
+from engine_bridge import ContainerSummary, PortBinding
 from engine_bridge.specs.sizes import binary_size, decimal_size
 
 

@@ -9,8 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.window import MainWindow
-from engine_bridge.dto import ContainerSummary
-from engine_bridge.state import Connection
+from engine_bridge import Connection, ContainerSummary
 
 log = logging.getLogger(__name__)
 

@@ -14,13 +14,20 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.stats_feed import StatsFeed
-from engine_bridge.bridge import EngineBridge
-from engine_bridge.dto import EngineFacts
-from engine_bridge.engines.base import EngineProvider, ProviderStatus
-from engine_bridge.errors import EngineError, ErrorKind
-from engine_bridge.operations import Operation
-from engine_bridge.state import Change, Connection, ConnectionChange, EngineState
-from engine_bridge.stats_watch import StatsWatch
+from engine_bridge import (
+    Change,
+    Connection,
+    ConnectionChange,
+    EngineBridge,
+    EngineError,
+    EngineFacts,
+    EngineProvider,
+    EngineState,
+    ErrorKind,
+    Operation,
+    ProviderStatus,
+    StatsWatch,
+)
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from engine_bridge.stats_watch import StatsWatch
-from engine_bridge.streams.stats_history import StatsHistory
+from engine_bridge import StatsHistory, StatsWatch
 
 
 class StatsFeed(QObject):

@@ -29,15 +29,21 @@ from desktop_app.panes.resources import ResourcesPane
 from desktop_app.panes.terminals import TerminalsPane
 from desktop_app.session import EngineSession
 from desktop_app.widgets.activity import ActivityView
-from engine_bridge.blocking import run_blocking
-from engine_bridge.credentials import CredentialStore
-from engine_bridge.dto import EngineFacts
-from engine_bridge.engines.base import EngineProvider, Lifecycle, ProviderStatus
-from engine_bridge.engines.bundled import BundledEngine
-from engine_bridge.engines.local import SystemEngine
-from engine_bridge.errors import EngineError, ErrorKind
-from engine_bridge.operations import ContainerRef
-from engine_bridge.state import Connection, ConnectionChange
+from engine_bridge import (
+    BundledEngine,
+    Connection,
+    ConnectionChange,
+    ContainerRef,
+    CredentialStore,
+    EngineError,
+    EngineFacts,
+    EngineProvider,
+    ErrorKind,
+    Lifecycle,
+    ProviderStatus,
+    SystemEngine,
+    run_blocking,
+)
 
 log = logging.getLogger(__name__)
 

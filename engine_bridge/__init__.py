@@ -1,5 +1,94 @@
 """Dockyard's engine bridge: everything that talks to a Docker Engine, and no Qt.
 
-The desktop app awaits `EngineBridge` and reads `EngineState`; a command-line tool or
-another UI could do the same. Nothing here imports PySide6.
+This module is the public surface: the desktop app imports from here (and from `specs`,
+what people type), never from the modules behind it; the import contracts in
+pyproject.toml check that. A command-line tool or another UI could do the same.
 """
+
+from engine_bridge.blocking import run_blocking
+from engine_bridge.bridge import EngineBridge
+from engine_bridge.credentials import Credentials, CredentialStore
+from engine_bridge.dto import (
+    COMPOSE_PROJECT,
+    COMPOSE_SERVICE,
+    ContainerSummary,
+    EngineFacts,
+    ImageSummary,
+    MountPoint,
+    NetworkSummary,
+    PortBinding,
+    RestartPolicy,
+    VolumeSummary,
+    parse_time,
+)
+from engine_bridge.endpoints import Endpoint
+from engine_bridge.engines.base import EngineProvider, Lifecycle, ProviderStatus
+from engine_bridge.engines.bundled import BundledEngine
+from engine_bridge.engines.choice import Choice, Preference, choose
+from engine_bridge.engines.local import SystemEngine
+from engine_bridge.errors import EngineError, ErrorKind
+from engine_bridge.image_operations import (
+    load_image,
+    log_in,
+    log_out,
+    prune_images,
+    pull_image,
+    push_image,
+    remove_image,
+    save_image,
+    tag_image,
+)
+from engine_bridge.log_follower import Happening, LogFollower, LogNote
+from engine_bridge.operations import (
+    ContainerRef,
+    Operation,
+    OperationLog,
+    OperationState,
+    kill_container,
+    pause_container,
+    recreate_container,
+    remove_container,
+    restart_container,
+    run_container,
+    start_container,
+    stop_container,
+    unpause_container,
+    update_restart_policy,
+)
+from engine_bridge.state import Change, Connection, ConnectionChange, EngineState
+from engine_bridge.stats_watch import StatsWatch
+from engine_bridge.streams.log_lines import STDERR, STDOUT, LogLine
+from engine_bridge.streams.stats import StatsSample
+from engine_bridge.streams.stats_history import StatsHistory
+from engine_bridge.streams.transfer_progress import LayerProgress, TransferProgress
+from engine_bridge.terminals import (
+    DETACH_KEYS,
+    SHELL_MISSING_CODES,
+    CommandResult,
+    TerminalSession,
+    run_command,
+)
+from engine_bridge.terminals import attach as attach_terminal
+from engine_bridge.terminals import close as close_terminal
+from engine_bridge.terminals import exit_code as terminal_exit_code
+from engine_bridge.terminals import open_exec as open_exec_terminal
+from engine_bridge.terminals import resize as resize_terminal
+from engine_bridge.terminals import send as send_to_terminal
+
+__all__ = [
+    "COMPOSE_PROJECT", "COMPOSE_SERVICE", "DETACH_KEYS", "SHELL_MISSING_CODES", "STDERR",
+    "STDOUT", "BundledEngine", "Change", "Choice", "CommandResult", "Connection",
+    "ConnectionChange", "ContainerRef", "ContainerSummary", "CredentialStore", "Credentials",
+    "Endpoint", "EngineBridge", "EngineError", "EngineFacts", "EngineProvider", "EngineState",
+    "ErrorKind", "Happening", "ImageSummary", "LayerProgress", "Lifecycle", "LogFollower",
+    "LogLine", "LogNote", "MountPoint", "NetworkSummary", "Operation", "OperationLog",
+    "OperationState", "PortBinding", "Preference", "ProviderStatus", "RestartPolicy",
+    "StatsHistory", "StatsSample", "StatsWatch", "SystemEngine", "TerminalSession",
+    "TransferProgress", "VolumeSummary", "attach_terminal", "choose", "close_terminal",
+    "kill_container", "load_image", "log_in", "log_out", "open_exec_terminal", "parse_time",
+    "pause_container", "prune_images", "pull_image", "push_image", "recreate_container",
+    "remove_container", "remove_image", "resize_terminal", "restart_container", "run_blocking",
+    "run_command", "run_container", "save_image", "send_to_terminal", "start_container",
+    "stop_container", "tag_image", "terminal_exit_code", "unpause_container",
+    "update_restart_policy",
+]  # fmt: skip

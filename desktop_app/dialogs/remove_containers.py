@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.learning import text
-from engine_bridge.dto import ContainerSummary
+from engine_bridge import ContainerSummary
 
 
 class RemoveContainersDialog(QDialog):

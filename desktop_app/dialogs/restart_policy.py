@@ -7,9 +7,7 @@ from qasync import asyncSlot
 
 from desktop_app.session import EngineSession
 from desktop_app.widgets.restart_policy import RestartPolicyEditor
-from engine_bridge.dto import RestartPolicy
-from engine_bridge.errors import EngineError
-from engine_bridge.operations import ContainerRef, update_restart_policy
+from engine_bridge import ContainerRef, EngineError, RestartPolicy, update_restart_policy
 
 
 class RestartPolicyDialog(QDialog):

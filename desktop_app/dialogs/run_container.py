@@ -34,10 +34,15 @@ from desktop_app.learning import text
 from desktop_app.session import EngineSession
 from desktop_app.widgets.restart_policy import RestartPolicyEditor
 from desktop_app.widgets.rows_editor import RowsEditor
-from engine_bridge.blocking import run_blocking
-from engine_bridge.dto import RestartPolicy
-from engine_bridge.errors import EngineError
-from engine_bridge.operations import ContainerRef, Operation, recreate_container, run_container
+from engine_bridge import (
+    ContainerRef,
+    EngineError,
+    Operation,
+    RestartPolicy,
+    recreate_container,
+    run_blocking,
+    run_container,
+)
 from engine_bridge.specs import SpecError
 from engine_bridge.specs.env import parse_env_file
 from engine_bridge.specs.run_form import FormResult, RunForm, build_run_spec

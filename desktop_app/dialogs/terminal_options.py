@@ -20,9 +20,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from desktop_app.session import EngineSession
-from engine_bridge import terminals
-from engine_bridge.errors import EngineError
-from engine_bridge.operations import ContainerRef
+from engine_bridge import SHELL_MISSING_CODES, ContainerRef, EngineError, run_command
 
 
 def _split(text: str) -> list[str]:
@@ -117,7 +115,7 @@ class RunCommandDialog(QDialog):
         )
         self.run_button.setEnabled(False)
         try:
-            result = await terminals.run_command(bridge, self.ref.id, argv)
+            result = await run_command(bridge, self.ref.id, argv)
         except EngineError as exc:
             self.output.setPlainText(f"{exc.title}. {exc.message}\n{exc.hint}")
             self.exit_code.setText("")
@@ -126,7 +124,7 @@ class RunCommandDialog(QDialog):
             self.run_button.setEnabled(True)
         text = result.stdout + (f"\n--- on stderr ---\n{result.stderr}" if result.stderr else "")
         self.output.setPlainText(text)
-        missing = result.exit_code in terminals.SHELL_MISSING_CODES
+        missing = result.exit_code in SHELL_MISSING_CODES
         self.exit_code.setText(
             f"Exit code {result.exit_code}"
             + (" — the program was not found or cannot run in this image." if missing else "")

@@ -25,14 +25,13 @@ from desktop_app.presentation import (
     ports_text,
     short_image,
 )
-from engine_bridge.dto import ContainerSummary
+from engine_bridge import Change, ContainerSummary
 from engine_bridge.specs.restart_policy import render_restart_policy
-from engine_bridge.state import Change
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from engine_bridge.streams.stats_history import StatsHistory
+    from engine_bridge import StatsHistory
 
 COLUMNS = ("Name", "Image", "Status", "CPU", "Memory", "Restart", "Ports", "Created")
 NAME, IMAGE, STATUS, CPU, MEMORY, RESTART, PORTS, CREATED = range(len(COLUMNS))

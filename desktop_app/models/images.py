@@ -18,8 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from desktop_app.presentation import ago, decimal_size
-from engine_bridge.dto import ContainerSummary, ImageSummary
-from engine_bridge.state import Change
+from engine_bridge import Change, ContainerSummary, ImageSummary
 
 COLUMNS = ("Repository", "Tag", "Image ID", "Digest", "Size", "Created", "Used by")
 REPOSITORY, TAG, IMAGE_ID, DIGEST, SIZE, CREATED, USED_BY = range(len(COLUMNS))

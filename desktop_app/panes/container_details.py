@@ -30,7 +30,7 @@ from desktop_app.presentation import inspect_summary
 from desktop_app.session import EngineSession
 from desktop_app.widgets.json_tree import JsonTree
 from desktop_app.widgets.logs_panel import LogsPanel, LogTarget
-from engine_bridge.errors import EngineError
+from engine_bridge import EngineError
 
 if TYPE_CHECKING:  # pyqtgraph is loaded when the Stats tab is first opened
     from desktop_app.widgets.stats_charts import ContainerCharts

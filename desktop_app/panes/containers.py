@@ -57,11 +57,23 @@ from desktop_app.presentation import browser_urls
 from desktop_app.session import EngineSession
 from desktop_app.widgets.actions import toolbar_action
 from desktop_app.widgets.sparkline import SparklineDelegate
-from engine_bridge import operations as ops
-from engine_bridge.dto import ContainerSummary, RestartPolicy
-from engine_bridge.errors import EngineError
-from engine_bridge.operations import ContainerRef, Operation
-from engine_bridge.state import Change, Connection, ConnectionChange
+from engine_bridge import (
+    Change,
+    Connection,
+    ConnectionChange,
+    ContainerRef,
+    ContainerSummary,
+    EngineError,
+    Operation,
+    RestartPolicy,
+    kill_container,
+    pause_container,
+    remove_container,
+    restart_container,
+    start_container,
+    stop_container,
+    unpause_container,
+)
 
 if TYPE_CHECKING:  # imported when first used: start-up does not pay for them
     from desktop_app.dialogs.restart_policy import RestartPolicyDialog
@@ -432,33 +444,33 @@ class ContainersPane(QWidget):
     async def _on_start(self) -> None:
         await self._run(
             [c for c in self.selected() if c.state in ("created", "exited", "dead")],
-            ops.start_container,
+            start_container,
         )
 
     @asyncSlot()
     async def _on_stop(self) -> None:
         await self._run(
             [c for c in self.selected() if c.state in ("running", "paused", "restarting")],
-            ops.stop_container,
+            stop_container,
         )
 
     @asyncSlot()
     async def _on_restart(self) -> None:
-        await self._run(self.selected(), ops.restart_container)
+        await self._run(self.selected(), restart_container)
 
     @asyncSlot()
     async def _on_pause_toggle(self) -> None:
         chosen = self.selected()
         if chosen and all(c.state == "paused" for c in chosen):
-            await self._run(chosen, ops.unpause_container)
+            await self._run(chosen, unpause_container)
         else:
-            await self._run([c for c in chosen if c.state == "running"], ops.pause_container)
+            await self._run([c for c in chosen if c.state == "running"], pause_container)
 
     @asyncSlot()
     async def _on_kill(self) -> None:
         await self._run(
             [c for c in self.selected() if c.state in ("running", "restarting")],
-            ops.kill_container,
+            kill_container,
         )
 
     @asyncSlot()
@@ -475,9 +487,7 @@ class ContainersPane(QWidget):
         dialog.deleteLater()
         self.remove_dialog = None
         if accepted:
-            await self._run(
-                chosen, lambda ref: ops.remove_container(ref, force=force, volumes=volumes)
-            )
+            await self._run(chosen, lambda ref: remove_container(ref, force=force, volumes=volumes))
 
     async def _run(self, targets: Sequence[ContainerSummary], make: MakeOperation) -> None:
         """Run one operation per container, side by side; each row shows its own progress."""

@@ -23,10 +23,7 @@ from qasync import asyncSlot
 
 from desktop_app.learning import text
 from desktop_app.session import EngineSession
-from engine_bridge.dto import EngineFacts
-from engine_bridge.engines.base import Lifecycle, ProviderStatus
-from engine_bridge.engines.bundled import BundledEngine
-from engine_bridge.errors import EngineError
+from engine_bridge import BundledEngine, EngineError, EngineFacts, Lifecycle, ProviderStatus
 
 _FACTS = (
     ("Docker Engine", lambda f: f.engine_version),

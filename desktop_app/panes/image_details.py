@@ -29,9 +29,7 @@ from desktop_app.learning import text
 from desktop_app.models.images import ImageRow
 from desktop_app.presentation import decimal_size
 from desktop_app.session import EngineSession
-from engine_bridge.blocking import run_blocking
-from engine_bridge.credentials import CredentialStore
-from engine_bridge.errors import EngineError
+from engine_bridge import CredentialStore, EngineError, run_blocking
 from engine_bridge.specs.image_layers import ImageLayer
 from engine_bridge.specs.image_ref import parse_image_ref
 

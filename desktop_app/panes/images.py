@@ -47,13 +47,25 @@ from desktop_app.models.images import (
 from desktop_app.presentation import decimal_size
 from desktop_app.session import EngineSession
 from desktop_app.widgets.actions import toolbar_action
-from engine_bridge import image_operations as images
-from engine_bridge.blocking import run_blocking
-from engine_bridge.credentials import Credentials, CredentialStore
-from engine_bridge.errors import EngineError, ErrorKind
-from engine_bridge.operations import Operation
+from engine_bridge import (
+    Change,
+    Credentials,
+    CredentialStore,
+    EngineError,
+    ErrorKind,
+    Operation,
+    load_image,
+    log_in,
+    log_out,
+    prune_images,
+    pull_image,
+    push_image,
+    remove_image,
+    run_blocking,
+    save_image,
+    tag_image,
+)
 from engine_bridge.specs.image_ref import parse_image_ref
-from engine_bridge.state import Change
 
 if TYPE_CHECKING:  # made when an image is first chosen: start-up does not pay for it
     from desktop_app.panes.image_details import ImageDetails
@@ -315,11 +327,9 @@ class ImagesPane(QWidget):
     async def pull(self, reference: str) -> Operation | None:
         """Pull `reference`; when the registry wants a login, offer one and try again."""
         self.say(f"Pulling {reference}… (progress in Activity)")
-        done = await self._perform(images.pull_image(reference, await self._login_for(reference)))
+        done = await self._perform(pull_image(reference, await self._login_for(reference)))
         if done is None and self._wants_login() and await self._offer_login(reference):
-            done = await self._perform(
-                images.pull_image(reference, await self._login_for(reference))
-            )
+            done = await self._perform(pull_image(reference, await self._login_for(reference)))
         if done is not None:
             # The engine's own last word: "Downloaded newer image for …" or "Image is up to
             # date for …" (a pull of what is already here transfers nothing).
@@ -364,11 +374,9 @@ class ImagesPane(QWidget):
 
     async def push(self, reference: str) -> Operation | None:
         self.say(f"Pushing {reference}… (progress in Activity)")
-        done = await self._perform(images.push_image(reference, await self._login_for(reference)))
+        done = await self._perform(push_image(reference, await self._login_for(reference)))
         if done is None and self._wants_login() and await self._offer_login(reference):
-            done = await self._perform(
-                images.push_image(reference, await self._login_for(reference))
-            )
+            done = await self._perform(push_image(reference, await self._login_for(reference)))
         if done is not None:
             digest = getattr(done.result, "digest", "")
             self.say(f"Pushed {reference}" + (f" as {digest}." if digest else "."))
@@ -390,7 +398,7 @@ class ImagesPane(QWidget):
         )  # fmt: skip
         if not await self._ask(dialog):
             return None
-        done = await self._perform(images.tag_image(source, dialog.value()))
+        done = await self._perform(tag_image(source, dialog.value()))
         if done is not None:
             self.say(f"{source} is now also {dialog.value()}.")
         return done
@@ -445,9 +453,9 @@ class ImagesPane(QWidget):
         if not await self._ask(dialog) or dialog.chosen is None:
             return None
         if dialog.chosen == "untag":
-            operation = images.remove_image(row.reference)
+            operation = remove_image(row.reference)
         else:
-            operation = images.remove_image(row.image.id, force=True)
+            operation = remove_image(row.image.id, force=True)
         done = await self._perform(operation)
         if done is not None:
             self.say(f"Removed {row.reference}.")
@@ -489,7 +497,7 @@ class ImagesPane(QWidget):
         )
         if not await self._ask(dialog) or dialog.chosen is None:
             return None
-        done = await self._perform(images.prune_images(unused=dialog.chosen == "unused"))
+        done = await self._perform(prune_images(unused=dialog.chosen == "unused"))
         if done is not None:
             freed_now = done.result if isinstance(done.result, int) else 0
             self.say(f"Pruned: {decimal_size(freed_now)} freed.")
@@ -506,7 +514,7 @@ class ImagesPane(QWidget):
             await self.save_to(row, path)
 
     async def save_to(self, row: ImageRow, path: str) -> Operation | None:
-        done = await self._perform(images.save_image([row.reference], path, row.image.size))
+        done = await self._perform(save_image([row.reference], path, row.image.size))
         if done is not None:
             self.say(f"Saved {row.reference} to {path}.")
         return done
@@ -518,7 +526,7 @@ class ImagesPane(QWidget):
             await self.load_from(path)
 
     async def load_from(self, path: str) -> Operation | None:
-        done = await self._perform(images.load_image(path))
+        done = await self._perform(load_image(path))
         if done is not None:
             loaded = done.result if isinstance(done.result, list) else []
             self.say("; ".join(loaded) or f"Loaded {path}.")
@@ -557,7 +565,7 @@ class ImagesPane(QWidget):
             await self.log_in_dialog("")
         elif dialog.chosen.startswith("logout:"):
             host = dialog.chosen.removeprefix("logout:")
-            if await self._perform(images.log_out(host, self.credentials)):
+            if await self._perform(log_out(host, self.credentials)):
                 self.say(f"Logged out of {host}.")
 
     async def log_in_dialog(self, host: str) -> bool:
@@ -573,7 +581,7 @@ class ImagesPane(QWidget):
         )  # fmt: skip
 
     async def log_in(self, credentials: Credentials) -> bool:
-        done = await self._perform(images.log_in(credentials, self.credentials))
+        done = await self._perform(log_in(credentials, self.credentials))
         if done is not None:
             self.say(f"Logged in to {credentials.registry} as {credentials.username}.")
         return done is not None

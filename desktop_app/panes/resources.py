@@ -29,10 +29,7 @@ from PySide6.QtWidgets import (
 from desktop_app.learning import text
 from desktop_app.presentation import binary_size, decimal_size, percent
 from desktop_app.session import EngineSession
-from engine_bridge.dto import ContainerSummary
-from engine_bridge.state import Change
-from engine_bridge.streams.stats import StatsSample
-from engine_bridge.streams.stats_history import StatsHistory
+from engine_bridge import Change, ContainerSummary, StatsHistory, StatsSample
 
 Source = tuple[str, str, StatsHistory]  # container id, name, its readings
 

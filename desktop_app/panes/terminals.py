@@ -21,10 +21,20 @@ from qasync import asyncSlot
 
 from desktop_app.learning import text
 from desktop_app.session import EngineSession
-from engine_bridge import terminals
-from engine_bridge.errors import EngineError
-from engine_bridge.operations import ContainerRef
-from engine_bridge.state import ConnectionChange
+from engine_bridge import (
+    DETACH_KEYS,
+    SHELL_MISSING_CODES,
+    ConnectionChange,
+    ContainerRef,
+    EngineError,
+    TerminalSession,
+    attach_terminal,
+    close_terminal,
+    open_exec_terminal,
+    resize_terminal,
+    send_to_terminal,
+    terminal_exit_code,
+)
 
 if TYPE_CHECKING:
     from desktop_app.widgets.terminal import TerminalView
@@ -40,7 +50,7 @@ class TerminalTab(QWidget):
         self.session = session
         self.ref = ref
         self.view: TerminalView = TerminalView()
-        self.terminal: terminals.TerminalSession | None = None
+        self.terminal: TerminalSession | None = None
         # How it was opened, to open it again after the engine connection was lost.
         self._reopen: Callable[[], Awaitable[None]] | None = None
         self.detaching = False
@@ -73,7 +83,7 @@ class TerminalTab(QWidget):
         bridge = self.session.bridge
         assert bridge is not None
         rows, cols = self.view.term.lines, self.view.term.columns
-        self.terminal = await terminals.open_exec(bridge, self.ref.id, command, user, rows, cols)
+        self.terminal = await open_exec_terminal(bridge, self.ref.id, command, user, rows, cols)
         self.ended.clear()
         self._pump = asyncio.ensure_future(self._read())
 
@@ -81,11 +91,11 @@ class TerminalTab(QWidget):
         self._reopen = lambda: self.start_attach(tty)
         bridge = self.session.bridge
         assert bridge is not None
-        self.terminal = await terminals.attach(bridge, self.ref.id, tty)
+        self.terminal = await attach_terminal(bridge, self.ref.id, tty)
         self.ended.clear()
         self._pump = asyncio.ensure_future(self._read())
         if tty:  # redraw the prompt: the attachment starts in the middle of the output
-            await terminals.resize(bridge, self.terminal, self.view.term.lines,
+            await resize_terminal(bridge, self.terminal, self.view.term.lines,
                                    self.view.term.columns)  # fmt: skip
 
     async def _read(self) -> None:
@@ -113,7 +123,7 @@ class TerminalTab(QWidget):
         code = None
         if not lost and not terminal.attached:
             try:
-                code = await terminals.exit_code(bridge, terminal)
+                code = await terminal_exit_code(bridge, terminal)
             except EngineError as exc:
                 lost = exc.engine_unusable
         if lost or not self.session.live:
@@ -127,7 +137,7 @@ class TerminalTab(QWidget):
             )
             return  # fmt: skip
         container = self.session.state.containers.get(self.ref.id) if self.session.state else None
-        if code in terminals.SHELL_MISSING_CODES:
+        if code in SHELL_MISSING_CODES:
             self.view.note(
                 f"'{terminal.title}' cannot run in {self.ref.name}: the image has no such program. "
                 "Slim images often have no shell at all; try another command."
@@ -183,7 +193,7 @@ class TerminalTab(QWidget):
         old = self.terminal
         try:
             if old is not None:
-                await terminals.close(self.session.bridge, old)
+                await close_terminal(self.session.bridge, old)
             self.view.note("Reconnecting…")
             await self._reopen()
         except EngineError as exc:
@@ -197,7 +207,7 @@ class TerminalTab(QWidget):
     def _on_typed(self, data: bytes) -> None:
         if self.terminal is None:
             return
-        if self.terminal.attached and data.endswith(terminals.DETACH_KEYS[-1:]):
+        if self.terminal.attached and data.endswith(DETACH_KEYS[-1:]):
             self.detaching = True
         self._outbox.put_nowait(data)
 
@@ -214,9 +224,9 @@ class TerminalTab(QWidget):
                 continue
             with contextlib.suppress(EngineError):
                 if data:
-                    await terminals.send(bridge, terminal, data)
+                    await send_to_terminal(bridge, terminal, data)
                 elif self._size is not None:
-                    await terminals.resize(bridge, terminal, *self._size)
+                    await resize_terminal(bridge, terminal, *self._size)
 
     async def shut(self) -> None:
         """End the terminal: close its connection and stop its tasks."""
@@ -226,7 +236,7 @@ class TerminalTab(QWidget):
             if task is not None:
                 task.cancel()
         if self.terminal is not None and self.session.bridge is not None:
-            await terminals.close(self.session.bridge, self.terminal)
+            await close_terminal(self.session.bridge, self.terminal)
 
 
 class TerminalsPane(QWidget):

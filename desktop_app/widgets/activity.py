@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.learning import text
-from engine_bridge.operations import Operation, OperationState
+from engine_bridge import LayerProgress, Operation, OperationState, TransferProgress
 from engine_bridge.specs.sizes import decimal_size
-from engine_bridge.streams.transfer_progress import LayerProgress, TransferProgress
 
 _STATE_TEXT = {
     OperationState.QUEUED: "Waiting",

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import ansi
-from engine_bridge.streams.log_lines import STDERR, LogLine
+from engine_bridge import STDERR, LogLine
 
 NOTICE = 0  # a line Dockyard adds ("the container restarted"), not the container's
 DISPLAY_LIMIT = 4000  # characters painted of one line; the rest is there for copy and export

@@ -26,11 +26,7 @@ from qasync import asyncSlot
 
 from desktop_app.session import EngineSession
 from desktop_app.widgets.log_view import NOTICE, LogModel, LogView
-from engine_bridge.dto import parse_time
-from engine_bridge.errors import EngineError
-from engine_bridge.log_follower import Happening, LogFollower, LogNote
-from engine_bridge.state import Change
-from engine_bridge.streams.log_lines import LogLine
+from engine_bridge import Change, EngineError, Happening, LogFollower, LogLine, LogNote, parse_time
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from desktop_app.learning import text
-from engine_bridge.dto import RestartPolicy
+from engine_bridge import RestartPolicy
 from engine_bridge.specs.restart_policy import NAMES
 
 

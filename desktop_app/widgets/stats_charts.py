@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.presentation import binary_size, decimal_size, percent
-from engine_bridge.streams.stats_history import StatsHistory
+from engine_bridge import StatsHistory
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#3c4043")
 
