@@ -15,33 +15,23 @@ import enum
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from engine_bridge.bridge import EngineBridge
-from engine_bridge.dto import ContainerSummary, ImageSummary, NetworkSummary, VolumeSummary
 from engine_bridge.errors import EngineError, ErrorKind, unreachable
+from engine_bridge.resources import KINDS, Item, Kind
 
 log = logging.getLogger(__name__)
 
-Resource = Literal["container", "image", "volume", "network"]
 Action = Literal["insert", "change", "remove"]
-Item = ContainerSummary | ImageSummary | VolumeSummary | NetworkSummary
-K = TypeVar("K", bound=Item)
-
-# Container events that do not change what a container list shows.
-_QUIET_CONTAINER_ACTIONS = frozenset(
-    {
-        "exec_create", "exec_start", "exec_die", "exec_detach", "attach", "detach", "resize",
-        "top", "export", "copy", "archive-path", "extract-to-dir", "commit",
-    }
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Change:
-    """One row-level change: `item` is the new value, or the old one for a removal."""
+    """One row-level change: `item` is the new value, or the old one for a removal;
+    `resource` the kind's name ("container", "image", ...)."""
 
-    resource: Resource
+    resource: str
     action: Action
     key: str
     item: Item
@@ -68,25 +58,25 @@ ConnectionListener = Callable[[ConnectionChange], None]
 
 
 class EngineState:
-    """A live snapshot of one engine.
+    """A live snapshot of one engine: the objects of every kind in `kinds` (the table in
+    engine_bridge.resources), kept up to date from the engine's events.
 
-    Attributes: `containers`, `images`, `volumes`, `networks` (dicts by id, or by name for
-    volumes) and `connection`. `debounce` (seconds) is how long events are gathered before
-    the objects they name are fetched; `backoff` the waits between reconnection attempts.
+    Attributes: `connection`, `resyncs`; `of(kind)` gives a kind's objects by key.
+    `debounce` (seconds) is how long events are gathered before the objects they name are
+    fetched; `backoff` the waits between reconnection attempts.
     """
 
     def __init__(
         self,
         bridge: EngineBridge,
         *,
+        kinds: Sequence[Kind] = KINDS,
         debounce: float = 0.03,
         backoff: Sequence[float] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0),
     ) -> None:
         self.bridge = bridge
-        self.containers: dict[str, ContainerSummary] = {}
-        self.images: dict[str, ImageSummary] = {}
-        self.volumes: dict[str, VolumeSummary] = {}
-        self.networks: dict[str, NetworkSummary] = {}
+        self.kinds = {kind.name: kind for kind in kinds}
+        self._items: dict[str, dict[str, Item]] = {kind.name: {} for kind in kinds}
         self.connection = ConnectionChange(Connection.STOPPED)
         self.resyncs = 0
         self._debounce = debounce
@@ -99,6 +89,10 @@ class EngineState:
         self._details_task: asyncio.Task[None] | None = None
         self._live = asyncio.Event()
         self._retry = asyncio.Event()
+
+    def of(self, kind: str) -> dict[str, Item]:
+        """The objects of one kind ("container", "image", ...) by key, as last known."""
+        return self._items[kind]
 
     # --- subscribing ------------------------------------------------------------------
 
@@ -153,9 +147,7 @@ class EngineState:
                 attempt = 0
                 self._set_connection(ConnectionChange(Connection.LIVE))
                 # Details come after the lists are shown: they are not needed to show them.
-                self._details_task = asyncio.create_task(
-                    self._add_details(), name="container-details"
-                )
+                self._details_task = asyncio.create_task(self._add_details(), name="details")
                 async for batch in events.batches():
                     self._note_events(batch)
                 raise unreachable(None, self.bridge.endpoint)
@@ -202,54 +194,52 @@ class EngineState:
 
     async def resync(self) -> None:
         """List everything and report what differs from what the store holds."""
-        containers, images, volumes, networks = await asyncio.gather(
-            self.bridge.list_containers(),
-            self.bridge.list_images(),
-            self.bridge.list_volumes(),
-            self.bridge.list_networks(),
-        )
-        fresh_containers = {}
-        for c in containers:
-            old = self.containers.get(c.id)
-            fresh_containers[c.id] = c.keep_details_of(old) if old is not None else c
-        changes = [
-            *_diff("container", self.containers, fresh_containers),
-            *_diff("image", self.images, {i.id: i for i in images}),
-            *_diff("volume", self.volumes, {v.name: v for v in volumes}),
-            *_diff("network", self.networks, {n.id: n for n in networks}),
-        ]
+        kinds = list(self.kinds.values())
+        listed = await asyncio.gather(*(kind.list_all(self.bridge) for kind in kinds))
+        changes: list[Change] = []
+        for kind, items in zip(kinds, listed, strict=True):
+            store = self._items[kind.name]
+            fresh = {kind.key(item): item for item in items}
+            if kind.keep is not None:
+                keep = kind.keep
+                fresh = {k: keep(store[k], v) if k in store else v for k, v in fresh.items()}
+            changes += _diff(kind.name, store, fresh)
         self.resyncs += 1
         self._emit(changes)
 
     async def _add_details(self) -> None:
-        """Inspect every container once, in the background, for what a list lacks."""
+        """Fetch, in the background, what each object's list entry lacks (kinds that have
+        details: a container's inspect data)."""
         batch: list[Change] = []
-        for container_id in list(self.containers):
-            try:
-                fresh = await self.bridge.container(container_id)
-            except EngineError as exc:
-                log.debug("details of %s: %s", container_id, exc)
+        for kind in self.kinds.values():
+            if kind.details is None:
                 continue
-            batch.extend(self._put_container(container_id, fresh))
-            if len(batch) >= 50:
-                self._emit(batch)
-                batch = []
+            store = self._items[kind.name]
+            for key in list(store):
+                try:
+                    fresh = await kind.details(self.bridge, key)
+                except EngineError as exc:
+                    log.debug("details of %s %s: %s", kind.name, key, exc)
+                    continue
+                batch.extend(_put(kind.name, store, key, fresh))
+                if len(batch) >= 50:
+                    self._emit(batch)
+                    batch = []
         self._emit(batch)
 
     # --- events -----------------------------------------------------------------------
 
     def _note_events(self, events: Iterable[Mapping[str, Any]]) -> None:
         for event in events:
-            kind = str(event.get("Type", ""))
-            action = str(event.get("Action", "")).split(":", 1)[0]
-            actor = event.get("Actor") or {}
-            key = str(actor.get("ID", ""))
-            if kind == "container" and action in _QUIET_CONTAINER_ACTIONS:
+            kind = self.kinds.get(str(event.get("Type", "")))
+            if kind is None:
                 continue
-            if kind == "image":
-                key = "*"  # image events name tags or digests as often as IDs
-            if kind in ("container", "image", "volume", "network") and key:
-                self._pending.setdefault(kind, set()).add(key)
+            action = str(event.get("Action", "")).split(":", 1)[0]
+            if action in kind.quiet_actions:
+                continue
+            key = str((event.get("Actor") or {}).get("ID", "")) if kind.fetch else "*"
+            if key:
+                self._pending.setdefault(kind.name, set()).add(key)
         if self._pending and (self._flush_task is None or self._flush_task.done()):
             self._flush_task = asyncio.create_task(self._flush(), name="engine-state-flush")
 
@@ -258,46 +248,29 @@ class EngineState:
             await asyncio.sleep(self._debounce)
             pending, self._pending = self._pending, {}
             changes: list[Change] = []
-            for kind, keys in pending.items():
+            for name, keys in pending.items():
                 try:
-                    changes.extend(await self._refresh(kind, keys))
+                    changes.extend(await self._refresh(self.kinds[name], keys))
                 except EngineError as exc:
                     if exc.engine_unusable:
                         return  # the events stream ends too, and a resync follows
-                    log.warning("could not refresh %s %s: %s", kind, sorted(keys), exc)
+                    log.warning("could not refresh %s %s: %s", name, sorted(keys), exc)
             self._emit(changes)
 
-    async def _refresh(self, kind: str, keys: set[str]) -> list[Change]:
-        bridge = self.bridge
-        if kind == "image":
-            return _diff("image", self.images, {i.id: i for i in await bridge.list_images()})
+    async def _refresh(self, kind: Kind, keys: set[str]) -> list[Change]:
+        store = self._items[kind.name]
+        if kind.fetch is None:
+            items = await kind.list_all(self.bridge)
+            return _diff(kind.name, store, {kind.key(item): item for item in items})
+        fetch = kind.fetch
         ordered = sorted(keys)
-        if kind == "container":
-            found = await asyncio.gather(*(bridge.container(k) for k in ordered))
-            return [
-                c for k, f in zip(ordered, found, strict=True) for c in self._put_container(k, f)
-            ]
-        if kind == "volume":
-            volumes = await asyncio.gather(*(bridge.volume(k) for k in ordered))
-            return [
-                c
-                for k, v in zip(ordered, volumes, strict=True)
-                for c in _put("volume", self.volumes, k, v)
-            ]
-        if kind == "network":
-            networks = await asyncio.gather(*(bridge.network(k) for k in ordered))
-            return [
-                c
-                for k, n in zip(ordered, networks, strict=True)
-                for c in _put("network", self.networks, k, n)
-            ]
-        return []
-
-    def _put_container(self, key: str, fresh: ContainerSummary | None) -> list[Change]:
-        return _put("container", self.containers, key, fresh)
+        found = await asyncio.gather(*(fetch(self.bridge, key) for key in ordered))
+        return [
+            c for k, f in zip(ordered, found, strict=True) for c in _put(kind.name, store, k, f)
+        ]
 
 
-def _put(resource: Resource, store: dict[str, K], key: str, fresh: K | None) -> list[Change]:
+def _put(resource: str, store: dict[str, Item], key: str, fresh: Item | None) -> list[Change]:
     """Store one fetched object (None: it is gone) and say what changed."""
     old = store.get(key)
     if fresh is None:
@@ -311,7 +284,7 @@ def _put(resource: Resource, store: dict[str, K], key: str, fresh: K | None) -> 
     return [] if old == fresh else [Change(resource, "change", key, fresh)]
 
 
-def _diff(resource: Resource, store: dict[str, K], fresh: dict[str, K]) -> list[Change]:
+def _diff(resource: str, store: dict[str, Item], fresh: dict[str, Item]) -> list[Change]:
     """Make `store` equal `fresh`, and say row by row what that changed."""
     changes = [
         c for key in list(store) if key not in fresh for c in _put(resource, store, key, None)

@@ -94,7 +94,7 @@ class RunDialog(QDialog):
         tags = sorted(
             {
                 t
-                for i in (session.state.images.values() if session.state else [])
+                for i in (session.state.of("image").values() if session.state else [])
                 for t in i.repo_tags
             }
         )
@@ -133,7 +133,7 @@ class RunDialog(QDialog):
         self.network.setEditable(True)
         self.network.addItem("")
         for network in sorted(
-            n.name for n in (session.state.networks.values() if session.state else [])
+            n.name for n in (session.state.of("network").values() if session.state else [])
         ):
             self.network.addItem(network)
         network_line = self.network.lineEdit()

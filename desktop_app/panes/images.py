@@ -199,7 +199,7 @@ class ImagesPane(QWidget):
             session.resources_changed.connect(self._on_changes)
             if session.state is not None:
                 self._on_changes(
-                    [Change("image", "insert", k, i) for k, i in session.state.images.items()]
+                    [Change("image", "insert", k, i) for k, i in session.state.of("image").items()]
                 )
         if self._details is not None:
             self._details.attach(session)
@@ -209,7 +209,7 @@ class ImagesPane(QWidget):
         self.model.apply(changes)
         state = self.session.state if self.session is not None else None
         if state is not None and any(c.resource in ("container", "image") for c in changes):
-            self.model.set_containers(state.containers.values())
+            self.model.set_containers(state.of("container").values())
         row = self._details.row if self._details is not None else None
         if row is not None and any(c.resource == "image" and c.key == row.image.id
                                    for c in changes):  # fmt: skip

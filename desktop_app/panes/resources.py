@@ -151,7 +151,7 @@ class ResourcesPane(QWidget):
     def running(self) -> list[ContainerSummary]:
         if self.session is None or self.session.state is None:
             return []
-        found = [c for c in self.session.state.containers.values() if c.state == "running"]
+        found = [c for c in self.session.state.of("container").values() if c.state == "running"]
         return sorted(found, key=lambda c: c.name)
 
     def _on_changes(self, changes: Sequence[Change]) -> None:

@@ -136,7 +136,9 @@ class TerminalTab(QWidget):
                 else "The container's main process ended; this terminal is closed."
             )
             return  # fmt: skip
-        container = self.session.state.containers.get(self.ref.id) if self.session.state else None
+        container = (
+            self.session.state.of("container").get(self.ref.id) if self.session.state else None
+        )
         if code in SHELL_MISSING_CODES:
             self.view.note(
                 f"'{terminal.title}' cannot run in {self.ref.name}: the image has no such program. "
@@ -166,7 +168,9 @@ class TerminalTab(QWidget):
         return self.terminal.title if self.terminal is not None else "the terminal"
 
     def _update_reconnect(self) -> None:
-        container = self.session.state.containers.get(self.ref.id) if self.session.state else None
+        container = (
+            self.session.state.of("container").get(self.ref.id) if self.session.state else None
+        )
         if not self.session.live:
             self.lost_text.setText("Waiting for the engine to answer again…")
             self.reconnect_button.setEnabled(False)

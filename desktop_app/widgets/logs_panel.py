@@ -257,7 +257,7 @@ class LogsPanel(QWidget):
         if bridge is None:
             return
         state = self.session.state if self.session else None
-        known = state.containers.get(target.id) if state else None
+        known = state.of("container").get(target.id) if state else None
         follower = LogFollower(
             bridge, target.id, tty=target.tty, follow=self.follow.isChecked(), tail=tail,
             since=since, last=last or "", source=target.name if combined else "",

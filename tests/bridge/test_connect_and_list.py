@@ -86,7 +86,7 @@ def test_lists_show_what_the_cli_created(
             assert f"{name}-data" in {v.name for v in await bridge.list_volumes()}
             assert f"{name}-net" in {n.name for n in await bridge.list_networks()}
             # The store loaded the same lists, and reads the details in the background.
-            assert state.containers[row.id].name == name
-            assert f"{name}-data" in state.volumes
+            assert state.of("container")[row.id].name == name
+            assert f"{name}-data" in state.of("volume")
 
     arun(scenario())

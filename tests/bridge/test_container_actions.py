@@ -39,7 +39,7 @@ def test_lifecycle_actions(
         async with live_state(test_engine.endpoint) as (bridge, state):
 
             def row_state() -> str:
-                row = state.containers.get(container_id)
+                row = state.of("container").get(container_id)
                 return row.state if row else "gone"
 
             done = await bridge.perform(ops.start_container(ref))

@@ -26,40 +26,42 @@ def test_cli_changes_arrive_as_row_changes_within_a_second(
 
             def named(container_name: str) -> Any:
                 return next(
-                    (c for c in state.containers.values() if c.name == container_name), None
+                    (c for c in state.of("container").values() if c.name == container_name), None
                 )
 
             container_id = await docker_async(
                 "create", *label, "--name", name, busybox_image, "sleep", "300"
             )
-            await until(lambda: container_id in state.containers, 1.0, "created container listed")
+            await until(
+                lambda: container_id in state.of("container"), 1.0, "created container listed"
+            )
             assert named(name).state == "created"
 
             await docker_async("start", name)
             await until(lambda: named(name).state == "running", 1.0, "started container")
-            assert state.containers[container_id].started_at is not None
+            assert state.of("container")[container_id].started_at is not None
 
             await docker_async("stop", "-t", "0", name)
             await until(lambda: named(name).state == "exited", 1.0, "stopped container")
-            assert state.containers[container_id].exit_code == 137
+            assert state.of("container")[container_id].exit_code == 137
 
             await docker_async("rm", name)
-            await until(lambda: container_id not in state.containers, 1.0, "removed container")
+            await until(lambda: container_id not in state.of("container"), 1.0, "removed container")
 
             await docker_async("volume", "create", *label, f"{name}-vol")
-            await until(lambda: f"{name}-vol" in state.volumes, 1.0, "created volume")
+            await until(lambda: f"{name}-vol" in state.of("volume"), 1.0, "created volume")
             await docker_async("volume", "rm", f"{name}-vol")
-            await until(lambda: f"{name}-vol" not in state.volumes, 1.0, "removed volume")
+            await until(lambda: f"{name}-vol" not in state.of("volume"), 1.0, "removed volume")
 
             network_id = await docker_async("network", "create", *label, f"{name}-net")
-            await until(lambda: network_id in state.networks, 1.0, "created network")
+            await until(lambda: network_id in state.of("network"), 1.0, "created network")
             await docker_async("network", "rm", network_id)
-            await until(lambda: network_id not in state.networks, 1.0, "removed network")
+            await until(lambda: network_id not in state.of("network"), 1.0, "removed network")
 
             await docker_async("tag", busybox_image, f"dockyard-test/{name}:v1")
             await until(
                 lambda: any(
-                    f"dockyard-test/{name}:v1" in i.repo_tags for i in state.images.values()
+                    f"dockyard-test/{name}:v1" in i.repo_tags for i in state.of("image").values()
                 ),
                 1.0,
                 "new tag",
@@ -67,7 +69,8 @@ def test_cli_changes_arrive_as_row_changes_within_a_second(
             await docker_async("rmi", f"dockyard-test/{name}:v1")
             await until(
                 lambda: all(
-                    f"dockyard-test/{name}:v1" not in i.repo_tags for i in state.images.values()
+                    f"dockyard-test/{name}:v1" not in i.repo_tags
+                    for i in state.of("image").values()
                 ),
                 1.0,
                 "tag removed",

@@ -28,7 +28,7 @@ def test_reconnects_after_the_bundled_engine_restarts(
             seen: list[ConnectionChange] = []
             state.on_connection(seen.append)
             before = await docker_async("create", *label, "--name", name, busybox_image)
-            await until(lambda: before in state.containers, 1.0, "container listed")
+            await until(lambda: before in state.of("container"), 1.0, "container listed")
             resyncs = state.resyncs
 
             await run_blocking(None, bundled.stop_blocking)
@@ -40,10 +40,10 @@ def test_reconnects_after_the_bundled_engine_restarts(
             await run_blocking(None, bundled.start_blocking)
             await until(lambda: state.connection.status is Connection.LIVE, 30.0, "reconnected")
             assert state.resyncs == resyncs + 1
-            assert before in state.containers
+            assert before in state.of("container")
 
             after = await docker_async("create", *label, "--name", f"{name}-2", busybox_image)
-            await until(lambda: after in state.containers, 1.0, "events followed again")
+            await until(lambda: after in state.of("container"), 1.0, "events followed again")
             statuses = [c.status for c in seen]
             assert statuses[0] is Connection.LOST
             assert statuses[-1] is Connection.LIVE

@@ -156,7 +156,7 @@ def test_a_lost_engine_is_said_and_the_terminal_reconnects(
     assert session is not None
 
     async def scenario() -> None:
-        await until(lambda: ref.id in (session.state.containers if session.state else {}),
+        await until(lambda: ref.id in (session.state.of("container") if session.state else {}),
                     5, "row")  # fmt: skip
         window.show_pane(window.terminals_pane.title)
         tab = await window.terminals_pane.open_exec(session, ref, ["sh"])
