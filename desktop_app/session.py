@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -30,6 +31,8 @@ from engine_bridge import (
 )
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class EngineSession(QObject):
@@ -91,7 +94,7 @@ class EngineSession(QObject):
         if self.bridge is not None:
             await self.bridge.close()
 
-    async def perform(self, operation: Operation) -> Operation:
+    async def perform(self, operation: Operation[T]) -> Operation[T]:
         if self.bridge is None:
             raise EngineError(ErrorKind.UNREACHABLE, "Not connected to an engine yet")
         return await self.bridge.perform(operation)

@@ -415,7 +415,7 @@ class EngineBridge:
 
     # --- operations -------------------------------------------------------------------
 
-    async def perform(self, operation: Operation) -> Operation:
+    async def perform(self, operation: Operation[T]) -> Operation[T]:
         """Run a user action and record it; raises its EngineError when it fails (or was
         cancelled: kind CANCELLED)."""
         loop = asyncio.get_running_loop()

@@ -21,7 +21,7 @@ from docker.types.daemon import CancellableStream
 from engine_bridge import sdk
 from engine_bridge.credentials import Credentials, CredentialStore, server_address
 from engine_bridge.errors import EngineError, ErrorKind, explain, registry_error
-from engine_bridge.operations import Operation
+from engine_bridge.operations import Operation, R
 from engine_bridge.specs.image_ref import ImageRef, parse_image_ref
 from engine_bridge.specs.sizes import decimal_size
 from engine_bridge.streams.transfer_progress import TransferProgress
@@ -30,7 +30,7 @@ Client = sdk.Client
 _BLOCK = 1024 * 1024
 
 
-def _cancellable(operation: Operation) -> Operation:
+def _cancellable(operation: Operation[R]) -> Operation[R]:
     operation.cancel_requested = threading.Event()
     return operation
 
@@ -55,7 +55,11 @@ def describe(progress: TransferProgress) -> str:
 
 
 def _follow_transfer(
-    operation: Operation, client: Client, response: Any, progress: TransferProgress, where: str
+    operation: Operation[TransferProgress],
+    client: Client,
+    response: Any,
+    progress: TransferProgress,
+    where: str,
 ) -> TransferProgress:
     """Read a pull's or push's progress stream to its end, or until the user cancels."""
     operation.live = progress
@@ -88,7 +92,9 @@ def _close_quietly(stream: CancellableStream) -> None:
         stream.close()
 
 
-def pull_image(reference: str, credentials: Credentials | None = None) -> Operation:
+def pull_image(
+    reference: str, credentials: Credentials | None = None
+) -> Operation[TransferProgress]:
     """`docker pull name[:tag]` or `name@sha256:...`; `reference` must parse."""
     ref = parse_image_ref(reference)
     name = f"{ref.registry}/{ref.repository}" if ref.registry else ref.repository
@@ -109,7 +115,9 @@ def pull_image(reference: str, credentials: Credentials | None = None) -> Operat
     return operation
 
 
-def push_image(reference: str, credentials: Credentials | None = None) -> Operation:
+def push_image(
+    reference: str, credentials: Credentials | None = None
+) -> Operation[TransferProgress]:
     """`docker push host/name:tag`."""
     ref = parse_image_ref(reference)
     name = f"{ref.registry}/{ref.repository}" if ref.registry else ref.repository
@@ -140,7 +148,7 @@ def _registry_request(client: Client, path: str, registry: str, *args: str, **kw
         raise registry_error(error.message, registry) or error from exc
 
 
-def tag_image(source: str, target: str) -> Operation:
+def tag_image(source: str, target: str) -> Operation[None]:
     """`docker tag SOURCE TARGET`; the target must parse (host/name:tag)."""
     ref = parse_image_ref(target)
     name = f"{ref.registry}/{ref.repository}" if ref.registry else ref.repository
@@ -154,7 +162,7 @@ def tag_image(source: str, target: str) -> Operation:
     )
 
 
-def remove_image(reference: str, force: bool = False) -> Operation:
+def remove_image(reference: str, force: bool = False) -> Operation[None]:
     """`docker rmi [--force] REF`: a tag untags; an ID removes the image."""
     return Operation(
         f"Remove image {reference}",
@@ -165,7 +173,7 @@ def remove_image(reference: str, force: bool = False) -> Operation:
     )
 
 
-def prune_images(unused: bool, label: str | None = None) -> Operation:
+def prune_images(unused: bool, label: str | None = None) -> Operation[int]:
     """`docker image prune`: dangling images, or with `unused` every image no container
     uses; only those with `label` when given. Returns the bytes the engine reclaimed."""
     filters: dict[str, Any] = {"dangling": ["false" if unused else "true"]}
@@ -182,7 +190,7 @@ def prune_images(unused: bool, label: str | None = None) -> Operation:
     return Operation(title, argv, work, verb="pruning")
 
 
-def save_image(references: list[str], path: str, expected_size: int = 0) -> Operation:
+def save_image(references: list[str], path: str, expected_size: int = 0) -> Operation[int]:
     """`docker save -o PATH REF...`, streamed to disk; a cancelled save leaves no file."""
 
     def work(client: Client) -> int:
@@ -216,7 +224,7 @@ def save_image(references: list[str], path: str, expected_size: int = 0) -> Oper
     return operation
 
 
-def load_image(path: str) -> Operation:
+def load_image(path: str) -> Operation[list[str]]:
     """`docker load -i PATH`; returns what the engine said it loaded."""
 
     def chunks(size: int) -> Iterator[bytes]:
@@ -254,7 +262,7 @@ def load_image(path: str) -> Operation:
     return operation
 
 
-def log_in(credentials: Credentials, store: CredentialStore) -> Operation:
+def log_in(credentials: Credentials, store: CredentialStore) -> Operation[str]:
     """Check a login with the registry (through the engine), then keep it in the keyring.
 
     The command shown reads the password from standard input: it is never on a command
@@ -281,7 +289,7 @@ def log_in(credentials: Credentials, store: CredentialStore) -> Operation:
     return Operation(f"Log in to {host}", argv, work, target=host, verb="logging in")
 
 
-def log_out(registry: str, store: CredentialStore) -> Operation:
+def log_out(registry: str, store: CredentialStore) -> Operation[bool]:
     def work(client: Client) -> bool:
         removed = store.remove(registry)
         # The SDK also remembers the login for this client; forget it there too.

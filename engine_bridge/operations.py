@@ -14,17 +14,21 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from engine_bridge.dto import RestartPolicy
 from engine_bridge.errors import EngineError, ErrorKind
 from engine_bridge.specs.restart_policy import render_restart_policy
+from engine_bridge.streams.transfer_progress import TransferProgress
 
 if TYPE_CHECKING:
     from engine_bridge.specs.run_spec import RunSpec
 
-Work = Callable[[Any], object]
-"""What an operation does, given the docker SDK client; runs off the event loop."""
+R = TypeVar("R")
+
+Work = Callable[[Any], R]
+"""What an operation does, given the docker SDK client; runs off the event loop. What it
+returns is the operation's result."""
 
 _ids = itertools.count(1)
 
@@ -42,12 +46,13 @@ class OperationState(enum.Enum):
 
 
 @dataclass(eq=False)
-class Operation:
-    """A user action. `argv` is the equivalent docker CLI command; `target` the object's id."""
+class Operation(Generic[R]):
+    """A user action whose work gives an R. `argv` is the equivalent docker CLI command;
+    `target` the object's id; `result` what the work gave, once it succeeded."""
 
     title: str
     argv: tuple[str, ...]
-    work: Work = field(repr=False)
+    work: Work[R] = field(repr=False)
     target: str | None = None
     verb: str = ""
     id: int = field(default_factory=lambda: next(_ids))
@@ -55,7 +60,7 @@ class Operation:
     progress: float | None = None
     detail: str = ""
     error: EngineError | None = None
-    result: object = field(default=None, repr=False)
+    result: R | None = field(default=None, repr=False)
     started_at: float | None = None
     finished_at: float | None = None
     #: Several docker commands joined with &&, when one does not do the same alone.
@@ -66,9 +71,9 @@ class Operation:
     on_progress: Callable[[], None] = field(default=lambda: None, repr=False)
     #: Called by `cancel()` to interrupt a blocked read, such as closing a stream.
     interrupt: Callable[[], None] = field(default=lambda: None, repr=False)
-    #: What long work has done so far, for views that show more than one bar (a pull's
-    #: TransferProgress, with its layers).
-    live: object = field(default=None, repr=False)
+    #: What a transfer has done so far, for views that show more than one bar (a pull's
+    #: or push's layers).
+    live: TransferProgress | None = field(default=None, repr=False)
     _last_report: float = field(default=0.0, repr=False)
 
     @property
@@ -105,7 +110,7 @@ class Operation:
         self.state = OperationState.RUNNING
         self.started_at = time.time()
 
-    def mark_done(self, result: object) -> None:
+    def mark_done(self, result: R) -> None:
         self.state = OperationState.SUCCEEDED
         self.result = result
         self.progress = 1.0 if self.progress is not None else None
@@ -118,7 +123,7 @@ class Operation:
         self.finished_at = time.time()
 
 
-Listener = Callable[[Operation], None]
+Listener = Callable[[Operation[Any]], None]
 
 
 class OperationLog:
@@ -126,14 +131,14 @@ class OperationLog:
 
     def __init__(self, keep: int = 500) -> None:
         self._keep = keep
-        self.operations: list[Operation] = []
+        self.operations: list[Operation[Any]] = []
         self._listeners: list[Listener] = []
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
-    def changed(self, operation: Operation) -> None:
+    def changed(self, operation: Operation[Any]) -> None:
         if operation not in self.operations:
             self.operations.append(operation)
             del self.operations[: -self._keep]
@@ -152,7 +157,7 @@ class ContainerRef:
     name: str
 
 
-def start_container(c: ContainerRef) -> Operation:
+def start_container(c: ContainerRef) -> Operation[None]:
     return Operation(
         f"Start {c.name}",
         ("docker", "start", c.name),
@@ -162,7 +167,7 @@ def start_container(c: ContainerRef) -> Operation:
     )
 
 
-def stop_container(c: ContainerRef, timeout: int | None = None) -> Operation:
+def stop_container(c: ContainerRef, timeout: int | None = None) -> Operation[None]:
     argv = ("docker", "stop", *(("-t", str(timeout)) if timeout is not None else ()), c.name)
     return Operation(
         f"Stop {c.name}",
@@ -173,7 +178,7 @@ def stop_container(c: ContainerRef, timeout: int | None = None) -> Operation:
     )
 
 
-def restart_container(c: ContainerRef, timeout: int | None = None) -> Operation:
+def restart_container(c: ContainerRef, timeout: int | None = None) -> Operation[None]:
     argv = ("docker", "restart", *(("-t", str(timeout)) if timeout is not None else ()), c.name)
     return Operation(
         f"Restart {c.name}",
@@ -185,7 +190,7 @@ def restart_container(c: ContainerRef, timeout: int | None = None) -> Operation:
     )
 
 
-def pause_container(c: ContainerRef) -> Operation:
+def pause_container(c: ContainerRef) -> Operation[None]:
     return Operation(
         f"Pause {c.name}",
         ("docker", "pause", c.name),
@@ -195,7 +200,7 @@ def pause_container(c: ContainerRef) -> Operation:
     )
 
 
-def unpause_container(c: ContainerRef) -> Operation:
+def unpause_container(c: ContainerRef) -> Operation[None]:
     return Operation(
         f"Unpause {c.name}",
         ("docker", "unpause", c.name),
@@ -205,7 +210,7 @@ def unpause_container(c: ContainerRef) -> Operation:
     )
 
 
-def kill_container(c: ContainerRef, signal: str = "SIGKILL") -> Operation:
+def kill_container(c: ContainerRef, signal: str = "SIGKILL") -> Operation[None]:
     argv = ("docker", "kill", *(("--signal", signal) if signal != "SIGKILL" else ()), c.name)
     return Operation(
         f"Kill {c.name}" + (f" with {signal}" if signal != "SIGKILL" else ""),
@@ -216,7 +221,9 @@ def kill_container(c: ContainerRef, signal: str = "SIGKILL") -> Operation:
     )
 
 
-def remove_container(c: ContainerRef, force: bool = False, volumes: bool = False) -> Operation:
+def remove_container(
+    c: ContainerRef, force: bool = False, volumes: bool = False
+) -> Operation[None]:
     flags = (*(("--force",) if force else ()), *(("--volumes",) if volumes else ()))
     return Operation(
         f"Remove {c.name}",
@@ -230,7 +237,7 @@ def remove_container(c: ContainerRef, force: bool = False, volumes: bool = False
 # --- creating containers -----------------------------------------------------------------
 
 
-def run_container(spec: RunSpec) -> Operation:
+def run_container(spec: RunSpec) -> Operation[str]:
     """Create a container from `spec` and start it, as `docker run -d` does."""
     create, host = spec.create_arguments()
 
@@ -243,7 +250,7 @@ def run_container(spec: RunSpec) -> Operation:
     return Operation(f"Run {spec.name or spec.image}", spec.argv(), work, verb="creating")
 
 
-def recreate_container(old: ContainerRef, spec: RunSpec) -> Operation:
+def recreate_container(old: ContainerRef, spec: RunSpec) -> Operation[str]:
     """Replace a container with one made from `spec`, keeping its volumes.
 
     The new container is created first, under a temporary name; only then is the old one
@@ -285,7 +292,7 @@ def recreate_container(old: ContainerRef, spec: RunSpec) -> Operation:
     )
 
 
-def update_restart_policy(c: ContainerRef, policy: RestartPolicy) -> Operation:
+def update_restart_policy(c: ContainerRef, policy: RestartPolicy) -> Operation[None]:
     """Change a container's restart policy in place (`docker update --restart`)."""
     value = render_restart_policy(policy)
     restart = {"Name": policy.name, "MaximumRetryCount": policy.max_retries}

@@ -83,7 +83,7 @@ class RunDialog(QDialog):
         self.setObjectName("runDialog")
         self.session = session
         self.replacing = replacing
-        self.operation: Operation | None = None
+        self.operation: Operation[str] | None = None
         self.result_spec: FormResult | None = None
         self._image_config: dict[str, Any] | None = None
         self.setWindowTitle(f"Recreate {replacing.name}" if replacing else "Run a container")

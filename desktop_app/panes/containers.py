@@ -7,7 +7,7 @@ import functools
 import shlex
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -81,7 +81,7 @@ if TYPE_CHECKING:  # imported when first used: start-up does not pay for them
     from desktop_app.panes.container_details import ContainerDetails
     from engine_bridge.specs.run_form import RunForm
 
-MakeOperation = Callable[[ContainerRef], Operation]
+MakeOperation = Callable[[ContainerRef], Operation[Any]]
 
 
 class ContainersPane(QWidget):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -54,6 +54,7 @@ from engine_bridge import (
     EngineError,
     ErrorKind,
     Operation,
+    TransferProgress,
     load_image,
     log_in,
     log_out,
@@ -66,6 +67,8 @@ from engine_bridge import (
     tag_image,
 )
 from engine_bridge.specs.image_ref import parse_image_ref
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:  # made when an image is first chosen: start-up does not pay for it
     from desktop_app.panes.image_details import ImageDetails
@@ -294,7 +297,7 @@ class ImagesPane(QWidget):
             self.dialog = None
             dialog.deleteLater()
 
-    async def _perform(self, operation: Operation) -> Operation | None:
+    async def _perform(self, operation: Operation[T]) -> Operation[T] | None:
         """Run an operation; say how it went. None when it failed or was cancelled."""
         self.last_error = None
         if self.session is None:
@@ -324,7 +327,7 @@ class ImagesPane(QWidget):
         if await self._ask(dialog):
             await self.pull(dialog.value())
 
-    async def pull(self, reference: str) -> Operation | None:
+    async def pull(self, reference: str) -> Operation[TransferProgress] | None:
         """Pull `reference`; when the registry wants a login, offer one and try again."""
         self.say(f"Pulling {reference}… (progress in Activity)")
         done = await self._perform(pull_image(reference, await self._login_for(reference)))
@@ -333,7 +336,7 @@ class ImagesPane(QWidget):
         if done is not None:
             # The engine's own last word: "Downloaded newer image for …" or "Image is up to
             # date for …" (a pull of what is already here transfers nothing).
-            outcome = getattr(done.result, "status", "")
+            outcome = done.result.status if done.result is not None else ""
             self.say(f"Pulled {done.target}." + (f" {outcome}." if outcome else ""))
         return done
 
@@ -372,13 +375,13 @@ class ImagesPane(QWidget):
                 return
         await self.push(row.reference)
 
-    async def push(self, reference: str) -> Operation | None:
+    async def push(self, reference: str) -> Operation[TransferProgress] | None:
         self.say(f"Pushing {reference}… (progress in Activity)")
         done = await self._perform(push_image(reference, await self._login_for(reference)))
         if done is None and self._wants_login() and await self._offer_login(reference):
             done = await self._perform(push_image(reference, await self._login_for(reference)))
         if done is not None:
-            digest = getattr(done.result, "digest", "")
+            digest = done.result.digest if done.result is not None else ""
             self.say(f"Pushed {reference}" + (f" as {digest}." if digest else "."))
         return done
 
@@ -390,7 +393,7 @@ class ImagesPane(QWidget):
         if row is not None:
             await self.tag_dialog(row)
 
-    async def tag_dialog(self, row: ImageRow) -> Operation | None:
+    async def tag_dialog(self, row: ImageRow) -> Operation[None] | None:
         source = row.reference
         dialog = ImageReferenceDialog(
             f"Tag {source}", "Tag", "images.tag", initial=row.repository and source,
@@ -415,7 +418,7 @@ class ImagesPane(QWidget):
         if row is not None:
             await self.remove(row)
 
-    async def remove(self, row: ImageRow) -> Operation | None:
+    async def remove(self, row: ImageRow) -> Operation[None] | None:
         """Ask first, saying what goes; refuse while a running container uses the image."""
         users = self.model.users_of(row.image.id)
         running = [c.name for c in users if c.state == "running"]
@@ -467,7 +470,7 @@ class ImagesPane(QWidget):
     async def _on_prune(self) -> None:
         await self.prune_dialog()
 
-    async def prune_dialog(self) -> Operation | None:
+    async def prune_dialog(self) -> Operation[int] | None:
         bridge = self.session.bridge if self.session else None
         if bridge is None:
             return None
@@ -499,7 +502,7 @@ class ImagesPane(QWidget):
             return None
         done = await self._perform(prune_images(unused=dialog.chosen == "unused"))
         if done is not None:
-            freed_now = done.result if isinstance(done.result, int) else 0
+            freed_now = done.result or 0
             self.say(f"Pruned: {decimal_size(freed_now)} freed.")
         return done
 
@@ -513,7 +516,7 @@ class ImagesPane(QWidget):
         if path:
             await self.save_to(row, path)
 
-    async def save_to(self, row: ImageRow, path: str) -> Operation | None:
+    async def save_to(self, row: ImageRow, path: str) -> Operation[int] | None:
         done = await self._perform(save_image([row.reference], path, row.image.size))
         if done is not None:
             self.say(f"Saved {row.reference} to {path}.")
@@ -525,10 +528,10 @@ class ImagesPane(QWidget):
         if path:
             await self.load_from(path)
 
-    async def load_from(self, path: str) -> Operation | None:
+    async def load_from(self, path: str) -> Operation[list[str]] | None:
         done = await self._perform(load_image(path))
         if done is not None:
-            loaded = done.result if isinstance(done.result, list) else []
+            loaded = done.result or []
             self.say("; ".join(loaded) or f"Loaded {path}.")
         return done
 

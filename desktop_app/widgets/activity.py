@@ -3,6 +3,8 @@ command. Long work (pull, push, save, load) shows a progress bar, its layers, an
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import (
@@ -61,7 +63,7 @@ class ActivityView(QWidget):
         self._bars: dict[int, QProgressBar] = {}
         self._cancels: dict[int, QToolButton] = {}
 
-    def show_operation(self, operation: Operation) -> None:
+    def show_operation(self, operation: Operation[Any]) -> None:
         item = self._items.get(operation.id)
         if item is None:
             item = self._add(operation)
@@ -98,7 +100,7 @@ class ActivityView(QWidget):
             self._show_layers(item, operation.live, finished)
         self.hint.setVisible(not self._items)
 
-    def _add(self, operation: Operation) -> QTreeWidgetItem:
+    def _add(self, operation: Operation[Any]) -> QTreeWidgetItem:
         item = QTreeWidgetItem([operation.title, "", operation.command, ""])
         item.setData(0, Qt.ItemDataRole.UserRole, operation.id)
         item.setToolTip(2, operation.command)
@@ -153,10 +155,10 @@ class ActivityView(QWidget):
                 self._bars.pop(key, None)
                 self._cancels.pop(key, None)
 
-    def progress_of(self, operation: Operation) -> QProgressBar | None:
+    def progress_of(self, operation: Operation[Any]) -> QProgressBar | None:
         return self._bars.get(operation.id)
 
-    def cancel_button(self, operation: Operation) -> QToolButton | None:
+    def cancel_button(self, operation: Operation[Any]) -> QToolButton | None:
         return self._cancels.get(operation.id)
 
     def commands(self) -> list[str]:
@@ -181,7 +183,7 @@ def _layer_words(layer: LayerProgress, pushing: bool) -> str:
     return "Waiting"
 
 
-def _bar_words(operation: Operation) -> str:
+def _bar_words(operation: Operation[Any]) -> str:
     """What fits in a progress bar: the share done and, for a transfer, speed and time left
     (the layers have their own lines below; the whole story is in the tooltip)."""
     done = f"{operation.progress or 0:.0%}"

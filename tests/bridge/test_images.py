@@ -10,7 +10,7 @@ import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import keyring.backends.fail
 import platformdirs
@@ -48,7 +48,10 @@ def unique_image(docker_client: Any, registry: LocalRegistry, name: str) -> Iter
         docker_client.api.remove_image(image["Id"], force=True)
 
 
-async def _perform(bridge: EngineBridge, operation: Operation) -> Operation:
+T = TypeVar("T")
+
+
+async def _perform(bridge: EngineBridge, operation: Operation[T]) -> Operation[T]:
     return await bridge.perform(operation)
 
 
@@ -216,7 +219,7 @@ def test_cancel_a_pull_half_way(
             await _perform(bridge, remove_image(reference))
             pull = pull_image(reference, login)
 
-            def cancel_when_started(op: Operation) -> None:
+            def cancel_when_started(op: Operation[Any]) -> None:
                 if op is pull and op.progress and 0 < op.progress < 0.5:
                     op.cancel()
 
@@ -257,7 +260,7 @@ def test_tag_save_load_and_prune(
             assert saved.result == archive.stat().st_size > 900_000
             await _perform(bridge, remove_image(unique_image))
             loaded = await _perform(bridge, load_image(str(archive)))
-            assert any(unique_image in line for line in loaded.result)  # type: ignore[attr-defined]
+            assert any(unique_image in line for line in loaded.result or [])
             assert (await bridge.inspect_image(unique_image))["Id"] == image["Id"]
 
             # Building the tag anew leaves the old image untagged (dangling); a prune of
