@@ -173,8 +173,11 @@ class CredentialStore:
             if username is None:
                 return None
             password = backend.get_password(_service(host), username)
+        except EngineError as exc:  # no secure keyring here: no Dockyard logins either
+            log.debug("no login for %s: %s", host, exc)
+            return None
         except Exception as exc:
-            log.warning("could not read the login for %s from the keyring: %s", host, type(exc))
+            log.warning("could not read the login for %s from the keyring: %r", host, exc)
             return None
         return Credentials(host, username, password) if password is not None else None
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import logging
 import os
+import re
 import subprocess
 import threading
 import time
@@ -128,6 +131,27 @@ def label() -> list[str]:
 def arun() -> Callable[[Coroutine[Any, Any, T]], T]:
     """Run a coroutine to completion on a fresh event loop."""
     return asyncio.run
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_warning_logs(
+    request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
+) -> Iterator[None]:
+    """Fail a test that logged a WARNING or worse (an unretrieved task exception, which
+    asyncio logs when the task is collected, among them), unless it is marked
+    `expect_warning_logs` with a pattern the message matches."""
+    yield
+    gc.collect()  # let asyncio report tasks whose exception nobody retrieved
+    marker = request.node.get_closest_marker("expect_warning_logs")
+    expected = re.compile(marker.args[0]) if marker else None
+    unexpected = [
+        f"{record.levelname} {record.name}: {record.getMessage()}"
+        for when in ("setup", "call", "teardown")
+        for record in caplog.get_records(when)
+        if record.levelno >= logging.WARNING
+        and not (expected and expected.search(record.getMessage()))
+    ]
+    assert not unexpected, "unexpected log lines:\n" + "\n".join(unexpected)
 
 
 @pytest.fixture(autouse=True)
