@@ -28,6 +28,7 @@ from qasync import asyncSlot
 from desktop_app.learning import text
 from desktop_app.presentation import inspect_summary
 from desktop_app.session import EngineSession
+from desktop_app.tasks import LatestTask
 from desktop_app.widgets.json_tree import JsonTree
 from desktop_app.widgets.logs_panel import LogsPanel, LogTarget
 from engine_bridge import EngineError
@@ -51,7 +52,7 @@ class ContainerDetails(QTabWidget):
         self.container_id: str | None = None
         self.project: str | None = None
         self._log_targets: list[LogTarget] = []
-        self._loading: asyncio.Task[None] | None = None
+        self._loading = LatestTask("container details")
         self._running = False
         self.charts: ContainerCharts | None = None
 
@@ -135,7 +136,7 @@ class ContainerDetails(QTabWidget):
         """The combined log of a Compose project's containers (the other tabs stay empty)."""
         self.show_container(None)
         self.project = project
-        self._loading = asyncio.ensure_future(self._load_project(container_ids))
+        self._loading.start(self._load_project(container_ids))
 
     async def _load_project(self, container_ids: list[str]) -> None:
         bridge = self.session.bridge if self.session else None
@@ -167,13 +168,11 @@ class ContainerDetails(QTabWidget):
         self._log_targets = []
         self.logs.stop()
         self.logs.targets = []
-        if self._loading is not None:
-            self._loading.cancel()
-        self._loading = None
+        self._loading.cancel()
         if container_id is None or self.session is None or self.session.bridge is None:
             self._clear()
             return
-        self._loading = asyncio.ensure_future(self._load(container_id))
+        self._loading.start(self._load(container_id))
 
     async def reload(self) -> None:
         if self.container_id is not None:

@@ -23,7 +23,7 @@ from qasync import asyncSlot
 
 from desktop_app.learning import text
 from desktop_app.session import EngineSession
-from engine_bridge import BundledEngine, EngineError, EngineFacts, Lifecycle, ProviderStatus
+from engine_bridge import EngineError, EngineFacts, EngineProvider, Lifecycle, ProviderStatus
 
 _FACTS = (
     ("Docker Engine", lambda f: f.engine_version),
@@ -171,19 +171,20 @@ class EnginePane(QWidget):
             f"<b>{provider.label}</b> at <code>{provider.endpoint.host}</code>"
             + (f" — {provider.endpoint.description}" if provider.endpoint.description else "")
         )
-        bundled = isinstance(provider, BundledEngine)
-        self.bundled_box.setVisible(provider.manageable)
+        # An engine Dockyard runs itself gets its controls, and the way back to the system's.
+        managed = provider.manageable
+        self.bundled_box.setVisible(managed)
         self.switch_button.setText(
-            "Use the system engine" if bundled else "Use Dockyard's bundled engine"
+            "Use the system engine" if managed else "Use Dockyard's bundled engine"
         )
         self.switch_button.setToolTip(
             "Connect to the engine the docker command uses"
-            if bundled
+            if managed
             else "Start (if needed) and use the engine Dockyard runs itself"
         )
         self.switch_button.show()
         self._on_provider(provider.status)
-        if isinstance(provider, BundledEngine):
+        if provider.has_log:
             self._on_reload_log()
         if session.facts is not None:
             self.show_facts(session.facts)
@@ -222,7 +223,7 @@ class EnginePane(QWidget):
                 self.show_facts(facts)
 
     def _on_switch(self) -> None:
-        if self._bundled() is not None:
+        if self._managed() is not None:
             self.use_system_requested.emit()
         else:
             self.start_bundled_requested.emit()
@@ -246,12 +247,13 @@ class EnginePane(QWidget):
 
     # --- bundled engine controls ------------------------------------------------------
 
-    def _bundled(self) -> BundledEngine | None:
+    def _managed(self) -> EngineProvider | None:
+        """The engine in use when Dockyard can start and stop it."""
         provider = self.session.provider if self.session else None
-        return provider if isinstance(provider, BundledEngine) else None
+        return provider if provider is not None and provider.manageable else None
 
     async def _control(self, *steps: str) -> None:
-        engine = self._bundled()
+        engine = self._managed()
         if engine is None:
             return
         for button in (self.start_button, self.stop_button, self.restart_button):
@@ -284,8 +286,8 @@ class EnginePane(QWidget):
         await self._reload_log()
 
     async def _reload_log(self) -> None:
-        engine = self._bundled()
-        if engine is None:
+        engine = self.session.provider if self.session else None
+        if engine is None or not engine.has_log:
             return
         self.log_view.setPlainText(await engine.read_log(128 * 1024))
         bar = self.log_view.verticalScrollBar()

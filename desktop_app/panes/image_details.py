@@ -29,6 +29,7 @@ from desktop_app.learning import text
 from desktop_app.models.images import ImageRow
 from desktop_app.presentation import decimal_size
 from desktop_app.session import EngineSession
+from desktop_app.tasks import LatestTask
 from engine_bridge import CredentialStore, EngineError, run_blocking
 from engine_bridge.specs.image_layers import ImageLayer
 from engine_bridge.specs.image_ref import parse_image_ref
@@ -66,7 +67,7 @@ class ImageDetails(QTabWidget):
         self.session: EngineSession | None = None
         self.credentials = credentials
         self.row: ImageRow | None = None
-        self._loading: asyncio.Task[None] | None = None
+        self._loading = LatestTask("image details")
 
         layers_page = QWidget()
         self.layers = QTableWidget(0, len(LAYER_COLUMNS))
@@ -139,12 +140,10 @@ class ImageDetails(QTabWidget):
 
     def show_row(self, row: ImageRow | None) -> None:
         self.row = row
-        if self._loading is not None:
-            self._loading.cancel()
-        self._loading = None
+        self._loading.cancel()
         self._clear()
         if row is not None and self.session is not None and self.session.bridge is not None:
-            self._loading = asyncio.ensure_future(self._load(row))
+            self._loading.start(self._load(row))
 
     def _clear(self) -> None:
         self.layers.setRowCount(0)

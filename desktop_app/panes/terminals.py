@@ -21,6 +21,7 @@ from qasync import asyncSlot
 
 from desktop_app.learning import text
 from desktop_app.session import EngineSession
+from desktop_app.tasks import spawn
 from engine_bridge import (
     DETACH_KEYS,
     SHELL_MISSING_CODES,
@@ -58,7 +59,7 @@ class TerminalTab(QWidget):
         self._pump: asyncio.Task[None] | None = None
         self._outbox: asyncio.Queue[bytes] = asyncio.Queue()
         self._size: tuple[int, int] | None = None
-        self._writer: asyncio.Task[None] | None = asyncio.ensure_future(self._write())
+        self._writer: asyncio.Task[None] | None = spawn(self._write(), "terminal input")
         self.lost_bar = QWidget()
         self.lost_bar.setObjectName("terminalLost")
         self.lost_text = QLabel()
@@ -85,7 +86,7 @@ class TerminalTab(QWidget):
         rows, cols = self.view.term.lines, self.view.term.columns
         self.terminal = await open_exec_terminal(bridge, self.ref.id, command, user, rows, cols)
         self.ended.clear()
-        self._pump = asyncio.ensure_future(self._read())
+        self._pump = spawn(self._read(), "terminal output")
 
     async def start_attach(self, tty: bool) -> None:
         self._reopen = lambda: self.start_attach(tty)
@@ -93,7 +94,7 @@ class TerminalTab(QWidget):
         assert bridge is not None
         self.terminal = await attach_terminal(bridge, self.ref.id, tty)
         self.ended.clear()
-        self._pump = asyncio.ensure_future(self._read())
+        self._pump = spawn(self._read(), "terminal output")
         if tty:  # redraw the prompt: the attachment starts in the middle of the output
             await resize_terminal(bridge, self.terminal, self.view.term.lines,
                                    self.view.term.columns)  # fmt: skip
@@ -254,7 +255,6 @@ class TerminalsPane(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setTabsClosable(True)
         self.tabs.tabCloseRequested.connect(self._on_close)
-        self._closing: set[asyncio.Task[None]] = set()
         self.empty = QLabel(
             f"<h3>{text('terminals.empty', 'title')}</h3><p>{text('terminals.empty')}</p>"
         )
@@ -304,8 +304,7 @@ class TerminalsPane(QWidget):
     def _on_close(self, index: int) -> None:
         tab = self.tab(index)
         self.tabs.removeTab(index)
-        self._closing.add(asyncio.ensure_future(tab.shut()))
-        self._closing = {t for t in self._closing if not t.done()}
+        spawn(tab.shut(), "closing a terminal")
         tab.deleteLater()
         if not self.tabs.count():
             self.tabs.hide()

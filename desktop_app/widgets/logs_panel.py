@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from desktop_app.session import EngineSession
+from desktop_app.tasks import spawn
 from desktop_app.widgets.log_view import NOTICE, LogModel, LogView
 from engine_bridge import Change, EngineError, Happening, LogFollower, LogLine, LogNote, parse_time
 
@@ -197,7 +198,7 @@ class LogsPanel(QWidget):
         self.since.setStyleSheet("")
         if not self.targets or self.session is None or self.session.bridge is None:
             return
-        self._tasks = [asyncio.ensure_future(self._load(since))]
+        self._tasks = [spawn(self._load(since), "log")]
 
     def stop(self) -> None:
         for task in self._tasks:
@@ -225,7 +226,7 @@ class LogsPanel(QWidget):
         if not self.follow.isChecked() and combined:
             return
         self._tasks += [
-            asyncio.ensure_future(self._follow(t, tail, since, last.get(t.id), combined))
+            spawn(self._follow(t, tail, since, last.get(t.id), combined), f"log of {t.name}")
             for t in self.targets
         ]
 

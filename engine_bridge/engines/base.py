@@ -40,8 +40,10 @@ class EngineProvider(ABC):
 
     #: A short name in the user's words, for the engine switcher.
     label: str = ""
-    #: Whether Dockyard itself can start and stop this engine.
+    #: Whether Dockyard itself can start and stop this engine (`start()`, `stop()`).
     manageable: bool = False
+    #: Whether the engine's own log can be read (`read_log()`).
+    has_log: bool = False
 
     def __init__(self) -> None:
         self.status = ProviderStatus(Lifecycle.STOPPED)
@@ -71,3 +73,7 @@ class EngineProvider(ABC):
     @abstractmethod
     async def stop(self) -> None:
         """Bring the engine down, where Dockyard may."""
+
+    async def read_log(self, max_bytes: int = 256 * 1024) -> str:
+        """The end of the engine's own log, at most `max_bytes`; "" where there is none."""
+        return ""

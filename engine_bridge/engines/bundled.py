@@ -83,6 +83,7 @@ class BundledEngine(EngineProvider):
 
     label = "Bundled engine"
     manageable = True
+    has_log = True
 
     def __init__(
         self,
