@@ -96,24 +96,14 @@ class LogFollower:
     async def items(self) -> AsyncGenerator[list[LogLine] | LogNote, None]:
         resumed = 0.0
         while True:
-            reader = self.bridge.logs(
-                self.container_id, tty=self.tty, follow=self.follow, source=self.source,
-                tail=self.tail if self._first else None,
-                since=self.position.resume() or self.since,
-            )  # fmt: skip
-            watch = asyncio.ensure_future(self._watch_for_stall(reader)) if self.follow else None
             failed: EngineError | None = None
             try:
-                async for batch in reader.batches(max_items=self.batch_pieces):
-                    lines = self.position.take([line for piece in batch for line in piece])
-                    if lines:
+                # Closed here, whatever ends the loop: its stream is closed with it.
+                async with contextlib.aclosing(self._read_once()) as reading:
+                    async for lines in reading:
                         yield lines
             except EngineError as exc:
                 failed = exc
-            finally:
-                if watch is not None:
-                    watch.cancel()
-                await self.bridge.close_stream(reader)
             if not self.follow:
                 if failed is not None:
                     yield LogNote(Happening.FAILED, failed)
@@ -144,6 +134,24 @@ class LogFollower:
             yield LogNote(Happening.STOPPED)
             await self._started.wait()
             yield LogNote(Happening.STARTED)
+
+    async def _read_once(self) -> AsyncGenerator[list[LogLine], None]:
+        """One request's worth of new lines (a followed one lasts until it ends)."""
+        reader = self.bridge.logs(
+            self.container_id, tty=self.tty, follow=self.follow, source=self.source,
+            tail=self.tail if self._first else None,
+            since=self.position.resume() or self.since,
+        )  # fmt: skip
+        watch = asyncio.ensure_future(self._watch_for_stall(reader)) if self.follow else None
+        try:
+            async for batch in reader.batches(max_items=self.batch_pieces):
+                lines = self.position.take([line for piece in batch for line in piece])
+                if lines:
+                    yield lines
+        finally:
+            if watch is not None:
+                watch.cancel()
+            await self.bridge.close_stream(reader)
 
     async def _watch_for_stall(self, reader: StreamReader[Any]) -> None:
         """While the stream says nothing for `stall_check` seconds, ask the engine whether it

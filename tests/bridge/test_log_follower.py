@@ -54,3 +54,32 @@ def test_every_line_once_through_cuts_stops_and_restarts(
     run = [str(n) for n in range(1, 50_001)]
     assert texts == run + run, "both runs, every line once, though the first stream was cut"
     assert notes == [Happening.STOPPED, Happening.STARTED, Happening.STOPPED]
+
+
+def test_an_engine_lost_before_the_read_is_waited_out(
+    test_engine: EngineUnderTest, busybox_image: str, cli: Callable[..., Any],
+    label: list[str], name: str, tmp_path: Path, arun: Any,
+) -> None:  # fmt: skip
+    cli("run", "-d", *label, "--name", name, busybox_image, "sh", "-c", "echo one; sleep 300")
+
+    async def scenario() -> list[Any]:
+        with engine_proxy(test_engine.endpoint.address, tmp_path / "engine.sock") as proxy:
+            bridge = EngineBridge(Endpoint("proxy", proxy.host, "proxy"))
+            await bridge.connect()
+            follower = LogFollower(bridge, name, tty=False)
+            await bridge.disconnect()  # as the state does while the engine is away
+            seen: list[Any] = []
+            try:
+                async with asyncio.timeout(30):
+                    async for item in follower.items():
+                        seen.append(item.happening if isinstance(item, LogNote) else
+                                    [line.text for line in item])  # fmt: skip
+                        if isinstance(item, list):
+                            break
+                        if isinstance(item, LogNote) and item.happening is Happening.ENGINE_LOST:
+                            await bridge.ensure_client()  # the engine is back
+            finally:
+                await bridge.close()
+            return seen
+
+    assert arun(scenario()) == [Happening.ENGINE_LOST, Happening.ENGINE_BACK, ["one"]]
