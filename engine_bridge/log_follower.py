@@ -130,9 +130,8 @@ class LogFollower:
             if failed is not None:
                 yield LogNote(Happening.FAILED, failed)
                 return
-            self._started.clear()  # before the note: whoever reads it may answer at once
             yield LogNote(Happening.STOPPED)
-            await self._started.wait()
+            await self._until_running()
             yield LogNote(Happening.STARTED)
 
     async def _read_once(self) -> AsyncGenerator[list[LogLine], None]:
@@ -204,11 +203,15 @@ class LogFollower:
         return True, now is not None and last_line is not None and now > last_line
 
     async def _until_running(self) -> None:
-        """After a lost connection: wait until the engine answers and the container runs."""
+        """Wait until the engine answers and the container runs. `container_started()`
+        wakes it at once; it also asks the engine itself, every second at first and then
+        every five, since a start may have been told before this began to wait."""
+        pause = 1.0
         while True:
             self._started.clear()
             running, _restarted = await self._run_state()
             if running:
                 return
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._started.wait(), 1.0)
+                await asyncio.wait_for(self._started.wait(), pause)
+            pause = min(pause * 2, 5.0)
