@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from html import escape
+from typing import TypeVar
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from desktop_app.memory import give_back_free_memory
+from desktop_app.panes import PANES, FollowsEngine, HasActions, PaneContext
 from desktop_app.panes.containers import ContainersPane
 from desktop_app.panes.engine import EnginePane
 from desktop_app.panes.images import ImagesPane
@@ -47,6 +49,8 @@ from engine_bridge import (
 
 log = logging.getLogger(__name__)
 
+P = TypeVar("P", bound=QWidget)
+
 _DOT = {"ok": "#1e8e3e", "busy": "#b06000", "bad": "#c5221f", "off": "#9aa0a6"}
 
 
@@ -70,25 +74,23 @@ class MainWindow(QMainWindow):
         self.session: EngineSession | None = None
         self._was_lost = False
 
-        self.containers_pane = ContainersPane()
-        self.engine_pane = EnginePane()
-        self.resources_pane = ResourcesPane()
         self.credentials = CredentialStore()
-        self.images_pane = ImagesPane(self.credentials)
+        context = PaneContext(self.credentials)
+        self.panes: dict[str, QWidget] = {}
+        for pane_class in PANES:
+            self.panes[pane_class.title] = pane_class(context)
+        # The panes that work together: a run from an image, a terminal from a container.
+        self.containers_pane = self._pane(ContainersPane)
+        self.images_pane = self._pane(ImagesPane)
+        self.resources_pane = self._pane(ResourcesPane)
+        self.terminals_pane = self._pane(TerminalsPane)
+        self.engine_pane = self._pane(EnginePane)
         self.images_pane.run_requested.connect(self._on_run_image)
-        self.terminals_pane = TerminalsPane()
         self.containers_pane.terminal_requested.connect(self._on_terminal_requested)
         self.containers_pane.attach_requested.connect(self._on_attach_requested)
         self.engine_pane.start_bundled_requested.connect(self._on_start_bundled)
         self.engine_pane.use_system_requested.connect(self._on_use_system)
         self.containers_pane.loaded.connect(self.engine_ready)
-        self.panes: dict[str, QWidget] = {
-            self.containers_pane.title: self.containers_pane,
-            self.images_pane.title: self.images_pane,
-            self.resources_pane.title: self.resources_pane,
-            self.terminals_pane.title: self.terminals_pane,
-            self.engine_pane.title: self.engine_pane,
-        }
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -166,10 +168,7 @@ class MainWindow(QMainWindow):
         session.facts_changed.connect(self._on_facts)
         session.provider_changed.connect(self._on_provider)
         session.operation_changed.connect(self.activity.show_operation)
-        self.containers_pane.attach(session)
-        self.images_pane.attach(session)
-        self.resources_pane.attach(session)
-        self.engine_pane.attach(session)
+        self._attach_panes(session)
         if start:
             self._set_status("busy", f"{provider.label}: starting…")
         try:
@@ -184,12 +183,17 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         if session is not None:
             await self.terminals_pane.close_all()
-            self.containers_pane.attach(None)
-            self.images_pane.attach(None)
-            self.resources_pane.attach(None)
-            self.engine_pane.attach(None)
+            self._attach_panes(None)
             await session.close()
             session.deleteLater()
+
+    def _pane(self, pane_class: type[P]) -> P:
+        return next(pane for pane in self.panes.values() if isinstance(pane, pane_class))
+
+    def _attach_panes(self, session: EngineSession | None) -> None:
+        for pane in self.panes.values():
+            if isinstance(pane, FollowsEngine):
+                pane.attach(session)
 
     def show_looking_for_engine(self) -> None:
         self._set_status("busy", "Looking for an engine…")
@@ -291,8 +295,9 @@ class MainWindow(QMainWindow):
             self.banner.show()
             state = "lost, reconnecting…" if seen else "not usable, trying again…"
             self._set_status("bad", f"{name} · {state}")
-        self.containers_pane.update_actions()
-        self.images_pane.update_actions()
+        for pane in self.panes.values():
+            if isinstance(pane, HasActions):
+                pane.update_actions()
 
     def _on_facts(self, _facts: EngineFacts) -> None:
         if self.session is not None and self.session.live:

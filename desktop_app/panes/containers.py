@@ -53,6 +53,7 @@ from desktop_app.models.containers import (
     STATUS,
     ContainersModel,
 )
+from desktop_app.panes import PaneContext
 from desktop_app.presentation import browser_urls
 from desktop_app.session import EngineSession
 from desktop_app.widgets.actions import toolbar_action
@@ -96,7 +97,7 @@ class ContainersPane(QWidget):
     attach_requested = Signal(object)  # ContainerRef
     title = "Containers"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, context: PaneContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("containersPane")
         self.session: EngineSession | None = None

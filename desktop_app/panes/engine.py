@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from desktop_app.learning import text
+from desktop_app.panes import PaneContext
 from desktop_app.session import EngineSession
 from engine_bridge import EngineError, EngineFacts, EngineProvider, Lifecycle, ProviderStatus
 
@@ -54,7 +55,7 @@ class EnginePane(QWidget):
     use_system_requested = Signal()
     title = "Engine"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, context: PaneContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("enginePane")
         self.session: EngineSession | None = None

@@ -44,13 +44,13 @@ from desktop_app.models.images import (
     ImageRow,
     ImagesModel,
 )
+from desktop_app.panes import PaneContext
 from desktop_app.presentation import decimal_size
 from desktop_app.session import EngineSession
 from desktop_app.widgets.actions import toolbar_action
 from engine_bridge import (
     Change,
     Credentials,
-    CredentialStore,
     EngineError,
     ErrorKind,
     Operation,
@@ -85,8 +85,9 @@ class ImagesPane(QWidget):
     run_requested = Signal(str)
     title = "Images"
 
-    def __init__(self, credentials: CredentialStore, parent: QWidget | None = None) -> None:
+    def __init__(self, context: PaneContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        credentials = context.credentials
         self.setObjectName("imagesPane")
         self.session: EngineSession | None = None
         self.credentials = credentials

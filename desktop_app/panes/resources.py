@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.learning import text
+from desktop_app.panes import PaneContext
 from desktop_app.presentation import binary_size, decimal_size, percent
 from desktop_app.session import EngineSession
 from engine_bridge import Change, ContainerSummary, StatsHistory, StatsSample
@@ -67,7 +68,7 @@ class ResourcesPane(QWidget):
 
     title = "Resources"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, context: PaneContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("resourcesPane")
         self.session: EngineSession | None = None

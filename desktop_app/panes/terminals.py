@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from desktop_app.learning import text
+from desktop_app.panes import PaneContext
 from desktop_app.session import EngineSession
 from desktop_app.tasks import spawn
 from engine_bridge import (
@@ -249,7 +250,7 @@ class TerminalsPane(QWidget):
 
     title = "Terminals"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, context: PaneContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("terminalsPane")
         self.tabs = QTabWidget()
