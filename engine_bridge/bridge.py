@@ -25,8 +25,6 @@ from engine_bridge.dto import (
     ContainerSummary,
     EngineFacts,
     ImageSummary,
-    NetworkSummary,
-    VolumeSummary,
 )
 from engine_bridge.endpoints import Endpoint
 from engine_bridge.errors import (
@@ -253,31 +251,6 @@ class EngineBridge:
         (`docker system df -v`); takes a moment on a large engine."""
         data = await self.call(self.client.api.df)
         return list((data or {}).get("Images") or [])
-
-    async def list_volumes(self) -> list[VolumeSummary]:
-        data = await self.call(self.client.api.volumes)
-        return [VolumeSummary.from_api(row) for row in (data or {}).get("Volumes") or []]
-
-    async def volume(self, name: str) -> VolumeSummary | None:
-        try:
-            return VolumeSummary.from_api(await self.call(self.client.api.inspect_volume, name))
-        except EngineError as exc:
-            if exc.kind is ErrorKind.NOT_FOUND:
-                return None
-            raise
-
-    async def list_networks(self) -> list[NetworkSummary]:
-        rows = await self.call(self.client.api.networks)
-        return [NetworkSummary.from_api(row) for row in rows]
-
-    async def network(self, network_id: str) -> NetworkSummary | None:
-        try:
-            data = await self.call(self.client.api.inspect_network, network_id)
-        except EngineError as exc:
-            if exc.kind is ErrorKind.NOT_FOUND:
-                return None
-            raise
-        return NetworkSummary.from_api(data)
 
     # --- streams ----------------------------------------------------------------------
 

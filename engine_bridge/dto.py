@@ -36,7 +36,7 @@ def parse_time(value: object) -> datetime | None:
         return None
 
 
-def _labels(value: object) -> dict[str, str]:
+def labels_of(value: object) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
@@ -228,7 +228,7 @@ class ContainerSummary:
             status=str(data.get("Status", "")),
             created=parse_time(data.get("Created")),
             ports=ports,
-            labels=_labels(data.get("Labels")),
+            labels=labels_of(data.get("Labels")),
             mounts=tuple(MountPoint.from_api(m) for m in data.get("Mounts") or []),
         )
 
@@ -265,7 +265,7 @@ class ContainerSummary:
             mounts=tuple(MountPoint.from_api(m) for m in inspect["Mounts"] or [])
             if "Mounts" in inspect
             else self.mounts,
-            labels=_labels(config.get("Labels")) if "Labels" in config else self.labels,
+            labels=labels_of(config.get("Labels")) if "Labels" in config else self.labels,
             restart_policy=RestartPolicy.from_api(host_config.get("RestartPolicy")),
             started_at=parse_time(state.get("StartedAt")),
             finished_at=parse_time(state.get("FinishedAt")),
@@ -335,70 +335,6 @@ class ImageSummary:
             repo_digests=digests,
             size=int(data.get("Size", 0) or 0),
             created=parse_time(data.get("Created")),
-            labels=_labels(data.get("Labels")),
+            labels=labels_of(data.get("Labels")),
             containers=int(data.get("Containers", -1)),
-        )
-
-
-@dataclass(frozen=True)
-class VolumeSummary:
-    """One named or anonymous volume."""
-
-    name: str
-    driver: str
-    mountpoint: str
-    created: datetime | None
-    labels: Mapping[str, str] = field(default_factory=dict)
-    scope: str = "local"
-
-    @property
-    def id(self) -> str:
-        return self.name
-
-    @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> VolumeSummary:
-        return cls(
-            name=str(data.get("Name", "")),
-            driver=str(data.get("Driver", "")),
-            mountpoint=str(data.get("Mountpoint", "")),
-            created=parse_time(data.get("CreatedAt")),
-            labels=_labels(data.get("Labels")),
-            scope=str(data.get("Scope", "local")),
-        )
-
-
-@dataclass(frozen=True)
-class NetworkSummary:
-    """One network and the containers attached to it (when known)."""
-
-    id: str
-    name: str
-    driver: str
-    scope: str
-    internal: bool
-    created: datetime | None
-    labels: Mapping[str, str] = field(default_factory=dict)
-    subnets: tuple[str, ...] = ()
-
-    @property
-    def short_id(self) -> str:
-        return self.id[:12]
-
-    @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> NetworkSummary:
-        ipam = data.get("IPAM") or {}
-        subnets = tuple(
-            str(c["Subnet"])
-            for c in ipam.get("Config") or []
-            if isinstance(c, dict) and "Subnet" in c
-        )
-        return cls(
-            id=str(data.get("Id", "")),
-            name=str(data.get("Name", "")),
-            driver=str(data.get("Driver", "")),
-            scope=str(data.get("Scope", "")),
-            internal=bool(data.get("Internal", False)),
-            created=parse_time(data.get("Created")),
-            labels=_labels(data.get("Labels")),
-            subnets=subnets,
         )

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from engine_bridge.bridge import EngineBridge
+from engine_bridge.resources.networks import list_networks
+from engine_bridge.resources.volumes import list_volumes
 from tests.bridge.helpers import live_state
 from tests.engine_support import EngineUnderTest
 
@@ -83,8 +85,8 @@ def test_lists_show_what_the_cli_created(
                 2,
             )
             assert busybox_image in {t for i in await bridge.list_images() for t in i.repo_tags}
-            assert f"{name}-data" in {v.name for v in await bridge.list_volumes()}
-            assert f"{name}-net" in {n.name for n in await bridge.list_networks()}
+            assert f"{name}-data" in {v.name for v in await list_volumes(bridge)}
+            assert f"{name}-net" in {n.name for n in await list_networks(bridge)}
             # The store loaded the same lists, and reads the details in the background.
             assert state.of("container")[row.id].name == name
             assert f"{name}-data" in state.of("volume")
