@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
             await session.open(start_provider=start)
         except EngineError as exc:
             self._set_status("bad", f"{provider.label}: {exc.title}")
-            self.show_no_engine(f"{exc.title}. {exc.message} {exc.hint}".strip())
+            self.show_no_engine(exc.in_words())
 
     async def drop_engine(self) -> None:
         """Let go of the engine in use: its banner goes with it."""
@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
         try:
             data = await self.session.bridge.inspect_container(ref.id)
         except EngineError as exc:
-            self._set_status("bad", f"{exc.title}. {exc.message}")
+            self._set_status("bad", exc.in_words(hint=False))
             return
         tty = bool((data.get("Config") or {}).get("Tty"))
         await self.terminals_pane.open_attach(self.session, ref, tty)

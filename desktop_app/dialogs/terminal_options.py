@@ -117,7 +117,7 @@ class RunCommandDialog(QDialog):
         try:
             result = await run_command(bridge, self.ref.id, argv)
         except EngineError as exc:
-            self.output.setPlainText(f"{exc.title}. {exc.message}\n{exc.hint}")
+            self.output.setPlainText(exc.in_words())
             self.exit_code.setText("")
             return
         finally:

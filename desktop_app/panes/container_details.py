@@ -145,7 +145,7 @@ class ContainerDetails(QTabWidget):
         try:
             found = await asyncio.gather(*(bridge.inspect_container(i) for i in container_ids))
         except EngineError as exc:
-            self._clear(f"{exc.title}. {exc.message}")
+            self._clear(exc.in_words(hint=False))
             return
         self._clear(f"Compose project {self.project}: its containers' logs, interleaved by time.")
         self._log_targets = [
@@ -186,7 +186,7 @@ class ContainerDetails(QTabWidget):
             data = await bridge.inspect_container(container_id)
             spec = await bridge.run_spec_of(container_id)
         except EngineError as exc:
-            self._clear(f"{exc.title}. {exc.message}")
+            self._clear(exc.in_words(hint=False))
             return
         if container_id != self.container_id:
             return
@@ -309,7 +309,7 @@ class ContainerDetails(QTabWidget):
         try:
             titles, rows = await bridge.processes(container_id)
         except EngineError as exc:
-            titles, rows = ["Processes"], [[f"{exc.title}. {exc.message}"]]
+            titles, rows = ["Processes"], [[exc.in_words(hint=False)]]
         if container_id != self.container_id:
             return
         self.processes.setColumnCount(len(titles))

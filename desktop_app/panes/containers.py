@@ -505,7 +505,7 @@ class ContainersPane(QWidget):
         try:
             await session.perform(operation)
         except EngineError as exc:
-            self.model.set_error(c.id, f"{exc.title}. {exc.message}".strip())
+            self.model.set_error(c.id, exc.in_words(hint=False))
         finally:
             self.model.set_busy(c.id, None)
             self.update_actions()
@@ -539,7 +539,7 @@ class ContainersPane(QWidget):
         try:
             spec = await bridge.run_spec_of(ref.id)
         except EngineError as exc:
-            self.model.set_error(ref.id, f"{exc.title}. {exc.message}")
+            self.model.set_error(ref.id, exc.in_words(hint=False))
             return None
         from engine_bridge.specs.run_form import RunForm
 
@@ -597,7 +597,7 @@ class ContainersPane(QWidget):
         try:
             spec = await bridge.run_spec_of(ref.id)
         except EngineError as exc:
-            self.model.set_error(ref.id, f"{exc.title}. {exc.message}")
+            self.model.set_error(ref.id, exc.in_words(hint=False))
             return
         QGuiApplication.clipboard().setText(shlex.join(spec.argv()))
 

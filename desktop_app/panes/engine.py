@@ -265,7 +265,7 @@ class EnginePane(QWidget):
             if self.session is not None and self.session.state is not None:
                 self.session.state.retry_now()
         except EngineError as exc:
-            self.lifecycle.setText(f"{exc.title}. {exc.message} {exc.hint}")
+            self.lifecycle.setText(exc.in_words())
         finally:
             self._on_provider(engine.status)
             await self._reload_log()

@@ -164,7 +164,7 @@ class ImageDetails(QTabWidget):
                 bridge.inspect_image(row.image.id), bridge.image_layers(row.image.id)
             )
         except EngineError as exc:
-            self.config_form.addRow(_value(f"{exc.title}. {exc.message}"))
+            self.config_form.addRow(_value(exc.in_words(hint=False)))
             return
         if row is not self.row:
             return

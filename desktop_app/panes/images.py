@@ -309,7 +309,7 @@ class ImagesPane(QWidget):
             if exc.kind is ErrorKind.CANCELLED:
                 self.say(f"{operation.title}: cancelled.", bad=True)
             else:
-                self.say(f"{exc.title}. {exc.message} {exc.hint}".strip(), bad=True)
+                self.say(exc.in_words(), bad=True)
             self.last_error = exc
             return None
 
@@ -479,7 +479,7 @@ class ImagesPane(QWidget):
         try:
             usage = await bridge.images_disk_usage()
         except EngineError as exc:
-            self.say(f"{exc.title}. {exc.message}", bad=True)
+            self.say(exc.in_words(hint=False), bad=True)
             return None
         unused = [i for i in usage if int(i.get("Containers") or 0) == 0]
         dangling = [i for i in unused if not [t for t in i.get("RepoTags") or []

@@ -280,7 +280,7 @@ class TerminalsPane(QWidget):
         try:
             await tab.start_exec(command, user)
         except EngineError as exc:
-            tab.view.note(f"{exc.title}. {exc.message} {exc.hint}".strip())
+            tab.view.note(exc.in_words())
         return tab
 
     async def open_attach(
@@ -290,7 +290,7 @@ class TerminalsPane(QWidget):
         try:
             await tab.start_attach(tty)
         except EngineError as exc:
-            tab.view.note(f"{exc.title}. {exc.message} {exc.hint}".strip())
+            tab.view.note(exc.in_words())
         return tab
 
     def _add(self, session: EngineSession, ref: ContainerRef, title: str) -> TerminalTab:

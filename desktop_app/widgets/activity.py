@@ -90,7 +90,7 @@ class ActivityView(QWidget):
         if colour:
             item.setForeground(1, QBrush(QColor(colour)))
         if operation.error is not None:
-            message = f"{operation.error.title}. {operation.error.message}"
+            message = operation.error.in_words(hint=False)
             item.setToolTip(0, message)
             item.setToolTip(1, f"{message}\n{operation.error.hint}".strip())
         cancel = self._cancels.get(operation.id)

@@ -245,7 +245,7 @@ class LogsPanel(QWidget):
                 for piece in batch:
                     lines.extend(piece)
         except EngineError as exc:
-            self._notice(f"{target.name}: {exc.title}. {exc.message}")
+            self._notice(f"{target.name}: {exc.in_words(hint=False)}")
         finally:
             await bridge.close_stream(reader)
         return lines
