@@ -6,10 +6,9 @@ import enum
 from dataclasses import dataclass
 
 from engine_bridge.blocking import run_blocking
-from engine_bridge.engines.base import EngineProvider
+from engine_bridge.engines.base import EngineProvider, Lifecycle
 from engine_bridge.engines.bundled import BundledEngine
 from engine_bridge.engines.local import SystemEngine
-from engine_bridge.engines.probe import ping_socket
 
 
 class Preference(enum.Enum):
@@ -39,7 +38,8 @@ def choose_blocking(preference: Preference) -> Choice:
     if answers or preference is Preference.SYSTEM:
         return Choice(system, reason=system.status.message)
     bundled = BundledEngine()
-    if bundled.pid is not None and ping_socket(bundled.paths.socket):
+    bundled.refresh()  # running from an earlier session of the app, or not
+    if bundled.status.state is Lifecycle.RUNNING:
         return Choice(bundled)
     if preference is Preference.AUTO:
         return Choice(bundled, reason=system.status.message, start_bundled=True)

@@ -72,3 +72,20 @@ def test_the_log_is_readable(bundled_engine: BundledEngine) -> None:
     whole = bundled_engine.read_log_blocking(2**31)
     assert "API listen on" in whole
     assert str(bundled_engine.paths.socket) in whole
+
+
+def test_a_bundled_engine_left_running_is_found_running(
+    bundled_engine: BundledEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine_bridge.engines.choice import Preference, choose_blocking
+
+    bundled_engine.start_blocking()
+    # No system engine answers: the app falls back to its own, left running by an earlier run.
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+    choice = choose_blocking(Preference.ASK)
+    assert isinstance(choice.provider, BundledEngine)
+    assert choice.provider.paths == bundled_engine.paths
+    assert not choice.start_bundled
+    # A new provider for the same engine: it must say the engine runs (the Engine page
+    # showed "Stopped." with Start enabled before).
+    assert choice.provider.status.state is Lifecycle.RUNNING
