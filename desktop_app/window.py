@@ -44,6 +44,7 @@ from engine_bridge import (
     Lifecycle,
     ProviderStatus,
     SystemEngine,
+    inspect_container,
     run_blocking,
 )
 
@@ -231,7 +232,7 @@ class MainWindow(QMainWindow):
             return
         self.show_pane(self.terminals_pane.title)
         try:
-            data = await self.session.bridge.inspect_container(ref.id)
+            data = await inspect_container(self.session.bridge, ref.id)
         except EngineError as exc:
             self._set_status("bad", exc.in_words(hint=False))
             return

@@ -22,7 +22,6 @@ from engine_bridge import sdk
 from engine_bridge.blocking import EnginePool, run_blocking
 from engine_bridge.credentials import server_address
 from engine_bridge.dto import (
-    ContainerSummary,
     EngineFacts,
     ImageSummary,
 )
@@ -43,7 +42,6 @@ from engine_bridge.streams.stats import sample as stats_sample
 if TYPE_CHECKING:
     from engine_bridge.credentials import Credentials
     from engine_bridge.specs.image_layers import ImageLayer
-    from engine_bridge.specs.run_spec import RunSpec
 
 log = logging.getLogger(__name__)
 
@@ -146,53 +144,9 @@ class EngineBridge:
 
     # --- lists ------------------------------------------------------------------------
 
-    async def list_containers(self, all: bool = True) -> list[ContainerSummary]:
-        rows = await self.call(self.client.api.containers, all=all)
-        return [ContainerSummary.from_api(row) for row in rows]
-
-    async def container(self, container_id: str, details: bool = True) -> ContainerSummary | None:
-        """One container as `docker ps -a` shows it, with inspect details; None when gone."""
-        rows = await self.call(self.client.api.containers, all=True, filters={"id": container_id})
-        row = next((r for r in rows if str(r.get("Id", "")) == container_id), None)
-        if row is None and rows and len(container_id) < 64:
-            row = rows[0]
-        if row is None:
-            return None
-        summary = ContainerSummary.from_api(row)
-        if not details:
-            return summary
-        try:
-            return summary.with_details(await self.inspect_container(summary.id))
-        except EngineError as exc:
-            if exc.kind is ErrorKind.NOT_FOUND:
-                return None
-            raise
-
-    async def inspect_container(self, container_id: str) -> dict[str, Any]:
-        data: dict[str, Any] = await self.call(self.client.api.inspect_container, container_id)
-        return data
-
     async def inspect_image(self, reference: str) -> dict[str, Any]:
         data: dict[str, Any] = await self.call(self.client.api.inspect_image, reference)
         return data
-
-    async def run_spec_of(self, container_id: str) -> RunSpec:
-        """The `docker run` options that make a container like this one."""
-        from engine_bridge.specs.run_spec import from_inspect  # not needed at start-up
-
-        container = await self.inspect_container(container_id)
-        try:
-            image: dict[str, Any] | None = await self.inspect_image(str(container.get("Image")))
-        except EngineError as exc:
-            if exc.kind not in (ErrorKind.NOT_FOUND, ErrorKind.IMAGE_NOT_FOUND):
-                raise
-            image = None  # its image was removed: every option is then written out
-        return from_inspect(container, image)
-
-    async def processes(self, container_id: str) -> tuple[list[str], list[list[str]]]:
-        """The container's processes as `docker top` shows them: titles and rows."""
-        data = await self.call(self.client.api.top, container_id)
-        return list(data.get("Titles") or []), [list(p) for p in data.get("Processes") or []]
 
     async def list_images(self, all: bool = False) -> list[ImageSummary]:
         rows = await self.call(self.client.api.images, all=all)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine_bridge.dto import parse_time
 from engine_bridge.errors import EngineError
+from engine_bridge.resources.containers import inspect_container
 from engine_bridge.streams import log_lines
 from engine_bridge.streams.log_lines import LogLine, LogPosition
 
@@ -190,7 +191,8 @@ class LogFollower:
         """Whether the container runs now, and whether it was started again since it was
         last seen running (or since the last line, when that start is not known)."""
         try:
-            state = (await self.bridge.inspect_container(self.container_id)).get("State") or {}
+            found = await inspect_container(self.bridge, self.container_id)
+            state = found.get("State") or {}
         except EngineError:
             return False, False
         if not state.get("Running"):

@@ -31,7 +31,7 @@ from desktop_app.session import EngineSession
 from desktop_app.tasks import LatestTask
 from desktop_app.widgets.json_tree import JsonTree
 from desktop_app.widgets.logs_panel import LogsPanel, LogTarget
-from engine_bridge import EngineError
+from engine_bridge import EngineError, container_processes, inspect_container, run_spec_of
 
 if TYPE_CHECKING:  # pyqtgraph is loaded when the Stats tab is first opened
     from desktop_app.widgets.stats_charts import ContainerCharts
@@ -143,7 +143,7 @@ class ContainerDetails(QTabWidget):
         if bridge is None:
             return
         try:
-            found = await asyncio.gather(*(bridge.inspect_container(i) for i in container_ids))
+            found = await asyncio.gather(*(inspect_container(bridge, i) for i in container_ids))
         except EngineError as exc:
             self._clear(exc.in_words(hint=False))
             return
@@ -183,8 +183,8 @@ class ContainerDetails(QTabWidget):
         if bridge is None:
             return
         try:
-            data = await bridge.inspect_container(container_id)
-            spec = await bridge.run_spec_of(container_id)
+            data = await inspect_container(bridge, container_id)
+            spec = await run_spec_of(bridge, container_id)
         except EngineError as exc:
             self._clear(exc.in_words(hint=False))
             return
@@ -307,7 +307,7 @@ class ContainerDetails(QTabWidget):
         if bridge is None or container_id is None:
             return
         try:
-            titles, rows = await bridge.processes(container_id)
+            titles, rows = await container_processes(bridge, container_id)
         except EngineError as exc:
             titles, rows = ["Processes"], [[exc.in_words(hint=False)]]
         if container_id != self.container_id:

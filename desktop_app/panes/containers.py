@@ -71,6 +71,7 @@ from engine_bridge import (
     pause_container,
     remove_container,
     restart_container,
+    run_spec_of,
     start_container,
     stop_container,
     unpause_container,
@@ -537,7 +538,7 @@ class ContainersPane(QWidget):
         if bridge is None:
             return None
         try:
-            spec = await bridge.run_spec_of(ref.id)
+            spec = await run_spec_of(bridge, ref.id)
         except EngineError as exc:
             self.model.set_error(ref.id, exc.in_words(hint=False))
             return None
@@ -595,7 +596,7 @@ class ContainersPane(QWidget):
         if bridge is None:
             return
         try:
-            spec = await bridge.run_spec_of(ref.id)
+            spec = await run_spec_of(bridge, ref.id)
         except EngineError as exc:
             self.model.set_error(ref.id, exc.in_words(hint=False))
             return

@@ -1,17 +1,19 @@
-"""Containers as EngineState follows them: listed as `docker ps -a` lists them, each
-inspected once after the lists are shown, again when an event names it."""
+"""Containers: how they are read (listed as `docker ps -a` lists them, inspected, their
+processes, the options that would make one like them) and how EngineState follows them
+(each inspected once after the lists are shown, again when an event names it)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from engine_bridge.dto import ContainerSummary
+from engine_bridge.errors import EngineError, ErrorKind
 from engine_bridge.resources import Kind
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from engine_bridge.bridge import EngineBridge
+    from engine_bridge.specs.run_spec import RunSpec
 
 NAME = "container"
 
@@ -24,12 +26,63 @@ QUIET_ACTIONS = frozenset(
 )  # fmt: skip
 
 
+async def list_containers(bridge: EngineBridge, all: bool = True) -> list[ContainerSummary]:
+    """The containers as `docker ps -a` (or without `all`, `docker ps`) lists them."""
+    rows = await bridge.call(bridge.client.api.containers, all=all)
+    return [ContainerSummary.from_api(row) for row in rows]
+
+
+async def container(
+    bridge: EngineBridge, container_id: str, details: bool = True
+) -> ContainerSummary | None:
+    """One container as `docker ps -a` shows it, with inspect details; None when gone."""
+    rows = await bridge.call(bridge.client.api.containers, all=True, filters={"id": container_id})
+    row = next((r for r in rows if str(r.get("Id", "")) == container_id), None)
+    if row is None and rows and len(container_id) < 64:
+        row = rows[0]
+    if row is None:
+        return None
+    summary = ContainerSummary.from_api(row)
+    if not details:
+        return summary
+    try:
+        return summary.with_details(await inspect_container(bridge, summary.id))
+    except EngineError as exc:
+        if exc.kind is ErrorKind.NOT_FOUND:
+            return None
+        raise
+
+
+async def inspect_container(bridge: EngineBridge, container_id: str) -> dict[str, Any]:
+    """What `docker inspect` says of a container (by ID or name)."""
+    data: dict[str, Any] = await bridge.call(bridge.client.api.inspect_container, container_id)
+    return data
+
+
+async def run_spec_of(bridge: EngineBridge, container_id: str) -> RunSpec:
+    """The `docker run` options that make a container like this one."""
+    from engine_bridge.specs.run_spec import from_inspect  # not needed at start-up
+
+    found = await inspect_container(bridge, container_id)
+    try:
+        image: dict[str, Any] | None = await bridge.inspect_image(str(found.get("Image")))
+    except EngineError as exc:
+        if exc.kind not in (ErrorKind.NOT_FOUND, ErrorKind.IMAGE_NOT_FOUND):
+            raise
+        image = None  # its image was removed: every option is then written out
+    return from_inspect(found, image)
+
+
+async def container_processes(
+    bridge: EngineBridge, container_id: str
+) -> tuple[list[str], list[list[str]]]:
+    """The container's processes as `docker top` shows them: titles and rows."""
+    data = await bridge.call(bridge.client.api.top, container_id)
+    return list(data.get("Titles") or []), [list(p) for p in data.get("Processes") or []]
+
+
 async def _list(bridge: EngineBridge) -> Sequence[ContainerSummary]:
-    return await bridge.list_containers()
-
-
-async def _fetch(bridge: EngineBridge, key: str) -> ContainerSummary | None:
-    return await bridge.container(key)
+    return await list_containers(bridge)
 
 
 def _keep(old: ContainerSummary, fresh: ContainerSummary) -> ContainerSummary:
@@ -40,8 +93,8 @@ KIND = Kind(
     NAME,
     key=lambda c: str(c.id),
     list_all=_list,
-    fetch=_fetch,
+    fetch=container,
     quiet_actions=QUIET_ACTIONS,
     keep=_keep,
-    details=_fetch,
+    details=container,
 )

@@ -17,6 +17,7 @@ from typing import Any
 
 from engine_bridge.bridge import EngineBridge
 from engine_bridge.endpoints import Endpoint
+from engine_bridge.resources.containers import list_containers
 from engine_bridge.sdk import make_client
 from tests.engine_support import (
     BUSYBOX_IMAGE,
@@ -50,7 +51,7 @@ def _bridge_round(endpoint: Endpoint) -> tuple[float, int]:
         bridge = EngineBridge(endpoint)
         try:
             await bridge.connect()
-            return len(await bridge.list_containers())
+            return len(await list_containers(bridge))
         finally:
             await bridge.close()
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine_bridge.bridge import EngineBridge
+from engine_bridge.resources.containers import container, list_containers
 from engine_bridge.resources.networks import list_networks
 from engine_bridge.resources.volumes import list_volumes
 from tests.bridge.helpers import live_state
@@ -65,7 +66,7 @@ def test_lists_show_what_the_cli_created(
 
     async def scenario() -> None:
         async with live_state(test_engine.endpoint) as (bridge, state):
-            rows = {c.name: c for c in await bridge.list_containers()}
+            rows = {c.name: c for c in await list_containers(bridge)}
             row = rows[name]
             assert row.image == busybox_image
             assert row.command == "sleep 300"
@@ -77,7 +78,7 @@ def test_lists_show_what_the_cli_created(
             assert [(m.name, m.destination, m.read_only) for m in row.mounts] == [
                 (f"{name}-data", "/data", True)
             ]
-            detailed = await bridge.container(row.id)
+            detailed = await container(bridge, row.id)
             assert detailed is not None
             assert detailed.restart_policy is not None
             assert (detailed.restart_policy.name, detailed.restart_policy.max_retries) == (

@@ -15,6 +15,7 @@ import pytest
 from engine_bridge.bridge import EngineBridge
 from engine_bridge.dto import RestartPolicy
 from engine_bridge.operations import run_container
+from engine_bridge.resources.containers import run_spec_of
 from engine_bridge.specs.mounts import parse_mount
 from engine_bridge.specs.ports import parse_port
 from engine_bridge.specs.run_spec import RunSpec
@@ -105,7 +106,7 @@ def test_sdk_and_cli_make_the_same_container(
             operation = await bridge.perform(run_container(via_sdk))
             assert operation.command == shlex.join(via_sdk.argv())
             # And back: what Dockyard works out from the container is what made it.
-            worked_out = await bridge.run_spec_of(str(operation.result))
+            worked_out = await run_spec_of(bridge, str(operation.result))
             assert in_any_order(worked_out) == in_any_order(via_sdk)
         finally:
             await bridge.close()
