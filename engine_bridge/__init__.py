@@ -37,27 +37,23 @@ from engine_bridge.image_operations import (
     tag_image,
 )
 from engine_bridge.log_follower import Happening, LogFollower, LogNote
-from engine_bridge.operations import (
+from engine_bridge.operations import Operation, OperationLog, OperationState
+from engine_bridge.resources.containers import (
     ContainerRef,
-    Operation,
-    OperationLog,
-    OperationState,
+    container_processes,
+    inspect_container,
     kill_container,
+    list_containers,
     pause_container,
     recreate_container,
     remove_container,
     restart_container,
     run_container,
+    run_spec_of,
     start_container,
     stop_container,
     unpause_container,
     update_restart_policy,
-)
-from engine_bridge.resources.containers import (
-    container_processes,
-    inspect_container,
-    list_containers,
-    run_spec_of,
 )
 from engine_bridge.resources.networks import NetworkSummary, list_networks
 from engine_bridge.resources.volumes import VolumeSummary, list_volumes

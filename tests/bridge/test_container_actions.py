@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from engine_bridge import operations as ops
 from engine_bridge.bridge import EngineBridge
 from engine_bridge.endpoints import Endpoint
 from engine_bridge.errors import EngineError, ErrorKind
-from engine_bridge.operations import ContainerRef, OperationState
+from engine_bridge.operations import OperationState
+from engine_bridge.resources import containers as ops
+from engine_bridge.resources.containers import ContainerRef
 from tests.bridge.helpers import live_state, until
 from tests.engine_support import EngineUnderTest
 

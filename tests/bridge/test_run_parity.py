@@ -14,8 +14,7 @@ import pytest
 
 from engine_bridge.bridge import EngineBridge
 from engine_bridge.dto import RestartPolicy
-from engine_bridge.operations import run_container
-from engine_bridge.resources.containers import run_spec_of
+from engine_bridge.resources.containers import run_container, run_spec_of
 from engine_bridge.specs.mounts import parse_mount
 from engine_bridge.specs.ports import parse_port
 from engine_bridge.specs.run_spec import RunSpec

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QTableWidgetItem, QTreeWidgetItem
 from desktop_app.models.containers import NAME, RESTART
 from desktop_app.widgets.json_tree import PATH_ROLE
 from desktop_app.window import MainWindow
+from engine_bridge import ContainerRef
 from engine_bridge.dto import RestartPolicy
-from engine_bridge.operations import ContainerRef
 from tests.engine_support import TEST_LABEL
 from tests.gui.conftest import until
 

@@ -15,7 +15,7 @@ import pytest
 
 from desktop_app.dialogs.terminal_options import RunCommandDialog
 from desktop_app.window import MainWindow
-from engine_bridge.operations import ContainerRef
+from engine_bridge import ContainerRef
 from tests.bridge.helpers import docker_async
 from tests.engine_support import BUSYBOX_BINARY, TEST_LABEL
 from tests.gui.conftest import until

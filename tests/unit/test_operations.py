@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from engine_bridge import operations as ops
-from engine_bridge.operations import ContainerRef, OperationLog
+from engine_bridge.operations import OperationLog
+from engine_bridge.resources import containers as ops
+from engine_bridge.resources.containers import ContainerRef
 
 WEB = ContainerRef(id="f" * 64, name="web")
 

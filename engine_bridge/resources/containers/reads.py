@@ -1,29 +1,17 @@
-"""Containers: how they are read (listed as `docker ps -a` lists them, inspected, their
-processes, the options that would make one like them) and how EngineState follows them
-(each inspected once after the lists are shown, again when an event names it)."""
+"""How containers are read: listed as `docker ps -a` lists them, one with its inspect
+details, what `docker inspect` and `docker top` say, and the `docker run` options that would
+make one like it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from engine_bridge.dto import ContainerSummary
 from engine_bridge.errors import EngineError, ErrorKind
-from engine_bridge.resources import Kind
 
 if TYPE_CHECKING:
     from engine_bridge.bridge import EngineBridge
     from engine_bridge.specs.run_spec import RunSpec
-
-NAME = "container"
-
-# Container events that do not change what a container list shows.
-QUIET_ACTIONS = frozenset(
-    {
-        "exec_create", "exec_start", "exec_die", "exec_detach", "attach", "detach", "resize",
-        "top", "export", "copy", "archive-path", "extract-to-dir", "commit",
-    }
-)  # fmt: skip
 
 
 async def list_containers(bridge: EngineBridge, all: bool = True) -> list[ContainerSummary]:
@@ -79,22 +67,3 @@ async def container_processes(
     """The container's processes as `docker top` shows them: titles and rows."""
     data = await bridge.call(bridge.client.api.top, container_id)
     return list(data.get("Titles") or []), [list(p) for p in data.get("Processes") or []]
-
-
-async def _list(bridge: EngineBridge) -> Sequence[ContainerSummary]:
-    return await list_containers(bridge)
-
-
-def _keep(old: ContainerSummary, fresh: ContainerSummary) -> ContainerSummary:
-    return fresh.keep_details_of(old)
-
-
-KIND = Kind(
-    NAME,
-    key=lambda c: str(c.id),
-    list_all=_list,
-    fetch=container,
-    quiet_actions=QUIET_ACTIONS,
-    keep=_keep,
-    details=container,
-)
