@@ -6,8 +6,11 @@ import socket
 from pathlib import Path
 
 
-def _ping(path: Path | str, timeout: float) -> bytes | None:
-    """The head of the engine's answer to GET /_ping, or None when nothing answers."""
+def ping_socket(path: Path | str, timeout: float = 1.0) -> bool:
+    """True when an engine answers GET /_ping with 200 OK on the unix socket at `path`.
+
+    A quick look without the SDK, for a local socket; sdk.make_client asks properly and
+    says what went wrong."""
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(timeout)
@@ -20,22 +23,5 @@ def _ping(path: Path | str, timeout: float) -> bytes | None:
                     break
                 reply += chunk
     except OSError:
-        return None
-    return reply if reply.startswith(b"HTTP/1.") and b" 200 " in reply[:16] else None
-
-
-def ping_socket(path: Path | str, timeout: float = 1.0) -> bool:
-    """True when an engine answers GET /_ping with 200 OK on the unix socket at `path`."""
-    return _ping(path, timeout) is not None
-
-
-def api_version(path: Path | str, timeout: float = 1.0) -> str | None:
-    """The newest API version the engine on `path` speaks (its /_ping header), if it answers."""
-    reply = _ping(path, timeout)
-    if reply is None:
-        return None
-    for line in reply.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"api-version":
-            return value.strip().decode("ascii", "replace") or None
-    return None
+        return False
+    return reply.startswith(b"HTTP/1.") and b" 200 " in reply[:16]
