@@ -11,11 +11,7 @@ from engine_bridge.credentials import Credentials, CredentialStore
 from engine_bridge.dto import (
     COMPOSE_PROJECT,
     COMPOSE_SERVICE,
-    ContainerSummary,
     EngineFacts,
-    ImageSummary,
-    MountPoint,
-    PortBinding,
     RestartPolicy,
     parse_time,
 )
@@ -25,21 +21,27 @@ from engine_bridge.engines.bundled import BundledEngine
 from engine_bridge.engines.choice import Choice, Preference, choose
 from engine_bridge.engines.local import SystemEngine
 from engine_bridge.errors import EngineError, ErrorKind
-from engine_bridge.image_operations import (
-    load_image,
-    log_in,
-    log_out,
-    prune_images,
-    pull_image,
-    push_image,
-    remove_image,
-    save_image,
-    tag_image,
+from engine_bridge.live.log_follower import Happening, LogFollower, LogNote
+from engine_bridge.live.stats_watch import StatsWatch
+from engine_bridge.live.terminals import (
+    DETACH_KEYS,
+    SHELL_MISSING_CODES,
+    CommandResult,
+    TerminalSession,
+    run_command,
 )
-from engine_bridge.log_follower import Happening, LogFollower, LogNote
+from engine_bridge.live.terminals import attach as attach_terminal
+from engine_bridge.live.terminals import close as close_terminal
+from engine_bridge.live.terminals import exit_code as terminal_exit_code
+from engine_bridge.live.terminals import open_exec as open_exec_terminal
+from engine_bridge.live.terminals import resize as resize_terminal
+from engine_bridge.live.terminals import send as send_to_terminal
 from engine_bridge.operations import Operation, OperationLog, OperationState
 from engine_bridge.resources.containers import (
     ContainerRef,
+    ContainerSummary,
+    MountPoint,
+    PortBinding,
     container_processes,
     inspect_container,
     kill_container,
@@ -55,27 +57,30 @@ from engine_bridge.resources.containers import (
     unpause_container,
     update_restart_policy,
 )
+from engine_bridge.resources.images import (
+    ImageSummary,
+    image_layers,
+    images_disk_usage,
+    inspect_image,
+    list_images,
+    load_image,
+    log_in,
+    log_out,
+    prune_images,
+    pull_image,
+    push_image,
+    registry_manifest,
+    remove_image,
+    save_image,
+    tag_image,
+)
 from engine_bridge.resources.networks import NetworkSummary, list_networks
 from engine_bridge.resources.volumes import VolumeSummary, list_volumes
 from engine_bridge.state import Change, Connection, ConnectionChange, EngineState
-from engine_bridge.stats_watch import StatsWatch
 from engine_bridge.streams.log_lines import STDERR, STDOUT, LogLine
 from engine_bridge.streams.stats import StatsSample
 from engine_bridge.streams.stats_history import StatsHistory
 from engine_bridge.streams.transfer_progress import LayerProgress, TransferProgress
-from engine_bridge.terminals import (
-    DETACH_KEYS,
-    SHELL_MISSING_CODES,
-    CommandResult,
-    TerminalSession,
-    run_command,
-)
-from engine_bridge.terminals import attach as attach_terminal
-from engine_bridge.terminals import close as close_terminal
-from engine_bridge.terminals import exit_code as terminal_exit_code
-from engine_bridge.terminals import open_exec as open_exec_terminal
-from engine_bridge.terminals import resize as resize_terminal
-from engine_bridge.terminals import send as send_to_terminal
 
 __all__ = [
     "COMPOSE_PROJECT", "COMPOSE_SERVICE", "DETACH_KEYS", "SHELL_MISSING_CODES", "STDERR",
@@ -87,10 +92,11 @@ __all__ = [
     "OperationState", "PortBinding", "Preference", "ProviderStatus", "RestartPolicy",
     "StatsHistory", "StatsSample", "StatsWatch", "SystemEngine", "TerminalSession",
     "TransferProgress", "VolumeSummary", "attach_terminal", "choose", "close_terminal",
-    "container_processes", "inspect_container", "kill_container", "list_containers",
-    "list_networks", "list_volumes", "load_image", "log_in", "log_out", "open_exec_terminal",
-    "parse_time", "pause_container", "prune_images", "pull_image", "push_image",
-    "recreate_container", "remove_container", "remove_image", "resize_terminal",
+    "container_processes", "image_layers", "images_disk_usage", "inspect_container",
+    "inspect_image", "kill_container", "list_containers", "list_images", "list_networks",
+    "list_volumes", "load_image", "log_in", "log_out", "open_exec_terminal", "parse_time",
+    "pause_container", "prune_images", "pull_image", "push_image", "recreate_container",
+    "registry_manifest", "remove_container", "remove_image", "resize_terminal",
     "restart_container", "run_blocking", "run_command", "run_container", "run_spec_of",
     "save_image", "send_to_terminal", "start_container", "stop_container", "tag_image",
     "terminal_exit_code", "unpause_container", "update_restart_policy",

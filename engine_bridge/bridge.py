@@ -14,34 +14,20 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from docker.types.daemon import CancellableStream
 
 from engine_bridge import sdk
 from engine_bridge.blocking import EnginePool, run_blocking
-from engine_bridge.credentials import server_address
-from engine_bridge.dto import (
-    EngineFacts,
-    ImageSummary,
-)
+from engine_bridge.dto import EngineFacts
 from engine_bridge.endpoints import Endpoint
-from engine_bridge.errors import (
-    EngineError,
-    ErrorKind,
-    explain,
-    registry_error,
-)
+from engine_bridge.errors import EngineError, ErrorKind, explain
+from engine_bridge.live.reader import Source, StreamReader
 from engine_bridge.operations import Operation, OperationLog
-from engine_bridge.specs.image_ref import parse_image_ref
 from engine_bridge.streams.log_lines import LogDecoder, LogLine
-from engine_bridge.streams.reader import Source, StreamReader
 from engine_bridge.streams.stats import StatsSample, has_cpu_delta, is_reading
 from engine_bridge.streams.stats import sample as stats_sample
-
-if TYPE_CHECKING:
-    from engine_bridge.credentials import Credentials
-    from engine_bridge.specs.image_layers import ImageLayer
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +35,6 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 Client = sdk.Client
-
-
-def _diff_ids(inspected: dict[str, Any]) -> list[str]:
-    return [str(layer) for layer in (inspected.get("RootFS") or {}).get("Layers") or []]
 
 
 class EngineBridge:
@@ -78,7 +60,6 @@ class EngineBridge:
         self._executor = EnginePool(max_workers, f"engine:{endpoint.name}")
         self._client: Client | None = None
         self._streams: set[StreamReader[Any]] = set()
-        self._layer_stacks: dict[str, list[str]] = {}  # image ID -> its layers, bottom first
         self._closed = False
 
     # --- the one helper for blocking calls --------------------------------------------
@@ -107,7 +88,8 @@ class EngineBridge:
         return explain(exc, self.endpoint)
 
     @property
-    def client(self) -> Client:
+    def sdk_client(self) -> Client:
+        """The docker SDK client, for engine_bridge's own modules: the app never sees it."""
         if self._client is None:
             raise EngineError(
                 ErrorKind.UNREACHABLE, "Not connected to the engine", hint="Connect first."
@@ -137,74 +119,10 @@ class EngineBridge:
                 await asyncio.wait_for(run_blocking(None, client.close), 1.0)
 
     async def refresh_facts(self) -> EngineFacts:
-        client = self.client
+        client = self.sdk_client
         version, info = await asyncio.gather(self.call(client.version), self.call(client.info))
         self.facts = EngineFacts.from_api(version, info)
         return self.facts
-
-    # --- lists ------------------------------------------------------------------------
-
-    async def inspect_image(self, reference: str) -> dict[str, Any]:
-        data: dict[str, Any] = await self.call(self.client.api.inspect_image, reference)
-        return data
-
-    async def list_images(self, all: bool = False) -> list[ImageSummary]:
-        rows = await self.call(self.client.api.images, all=all)
-        return [ImageSummary.from_api(row) for row in rows]
-
-    async def image_layers(self, image_id: str) -> list[ImageLayer]:
-        """An image's history paired with its layers, and which layers other local images
-        share with it."""
-        from engine_bridge.specs.image_layers import layers_of
-
-        inspected, history, images = await asyncio.gather(
-            self.inspect_image(image_id),
-            self.call(self.client.api.history, image_id),
-            self.list_images(),
-        )
-        # An image ID is the hash of a configuration that lists its layers: what was read
-        # for an ID once holds for ever, so each image is inspected once, not per look.
-        stacks = self._layer_stacks
-        stacks[str(inspected.get("Id"))] = _diff_ids(inspected)
-        others = [i for i in images if i.id != inspected.get("Id")]
-        unread = [i for i in others if i.id not in stacks]
-        found = await asyncio.gather(
-            *(self.inspect_image(i.id) for i in unread), return_exceptions=True
-        )
-        for image, data in zip(unread, found, strict=True):
-            if isinstance(data, dict):
-                stacks[image.id] = _diff_ids(data)
-        present = {i.id for i in images}
-        for gone in [key for key in stacks if key not in present]:
-            del stacks[gone]
-        by_name = {
-            (image.repo_tags[0] if image.repo_tags else image.short_id): stacks[image.id]
-            for image in others
-            if image.id in stacks
-        }
-        return layers_of(history or [], _diff_ids(inspected), by_name)
-
-    async def registry_manifest(
-        self, reference: str, credentials: Credentials | None = None
-    ) -> dict[str, Any]:
-        """What the registry says of an image now: its manifest's digest, media type, size
-        and platforms (`docker manifest inspect`, through the engine)."""
-        ref = parse_image_ref(reference)
-        config = credentials.auth_config() if credentials is not None else None
-        try:
-            data: dict[str, Any] = await self.call(
-                self.client.api.inspect_distribution, str(ref), auth_config=config
-            )
-        except EngineError as exc:
-            found = registry_error(exc.message, server_address(ref.registry_host))
-            raise (found or exc) from exc
-        return data
-
-    async def images_disk_usage(self) -> list[dict[str, Any]]:
-        """Per image: size, size shared with others, and how many containers use it
-        (`docker system df -v`); takes a moment on a large engine."""
-        data = await self.call(self.client.api.df)
-        return list((data or {}).get("Images") or [])
 
     # --- streams ----------------------------------------------------------------------
 
@@ -215,7 +133,7 @@ class EngineBridge:
         sink: Callable[[T], None] | None = None,
     ) -> StreamReader[T]:
         """Start a stream read on its own thread; it is closed with the bridge at the latest."""
-        client = self.client
+        client = self.sdk_client
         reader: StreamReader[T] = StreamReader(
             lambda: sdk.ResponseStream(open_source(client)),
             name=f"{self.endpoint.name}:{name}",
@@ -292,18 +210,18 @@ class EngineBridge:
                 response.close()
             return written
 
-        return await self.call(export, self.client)
+        return await self.call(export, self.sdk_client)
 
     async def stats_once(self, container_id: str) -> StatsSample:
         """One reading, as `docker stats --no-stream` takes it (the engine waits for two
         samples, so the CPU figure covers the time between them)."""
-        data = await self.call(self.client.api.stats, container_id, stream=False)
+        data = await self.call(self.sdk_client.api.stats, container_id, stream=False)
         return stats_sample(data)
 
     async def stats_response(self, container_id: str) -> Any:
         """The open HTTP response of a container's stats stream, for a reader of many
         streams (StatsHub); whoever gets it closes it."""
-        return await self.call(sdk.stats_response, self.client, container_id)
+        return await self.call(sdk.stats_response, self.sdk_client, container_id)
 
     def stats(
         self, container_id: str, sink: Callable[[StatsSample], None] | None = None
@@ -359,9 +277,9 @@ class EngineBridge:
             if operation.cancel_requested is not None:
                 # Long transfers get a thread of their own: they must not hold up the
                 # engine's executor, which serves every list and inspect meanwhile.
-                result = await self.call_long(operation.work, self.client)
+                result = await self.call_long(operation.work, self.sdk_client)
             else:
-                result = await self.call(operation.work, self.client)
+                result = await self.call(operation.work, self.sdk_client)
         except EngineError as exc:
             operation.mark_failed(exc)
             self.operations.changed(operation)

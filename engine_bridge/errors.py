@@ -72,6 +72,7 @@ _ENGINE_UNUSABLE = frozenset({ErrorKind.UNREACHABLE, ErrorKind.NOT_ANSWERING, Er
 _NAME_IN_USE = re.compile(
     r'name "?/?(?P<name>[^"\s]+)"? is already in use by container "?(?P<id>[0-9a-f]+)"?'
 )
+_VOLUME_IN_USE = re.compile(r"volume is in use - \[(?P<ids>[^\]]*)\]")
 _NO_SUCH = re.compile(r"No such (?P<what>container|image|volume|network|object|exec instance)")
 _IMAGE_MISSING = re.compile(r"(pull access denied|No such image|not found: manifest unknown)")
 
@@ -198,6 +199,15 @@ def _explain_api_error(exc: docker.errors.APIError) -> EngineError:
                 "Name already in use",
                 f"The name '{name}' is already in use by container {owner}.",
                 "Choose another name, or rename or remove that container first.",
+            )
+        match = _VOLUME_IN_USE.search(message)
+        if match:
+            users = ", ".join(i.strip()[:12] for i in match.group("ids").split(",") if i.strip())
+            return EngineError(
+                ErrorKind.CONFLICT,
+                "Volume in use",
+                f"Containers still use this volume: {users}.",
+                "Remove those containers first (stopped ones count too), then the volume.",
             )
         return EngineError(
             ErrorKind.CONFLICT,

@@ -39,6 +39,7 @@ from engine_bridge import (
     EngineError,
     Operation,
     RestartPolicy,
+    inspect_image,
     recreate_container,
     run_blocking,
     run_container,
@@ -336,7 +337,7 @@ class RunDialog(QDialog):
             self._show_process()
             return
         try:
-            data = await bridge.inspect_image(reference)
+            data = await inspect_image(bridge, reference)
         except EngineError as exc:
             self._image_config = None
             self.image_info.setText(f"<span style='color:#b06000'>{exc.title}.</span> {exc.hint}")

@@ -30,7 +30,14 @@ from desktop_app.models.images import ImageRow
 from desktop_app.presentation import decimal_size
 from desktop_app.session import EngineSession
 from desktop_app.tasks import LatestTask
-from engine_bridge import CredentialStore, EngineError, run_blocking
+from engine_bridge import (
+    CredentialStore,
+    EngineError,
+    image_layers,
+    inspect_image,
+    registry_manifest,
+    run_blocking,
+)
 from engine_bridge.specs.image_layers import ImageLayer
 from engine_bridge.specs.image_ref import parse_image_ref
 
@@ -161,7 +168,7 @@ class ImageDetails(QTabWidget):
             return
         try:
             inspected, layers = await asyncio.gather(
-                bridge.inspect_image(row.image.id), bridge.image_layers(row.image.id)
+                inspect_image(bridge, row.image.id), image_layers(bridge, row.image.id)
             )
         except EngineError as exc:
             self.config_form.addRow(_value(exc.in_words(hint=False)))
@@ -247,7 +254,7 @@ class ImageDetails(QTabWidget):
         try:
             host = parse_image_ref(row.reference).registry_host
             login = await run_blocking(None, self.credentials.get, host)
-            manifest = await bridge.registry_manifest(row.reference, login)
+            manifest = await registry_manifest(bridge, row.reference, login)
         except EngineError as exc:
             if row is self.row:
                 self.registry_state.setText(f"{exc.title}. {exc.hint}")

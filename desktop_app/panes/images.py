@@ -55,6 +55,7 @@ from engine_bridge import (
     ErrorKind,
     Operation,
     TransferProgress,
+    images_disk_usage,
     load_image,
     log_in,
     log_out,
@@ -477,7 +478,7 @@ class ImagesPane(QWidget):
             return None
         self.say("Working out what a prune would free…")
         try:
-            usage = await bridge.images_disk_usage()
+            usage = await images_disk_usage(bridge)
         except EngineError as exc:
             self.say(exc.in_words(hint=False), bad=True)
             return None

@@ -57,14 +57,14 @@ class NetworkSummary:
 
 async def list_networks(bridge: EngineBridge) -> list[NetworkSummary]:
     """Every network, as `docker network ls` lists them."""
-    rows = await bridge.call(bridge.client.api.networks)
+    rows = await bridge.call(bridge.sdk_client.api.networks)
     return [NetworkSummary.from_api(row) for row in rows]
 
 
 async def network(bridge: EngineBridge, network_id: str) -> NetworkSummary | None:
     """One network; None when it is gone."""
     try:
-        data = await bridge.call(bridge.client.api.inspect_network, network_id)
+        data = await bridge.call(bridge.sdk_client.api.inspect_network, network_id)
     except EngineError as exc:
         if exc.kind is ErrorKind.NOT_FOUND:
             return None

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from engine_bridge import list_images
 from engine_bridge.bridge import EngineBridge
 from engine_bridge.resources.containers import container, list_containers
 from engine_bridge.resources.networks import list_networks
@@ -85,7 +86,7 @@ def test_lists_show_what_the_cli_created(
                 "on-failure",
                 2,
             )
-            assert busybox_image in {t for i in await bridge.list_images() for t in i.repo_tags}
+            assert busybox_image in {t for i in await list_images(bridge) for t in i.repo_tags}
             assert f"{name}-data" in {v.name for v in await list_volumes(bridge)}
             assert f"{name}-net" in {n.name for n in await list_networks(bridge)}
             # The store loaded the same lists, and reads the details in the background.

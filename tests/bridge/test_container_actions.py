@@ -104,7 +104,7 @@ def test_name_conflict_and_missing_object(
 
     async def scenario() -> None:
         async with live_state(test_engine.endpoint) as (bridge, _state):
-            client = bridge.client
+            client = bridge.sdk_client
             with pytest.raises(EngineError) as conflict:
                 await bridge.call(
                     client.api.create_container, busybox_image, name=name,

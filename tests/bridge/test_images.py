@@ -16,10 +16,12 @@ import keyring.backends.fail
 import platformdirs
 import pytest
 
+from engine_bridge import inspect_image, list_images, registry_manifest
 from engine_bridge.bridge import EngineBridge
 from engine_bridge.credentials import Credentials, CredentialStore
 from engine_bridge.errors import EngineError, ErrorKind
-from engine_bridge.image_operations import (
+from engine_bridge.operations import Operation, OperationState
+from engine_bridge.resources.images.actions import (
     load_image,
     log_in,
     prune_images,
@@ -29,7 +31,6 @@ from engine_bridge.image_operations import (
     save_image,
     tag_image,
 )
-from engine_bridge.operations import Operation, OperationState
 from engine_bridge.streams.transfer_progress import TransferProgress
 from tests.engine_support import TEST_LABEL, EngineUnderTest, build_files_image
 from tests.registry_support import LocalRegistry, SecretService
@@ -104,7 +105,7 @@ def test_login_push_remove_and_pull_back_with_progress_for_every_layer(
 
             await _perform(bridge, remove_image(unique_image))
             with pytest.raises(EngineError):
-                await bridge.inspect_image(unique_image)
+                await inspect_image(bridge, unique_image)
 
             reports.clear()
             pulled = (await _perform(bridge, pull_image(unique_image, kept))).result
@@ -119,10 +120,10 @@ def test_login_push_remove_and_pull_back_with_progress_for_every_layer(
 
             # The same digest everywhere: push, pull, the local repo digest, the registry.
             assert pulled.digest == pushed.digest
-            inspected = await bridge.inspect_image(unique_image)
+            inspected = await inspect_image(bridge, unique_image)
             repo, _tag = unique_image.rsplit(":", 1)
             assert f"{repo}@{pushed.digest}" in inspected["RepoDigests"]
-            manifest = await bridge.registry_manifest(unique_image, kept)
+            manifest = await registry_manifest(bridge, unique_image, kept)
             assert manifest["Descriptor"]["digest"] == pushed.digest
             platform = manifest["Platforms"][0]
             assert platform["os"] == "linux"
@@ -250,30 +251,30 @@ def test_tag_save_load_and_prune(
         await bridge.connect()
         try:
             await _perform(bridge, tag_image(unique_image, other_tag))
-            image = await bridge.inspect_image(unique_image)
+            image = await inspect_image(bridge, unique_image)
             assert other_tag in image["RepoTags"]
             # With two tags, removing one only untags: the image stays.
             await _perform(bridge, remove_image(other_tag))
-            assert other_tag not in (await bridge.inspect_image(unique_image))["RepoTags"]
+            assert other_tag not in (await inspect_image(bridge, unique_image))["RepoTags"]
 
             saved = await _perform(bridge, save_image([unique_image], str(archive)))
             assert saved.result == archive.stat().st_size > 900_000
             await _perform(bridge, remove_image(unique_image))
             loaded = await _perform(bridge, load_image(str(archive)))
             assert any(unique_image in line for line in loaded.result or [])
-            assert (await bridge.inspect_image(unique_image))["Id"] == image["Id"]
+            assert (await inspect_image(bridge, unique_image))["Id"] == image["Id"]
 
             # Building the tag anew leaves the old image untagged (dangling); a prune of
             # dangling images (only those labelled by tests) takes it away.
             build_files_image(docker_client, unique_image, {"other.bin": os.urandom(1000)})
-            dangling = [i for i in await bridge.list_images() if i.id == image["Id"]]
+            dangling = [i for i in await list_images(bridge) if i.id == image["Id"]]
             assert dangling
             assert dangling[0].dangling
             pruned = await _perform(bridge, prune_images(unused=False, label=TEST_LABEL))
             assert isinstance(pruned.result, int)
             assert pruned.result >= 900_000, "the two files of the old image"
             assert pruned.command == f"docker image prune --filter label={TEST_LABEL} --force"
-            assert not [i for i in await bridge.list_images() if i.id == image["Id"]]
+            assert not [i for i in await list_images(bridge) if i.id == image["Id"]]
         finally:
             await bridge.close()
 
@@ -331,7 +332,7 @@ def test_the_platforms_of_a_manifest_list_come_from_the_registry(
             cli("create", "--insecure", listed, f"{repository}:here", f"{repository}:other")
             cli("annotate", "--os", "linux", "--arch", "s390x", listed, f"{repository}:other")
             cli("push", "--insecure", listed)
-            manifest = await bridge.registry_manifest(listed, login)
+            manifest = await registry_manifest(bridge, listed, login)
             assert "manifest.list" in manifest["Descriptor"]["mediaType"]
             platforms = {(p["os"], p["architecture"]) for p in manifest["Platforms"]}
             assert ("linux", "s390x") in platforms

@@ -10,7 +10,7 @@ from typing import Any
 
 from engine_bridge.bridge import EngineBridge
 from engine_bridge.endpoints import Endpoint
-from engine_bridge.log_follower import Happening, LogFollower, LogNote
+from engine_bridge.live.log_follower import Happening, LogFollower, LogNote
 from tests.bridge.helpers import docker_async
 from tests.engine_proxy import engine_proxy
 from tests.engine_support import EngineUnderTest

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine_bridge.bridge import EngineBridge
-from engine_bridge.stats_watch import StatsWatch
+from engine_bridge.live.stats_watch import StatsWatch
 from tests.bridge.helpers import docker_async, live_state, until
 from tests.engine_support import EngineUnderTest
 

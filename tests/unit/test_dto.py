@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from engine_bridge.dto import ContainerSummary, ImageSummary, PortBinding, parse_time
+from engine_bridge.dto import parse_time
+from engine_bridge.resources.containers.summary import ContainerSummary, PortBinding
+from engine_bridge.resources.images.summary import ImageSummary
 
 LIST_ENTRY = {
     "Id": "a" * 64,

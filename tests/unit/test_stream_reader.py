@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from engine_bridge.streams.reader import StreamReader
+from engine_bridge.live.reader import StreamReader
 
 
 class EndlessSource:

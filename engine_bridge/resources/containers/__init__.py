@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from engine_bridge.dto import ContainerSummary
 from engine_bridge.resources import Kind
 from engine_bridge.resources.containers.actions import (
     ContainerRef,
@@ -28,6 +27,7 @@ from engine_bridge.resources.containers.reads import (
     list_containers,
     run_spec_of,
 )
+from engine_bridge.resources.containers.summary import ContainerSummary, MountPoint, PortBinding
 
 if TYPE_CHECKING:
     from engine_bridge.bridge import EngineBridge
@@ -62,9 +62,9 @@ KIND = Kind(
 )
 
 __all__ = [
-    "KIND", "NAME", "QUIET_ACTIONS", "ContainerRef", "container", "container_processes",
-    "inspect_container", "kill_container", "list_containers", "pause_container",
-    "recreate_container", "remove_container", "restart_container", "run_container",
-    "run_spec_of", "start_container", "stop_container", "unpause_container",
-    "update_restart_policy",
+    "KIND", "NAME", "QUIET_ACTIONS", "ContainerRef", "ContainerSummary", "MountPoint",
+    "PortBinding", "container", "container_processes", "inspect_container", "kill_container",
+    "list_containers", "pause_container", "recreate_container", "remove_container",
+    "restart_container", "run_container", "run_spec_of", "start_container", "stop_container",
+    "unpause_container", "update_restart_policy",
 ]  # fmt: skip

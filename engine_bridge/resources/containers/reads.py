@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engine_bridge.dto import ContainerSummary
 from engine_bridge.errors import EngineError, ErrorKind
+from engine_bridge.resources.containers.summary import ContainerSummary
+from engine_bridge.resources.images.reads import inspect_image
 
 if TYPE_CHECKING:
     from engine_bridge.bridge import EngineBridge
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 async def list_containers(bridge: EngineBridge, all: bool = True) -> list[ContainerSummary]:
     """The containers as `docker ps -a` (or without `all`, `docker ps`) lists them."""
-    rows = await bridge.call(bridge.client.api.containers, all=all)
+    rows = await bridge.call(bridge.sdk_client.api.containers, all=all)
     return [ContainerSummary.from_api(row) for row in rows]
 
 
@@ -24,7 +25,9 @@ async def container(
     bridge: EngineBridge, container_id: str, details: bool = True
 ) -> ContainerSummary | None:
     """One container as `docker ps -a` shows it, with inspect details; None when gone."""
-    rows = await bridge.call(bridge.client.api.containers, all=True, filters={"id": container_id})
+    rows = await bridge.call(
+        bridge.sdk_client.api.containers, all=True, filters={"id": container_id}
+    )
     row = next((r for r in rows if str(r.get("Id", "")) == container_id), None)
     if row is None and rows and len(container_id) < 64:
         row = rows[0]
@@ -43,7 +46,7 @@ async def container(
 
 async def inspect_container(bridge: EngineBridge, container_id: str) -> dict[str, Any]:
     """What `docker inspect` says of a container (by ID or name)."""
-    data: dict[str, Any] = await bridge.call(bridge.client.api.inspect_container, container_id)
+    data: dict[str, Any] = await bridge.call(bridge.sdk_client.api.inspect_container, container_id)
     return data
 
 
@@ -53,7 +56,7 @@ async def run_spec_of(bridge: EngineBridge, container_id: str) -> RunSpec:
 
     found = await inspect_container(bridge, container_id)
     try:
-        image: dict[str, Any] | None = await bridge.inspect_image(str(found.get("Image")))
+        image: dict[str, Any] | None = await inspect_image(bridge, str(found.get("Image")))
     except EngineError as exc:
         if exc.kind not in (ErrorKind.NOT_FOUND, ErrorKind.IMAGE_NOT_FOUND):
             raise
@@ -65,5 +68,5 @@ async def container_processes(
     bridge: EngineBridge, container_id: str
 ) -> tuple[list[str], list[list[str]]]:
     """The container's processes as `docker top` shows them: titles and rows."""
-    data = await bridge.call(bridge.client.api.top, container_id)
+    data = await bridge.call(bridge.sdk_client.api.top, container_id)
     return list(data.get("Titles") or []), [list(p) for p in data.get("Processes") or []]

@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable
 
 from engine_bridge.bridge import EngineBridge
 from engine_bridge.errors import EngineError
-from engine_bridge.stats_hub import HubStream, StatsHub
-from engine_bridge.streams.reader import StreamReader
+from engine_bridge.live.reader import StreamReader
+from engine_bridge.live.stats_hub import HubStream, StatsHub
 from engine_bridge.streams.stats import StatsSample
 from engine_bridge.streams.stats_history import DEFAULT_CAPACITY, StatsHistory
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from engine_bridge import sdk
-from engine_bridge.streams.reader import StreamReader
+from engine_bridge.live.reader import StreamReader
 
 if TYPE_CHECKING:
     from engine_bridge.bridge import EngineBridge
@@ -82,7 +82,7 @@ async def open_exec(
     bridge: EngineBridge, container_id: str, command: list[str], user: str, rows: int, cols: int
 ) -> TerminalSession:
     """Start `command` in the container with a TTY, sized rows x cols."""
-    client = bridge.client
+    client = bridge.sdk_client
     created = await bridge.call(
         client.api.exec_create, container_id, command, stdin=True, tty=True, user=user or "",
         environment=["TERM=xterm-256color"],
@@ -99,7 +99,7 @@ async def open_exec(
 
 async def attach(bridge: EngineBridge, container_id: str, tty: bool) -> TerminalSession:
     """Attach to the container's main process (its stdin, stdout and stderr)."""
-    client = bridge.client
+    client = bridge.sdk_client
     params = {"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
     handle = await bridge.call(client.api.attach_socket, container_id, params=params)
     sock = sdk.raw_socket(handle)
@@ -112,7 +112,7 @@ async def send(bridge: EngineBridge, session: TerminalSession, data: bytes) -> N
 
 
 async def resize(bridge: EngineBridge, session: TerminalSession, rows: int, cols: int) -> None:
-    api = bridge.client.api
+    api = bridge.sdk_client.api
     if session.exec_id is not None:
         await bridge.call(api.exec_resize, session.exec_id, height=rows, width=cols)
     else:
@@ -123,7 +123,7 @@ async def exit_code(bridge: EngineBridge, session: TerminalSession) -> int | Non
     """The exec's exit code once it ended (None for an attach, or while it runs)."""
     if session.exec_id is None:
         return None
-    data = await bridge.call(bridge.client.api.exec_inspect, session.exec_id)
+    data = await bridge.call(bridge.sdk_client.api.exec_inspect, session.exec_id)
     return None if data.get("Running") else data.get("ExitCode")
 
 
@@ -148,7 +148,7 @@ class CommandResult:
 async def run_command(
     bridge: EngineBridge, container_id: str, command: list[str], user: str = ""
 ) -> CommandResult:
-    client = bridge.client
+    client = bridge.sdk_client
 
     def run() -> CommandResult:
         created = client.api.exec_create(container_id, command, user=user or "")

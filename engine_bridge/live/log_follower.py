@@ -27,7 +27,7 @@ from engine_bridge.streams.log_lines import LogLine, LogPosition
 
 if TYPE_CHECKING:
     from engine_bridge.bridge import EngineBridge
-    from engine_bridge.streams.reader import StreamReader
+    from engine_bridge.live.reader import StreamReader
 
 log = logging.getLogger(__name__)
 
