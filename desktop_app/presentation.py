@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import shlex
+from dataclasses import dataclass
 from datetime import datetime
 
 from engine_bridge import ContainerSummary, PortBinding
 from engine_bridge.specs.sizes import binary_size, decimal_size
+
+
+@dataclass(frozen=True)
+class Column:
+    """A list column: its title, width in pixels (0: takes the room left), whether its
+    figures line up on the right, and what its header explains on hover."""
+
+    title: str
+    width: int = 0
+    right: bool = False
+    tip: str = ""
 
 
 def duration(seconds: float) -> str:

@@ -1,4 +1,6 @@
-"""`dockyard --screenshot DIR`: one PNG per pane, each taken once its data is loaded."""
+"""`dockyard --screenshot DIR`: one PNG per pane, each taken once its data is loaded, then
+the close looks: those named here, and those a pane arranges itself (`pictures()`, an async
+iterator of (name, widget to grab or None for the window))."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import asyncio
 import logging
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app.window import MainWindow
 from engine_bridge import Connection, ContainerSummary
@@ -66,6 +68,15 @@ async def write_screenshots(window: MainWindow, folder: Path, timeout: float = 6
         details.show_tab("Digests")
         await asyncio.sleep(0.2)
         written.append(_save(window, folder / f"{len(written) + 1:02d}-image-digests.png"))
+    for title, shown in window.panes.items():
+        pictures = getattr(shown, "pictures", None)
+        if pictures is None:
+            continue
+        window.show_pane(title)
+        await asyncio.sleep(0.25)
+        async for name, widget in pictures():
+            target = widget if widget is not None else window
+            written.append(_save(target, folder / f"{len(written) + 1:02d}-{name}.png"))
     return written
 
 
@@ -84,7 +95,7 @@ async def _stats_read(window: MainWindow, readings: int = 3, timeout: float = 8.
     await asyncio.sleep(0.6)  # one more redraw of the feed
 
 
-def _save(window: MainWindow, path: Path) -> Path:
+def _save(window: QWidget, path: Path) -> Path:
     QApplication.processEvents()
     if not window.grab().save(str(path)):
         raise OSError(f"could not write {path}")

@@ -75,7 +75,32 @@ from engine_bridge.resources.images import (
     tag_image,
 )
 from engine_bridge.resources.networks import NetworkSummary, list_networks
-from engine_bridge.resources.volumes import VolumeSummary, list_volumes
+from engine_bridge.resources.volumes import (
+    HELPER_LABEL,
+    PrunePlan,
+    Verification,
+    VolumeFile,
+    VolumeSummary,
+    VolumeTree,
+    VolumeUsage,
+    archive_names,
+    clone_volume,
+    create_volume,
+    download,
+    export_volume,
+    import_volume,
+    inspect_volume,
+    list_volumes,
+    plan_prune,
+    prune_takes_named,
+    prune_volumes,
+    remove_volume,
+    short_name,
+    upload,
+    verify_export,
+    volume_tree,
+    volumes_disk_usage,
+)
 from engine_bridge.state import Change, Connection, ConnectionChange, EngineState
 from engine_bridge.streams.log_lines import STDERR, STDOUT, LogLine
 from engine_bridge.streams.stats import StatsSample
@@ -83,21 +108,25 @@ from engine_bridge.streams.stats_history import StatsHistory
 from engine_bridge.streams.transfer_progress import LayerProgress, TransferProgress
 
 __all__ = [
-    "COMPOSE_PROJECT", "COMPOSE_SERVICE", "DETACH_KEYS", "SHELL_MISSING_CODES", "STDERR",
-    "STDOUT", "BundledEngine", "Change", "Choice", "CommandResult", "Connection",
+    "COMPOSE_PROJECT", "COMPOSE_SERVICE", "DETACH_KEYS", "HELPER_LABEL", "SHELL_MISSING_CODES",
+    "STDERR", "STDOUT", "BundledEngine", "Change", "Choice", "CommandResult", "Connection",
     "ConnectionChange", "ContainerRef", "ContainerSummary", "CredentialStore", "Credentials",
     "Endpoint", "EngineBridge", "EngineError", "EngineFacts", "EngineProvider", "EngineState",
     "ErrorKind", "Happening", "ImageSummary", "LayerProgress", "Lifecycle", "LogFollower",
     "LogLine", "LogNote", "MountPoint", "NetworkSummary", "Operation", "OperationLog",
-    "OperationState", "PortBinding", "Preference", "ProviderStatus", "RestartPolicy",
-    "StatsHistory", "StatsSample", "StatsWatch", "SystemEngine", "TerminalSession",
-    "TransferProgress", "VolumeSummary", "attach_terminal", "choose", "close_terminal",
-    "container_processes", "image_layers", "images_disk_usage", "inspect_container",
-    "inspect_image", "kill_container", "list_containers", "list_images", "list_networks",
+    "OperationState", "PortBinding", "Preference", "ProviderStatus", "PrunePlan",
+    "RestartPolicy", "StatsHistory", "StatsSample", "StatsWatch", "SystemEngine",
+    "TerminalSession", "TransferProgress", "Verification", "VolumeFile", "VolumeSummary",
+    "VolumeTree", "VolumeUsage", "archive_names", "attach_terminal", "choose", "clone_volume",
+    "close_terminal", "container_processes", "create_volume", "download", "export_volume",
+    "image_layers", "images_disk_usage", "import_volume", "inspect_container", "inspect_image",
+    "inspect_volume", "kill_container", "list_containers", "list_images", "list_networks",
     "list_volumes", "load_image", "log_in", "log_out", "open_exec_terminal", "parse_time",
-    "pause_container", "prune_images", "pull_image", "push_image", "recreate_container",
-    "registry_manifest", "remove_container", "remove_image", "resize_terminal",
-    "restart_container", "run_blocking", "run_command", "run_container", "run_spec_of",
-    "save_image", "send_to_terminal", "start_container", "stop_container", "tag_image",
-    "terminal_exit_code", "unpause_container", "update_restart_policy",
+    "pause_container", "plan_prune", "prune_images", "prune_takes_named", "prune_volumes",
+    "pull_image", "push_image", "recreate_container", "registry_manifest", "remove_container",
+    "remove_image", "remove_volume", "resize_terminal", "restart_container", "run_blocking",
+    "run_command", "run_container", "run_spec_of", "save_image", "send_to_terminal",
+    "short_name", "start_container", "stop_container", "tag_image", "terminal_exit_code",
+    "unpause_container", "update_restart_policy", "upload", "verify_export", "volume_tree",
+    "volumes_disk_usage",
 ]  # fmt: skip

@@ -22,6 +22,7 @@ from engine_bridge.sdk import make_client
 from tests.engine_support import (
     BUSYBOX_IMAGE,
     TEST_LABEL,
+    TEST_NAME_PREFIX,
     EngineUnderTest,
     build_busybox_image,
     ensure_engine,
@@ -106,7 +107,7 @@ def keyring_session(
 @pytest.fixture
 def name() -> str:
     """A fresh name for one object a test creates."""
-    return f"dyt-{uuid.uuid4().hex[:10]}"
+    return f"{TEST_NAME_PREFIX}{uuid.uuid4().hex[:10]}"
 
 
 def docker(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -22,6 +22,7 @@ from engine_bridge.errors import EngineError
 from engine_bridge.sdk import make_client
 
 TEST_LABEL = "dockyard.test"
+TEST_NAME_PREFIX = "dyt-"
 BUSYBOX_IMAGE = "dockyard-test/busybox:latest"
 BUSYBOX_BINARY = Path("/bin/busybox")
 
@@ -107,9 +108,13 @@ def remove_test_objects(client: Any) -> None:
     for container in client.api.containers(all=True, filters=selector):
         with contextlib.suppress(Exception):
             client.api.remove_container(container["Id"], force=True, v=True)
-    for volume in (client.api.volumes(filters=selector) or {}).get("Volumes") or []:
-        with contextlib.suppress(Exception):
-            client.api.remove_volume(volume["Name"], force=True)
+    # Volumes that `docker run -v name:/path` makes carry no label: the tests' names mark them.
+    for volume in (client.api.volumes() or {}).get("Volumes") or []:
+        if volume["Name"].startswith(TEST_NAME_PREFIX) or TEST_LABEL in (
+            volume.get("Labels") or {}
+        ):
+            with contextlib.suppress(Exception):
+                client.api.remove_volume(volume["Name"], force=True)
     for network in client.api.networks(filters=selector):
         with contextlib.suppress(Exception):
             client.api.remove_network(network["Id"])

@@ -43,6 +43,7 @@ from engine_bridge import (
     recreate_container,
     run_blocking,
     run_container,
+    short_name,
 )
 from engine_bridge.specs import SpecError
 from engine_bridge.specs.env import parse_env_file
@@ -129,6 +130,17 @@ class RunDialog(QDialog):
         self.env_file_button.clicked.connect(self._on_env_file)
         self.volumes = RowsEditor("data:/var/lib/data")
         self.volumes.setObjectName("runVolumes")
+        # Existing volumes by name: picking one adds a mount of it, its path to fill in.
+        self.volume_picker = QComboBox()
+        self.volume_picker.setObjectName("runVolumePicker")
+        self.volume_picker.addItem("Mount an existing volume…")
+        for volume in sorted(
+            (v for v in (session.state.of("volume").values() if session.state else [])),
+            key=lambda v: (v.anonymous, v.name),
+        ):
+            self.volume_picker.addItem(short_name(volume.name), volume.name)
+        self.volume_picker.setEnabled(self.volume_picker.count() > 1)
+        self.volume_picker.activated.connect(self._on_pick_volume)
         self.restart = RestartPolicyEditor()
         self.network = QComboBox()
         self.network.setEditable(True)
@@ -172,7 +184,10 @@ class RunDialog(QDialog):
         env_box.addWidget(self.env)
         env_box.addWidget(self.env_file_button, 0, Qt.AlignmentFlag.AlignLeft)
         form_layout.addRow("Environment:", env_box)
-        form_layout.addRow("Volumes:", self.volumes)
+        volumes = QVBoxLayout()
+        volumes.addWidget(self.volumes)
+        volumes.addWidget(self.volume_picker)
+        form_layout.addRow("Volumes:", volumes)
         form_layout.addRow("", _hint("run.volumes"))
         form_layout.addRow("Restart policy:", self.restart)
         form_layout.addRow("Network:", self.network)
@@ -370,6 +385,17 @@ class RunDialog(QDialog):
         )
 
     # --- env file and running ---------------------------------------------------------
+
+    def _on_pick_volume(self, index: int) -> None:
+        name = self.volume_picker.itemData(index)
+        self.volume_picker.setCurrentIndex(0)
+        if name:
+            self.volumes.add_value(f"{name}:/data")
+            table = self.volumes.table
+            item = table.item(table.rowCount() - 1, 0)
+            if item is not None:
+                table.setCurrentItem(item)
+                table.editItem(item)
 
     @asyncSlot()
     async def _on_env_file(self) -> None:

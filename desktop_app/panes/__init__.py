@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from PySide6.QtWidgets import QWidget
-
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from desktop_app.session import EngineSession
     from engine_bridge import CredentialStore
 
@@ -49,8 +49,18 @@ def _panes() -> tuple[PaneClass, ...]:
     from desktop_app.panes.images import ImagesPane
     from desktop_app.panes.resources import ResourcesPane
     from desktop_app.panes.terminals import TerminalsPane
+    from desktop_app.panes.volumes.pane import VolumesPane
 
-    return (ContainersPane, ImagesPane, ResourcesPane, TerminalsPane, EnginePane)
+    return (ContainersPane, ImagesPane, VolumesPane, ResourcesPane, TerminalsPane, EnginePane)
 
 
-PANES = _panes()
+PANES: tuple[PaneClass, ...]
+
+
+def __getattr__(name: str) -> tuple[PaneClass, ...]:
+    # PANES is made on first use, so that a kind's rows.py (pure) imports without Qt.
+    if name == "PANES":
+        global PANES
+        PANES = _panes()
+        return PANES
+    raise AttributeError(name)

@@ -27,6 +27,7 @@ from engine_bridge.resources.volumes.files import (
     read_tree,
     upload,
     verify_export,
+    volume_tree,
 )
 from engine_bridge.resources.volumes.reads import (
     inspect_volume,
@@ -45,5 +46,6 @@ __all__ = [
     "VolumeTree", "VolumeUsage", "api_at_least", "archive_names", "clone_volume",
     "create_volume", "download", "export_volume", "import_volume", "inspect_volume",
     "list_volumes", "plan_prune", "prune_takes_named", "prune_volumes", "read_tree",
-    "remove_volume", "short_name", "upload", "verify_export", "volume", "volumes_disk_usage",
+    "remove_volume", "short_name", "upload", "verify_export", "volume", "volume_tree",
+    "volumes_disk_usage",
 ]  # fmt: skip

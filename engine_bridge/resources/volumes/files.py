@@ -10,12 +10,14 @@ is imported from an empty tar. The helper carries HELPER_LABEL, is removed after
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import io
 import os
 import posixpath
 import tarfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -23,13 +25,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine_bridge import sdk
 from engine_bridge.errors import EngineError, ErrorKind
 from engine_bridge.operations import Operation
 from engine_bridge.resources.volumes.actions import LOCAL_DRIVER, short_name
 from engine_bridge.specs.sizes import decimal_size
+
+if TYPE_CHECKING:
+    from engine_bridge.bridge import EngineBridge
 
 HELPER_LABEL = "com.dockyard.helper"
 EMPTY_IMAGE = "dockyard/empty:latest"
@@ -305,8 +310,6 @@ def checksums(stream: Iterator[bytes], on_chunk: Callable[[int], None]) -> dict[
 
 
 def _cancellable(op: Operation[Any]) -> Operation[Any]:
-    import threading
-
     op.cancel_requested = threading.Event()
     return op
 
@@ -591,3 +594,14 @@ def verify_export(name: str, path: str) -> Operation[Verification]:
         verb="verifying",
     ))  # fmt: skip
     return op
+
+
+async def volume_tree(bridge: EngineBridge, name: str) -> VolumeTree:
+    """Every file of a volume (see read_tree), read on a thread of its own; cancelling the
+    awaiting task stops the read at its next block."""
+    stop = threading.Event()
+    try:
+        return await bridge.call_long(read_tree, bridge.sdk_client, name, stop.is_set)
+    except asyncio.CancelledError:
+        stop.set()
+        raise

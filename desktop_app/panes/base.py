@@ -1,0 +1,509 @@
+"""ListPane: what every list of Docker objects has in common, so that a kind's pane is only
+what is its own.
+
+A kind gives a row format (its rows.py: columns, cell text, sort keys, tooltips, tones and
+filter matching, with no Qt) and builds its rows from the engine state; the base gives the
+heading, the filter box, the count, the toolbar, the empty state (with a learner's
+explanation from resources/learning.json), the details splitter, each row's busy and error
+state, the message line, and on-screen interest (work that only matters while the pane is
+seen waits until it is).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QAction, QColor, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import notify, theme
+from desktop_app.dialogs import answer
+from desktop_app.learning import text
+from desktop_app.presentation import Column
+from desktop_app.widgets.actions import toolbar_action
+from engine_bridge import EngineError, ErrorKind
+
+if TYPE_CHECKING:
+    from desktop_app.panes import PaneContext
+    from desktop_app.session import EngineSession
+    from engine_bridge import Change, EngineState, Operation
+
+Row = TypeVar("Row")
+RowIn = TypeVar("RowIn", contravariant=True)
+T = TypeVar("T")
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class RowFormat(Protocol[RowIn]):
+    """What a kind's rows.py says about its rows; pure, no Qt."""
+
+    @property
+    def columns(self) -> Sequence[Column]: ...
+
+    def key(self, row: RowIn) -> str: ...
+    def text(self, row: RowIn, column: int) -> str: ...
+    def sort_key(self, row: RowIn, column: int) -> str | int | float:
+        """A plain value: Qt's sorting compares strings and numbers, not tuples."""
+
+    def tooltip(self, row: RowIn, column: int) -> str | None: ...
+    def tone(self, row: RowIn, column: int) -> str | None: ...
+    def matches(self, row: RowIn, words: str) -> bool: ...
+
+
+class KindModel(QAbstractTableModel, Generic[Row]):
+    """Rows of one kind, keyed; `set_rows` turns a fresh set into row-level inserts,
+    changes and removals (never a reset), so selection and scrolling stay put."""
+
+    def __init__(self, fmt: RowFormat[Row], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.fmt = fmt
+        self._rows: list[Row] = []
+        self._at: dict[str, int] = {}
+        self._busy: dict[str, str] = {}
+        self._errors: dict[str, str] = {}
+
+    # --- feeding ----------------------------------------------------------------------
+
+    def set_rows(self, rows: Iterable[Row]) -> None:
+        fresh = {self.fmt.key(r): r for r in rows}
+        for key in [k for k in self._at if k not in fresh]:
+            gone = self._at[key]
+            self.beginRemoveRows(QModelIndex(), gone, gone)
+            del self._rows[gone]
+            self._reindex()
+            self.endRemoveRows()
+            self._busy.pop(key, None)
+            self._errors.pop(key, None)
+        last = self.columnCount() - 1
+        added: list[Row] = []
+        for key, row in fresh.items():
+            position = self._at.get(key)
+            if position is None:
+                added.append(row)
+            elif self._rows[position] != row:
+                self._rows[position] = row
+                self.dataChanged.emit(self.index(position, 0), self.index(position, last))
+        if added:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(added) - 1)
+            self._rows.extend(added)
+            self._reindex()
+            self.endInsertRows()
+
+    def _reindex(self) -> None:
+        self._at = {self.fmt.key(r): i for i, r in enumerate(self._rows)}
+
+    def rows(self) -> list[Row]:
+        return list(self._rows)
+
+    def row(self, key: str) -> Row | None:
+        position = self._at.get(key)
+        return None if position is None else self._rows[position]
+
+    def set_busy(self, key: str, verb: str | None) -> None:
+        """Show that an action runs on a row ("removing…"); None when it ended."""
+        if verb:
+            self._busy[key] = verb
+            self._errors.pop(key, None)
+        else:
+            self._busy.pop(key, None)
+        self._row_changed(key)
+
+    def set_error(self, key: str, message: str | None) -> None:
+        """Show that the last action on a row failed, until the next one starts."""
+        if message:
+            self._errors[key] = message
+        else:
+            self._errors.pop(key, None)
+        self._row_changed(key)
+
+    def busy(self, key: str) -> str | None:
+        return self._busy.get(key)
+
+    def error(self, key: str) -> str | None:
+        return self._errors.get(key)
+
+    def _row_changed(self, key: str) -> None:
+        position = self._at.get(key)
+        if position is not None:
+            self.dataChanged.emit(
+                self.index(position, 0), self.index(position, self.columnCount() - 1)
+            )
+
+    # --- Qt's model interface ---------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.fmt.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.fmt.columns):
+            return None
+        column = self.fmt.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tip or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row, column = self._rows[index.row()], index.column()
+        key = self.fmt.key(row)
+        if role == Qt.ItemDataRole.DisplayRole:
+            shown = self.fmt.text(row, column)
+            if column == 0 and key in self._busy:
+                return f"{shown}  ({self._busy[key]}…)"
+            if column == 0 and key in self._errors:
+                return f"{shown}  (failed)"
+            return shown
+        if role == SORT_ROLE:
+            return self.fmt.sort_key(row, column)
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if key in self._errors:
+                return self._errors[key]
+            return self.fmt.tooltip(row, column)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            tone = "bad" if key in self._errors else "busy" if key in self._busy else None
+            tone = tone or self.fmt.tone(row, column)
+            return QColor(theme.colour(tone)) if tone else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and self.fmt.columns[column].right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class KindFilter(QSortFilterProxyModel):
+    """The filter box's words and the pane's own toggles, over a KindModel."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.words = ""
+        self.keep: Callable[[Any], bool] = lambda _row: True
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    def set_text(self, words: str) -> None:
+        self.beginFilterChange()
+        self.words = words.strip()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_keep(self, keep: Callable[[Any], bool]) -> None:
+        self.beginFilterChange()
+        self.keep = keep
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, KindModel):
+            return True
+        row = model.rows()[source_row]
+        return bool(self.keep(row)) and (not self.words or model.fmt.matches(row, self.words))
+
+
+class ListPane(QWidget, Generic[Row]):
+    """The base of a kind's pane. A subclass sets `title`, `kind` (what /events calls its
+    objects), `fmt` (its rows.py), `topic` (its texts in learning.json) and `filter_hint`,
+    and overrides `rows_from(state)`, `make_actions()`, `update_actions()` and, where it
+    has them, the details (`make_details`, `show_details`) and `first_shown()`.
+
+    Attributes: `model`, `proxy`, `view`, `toolbar`, `filter_box`, `count_label`, `message`
+    (the last outcome, in words), `empty`, `splitter`, `details`, `dialog` (open now),
+    `last_error`, `on_screen`.
+    """
+
+    title = ""
+    kind = ""
+    topic = ""
+    filter_hint = "Filter"
+    fmt: RowFormat[Any]
+    #: Other kinds whose changes change these rows (volumes follow containers, say).
+    follows: frozenset[str] = frozenset()
+
+    def __init__(self, context: PaneContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName(f"{self.topic}Pane")
+        self.session: EngineSession | None = None
+        self.dialog: QWidget | None = None
+        self.last_error: EngineError | None = None
+        self.on_screen = False
+        self._shown_once = False
+        self._select_when_listed: str | None = None
+        self.model: KindModel[Row] = KindModel(self.fmt, self)
+        self.proxy = KindFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.filter_box = QLineEdit(placeholderText=self.filter_hint)
+        self.filter_box.setClearButtonEnabled(True)
+        self.filter_box.textChanged.connect(self.proxy.set_text)
+        self.count_label = QLabel()
+        self.count_label.setObjectName(f"{self.topic}Count")
+
+        self.view = QTableView()
+        self.view.setObjectName(f"{self.topic}View")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        header = self.view.horizontalHeader()
+        for number, column in enumerate(self.fmt.columns):
+            if column.width:
+                self.view.setColumnWidth(number, column.width)
+            else:
+                header.setSectionResizeMode(number, QHeaderView.ResizeMode.Stretch)
+
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.make_actions()
+        self.message = QLabel()
+        self.message.setObjectName(f"{self.topic}Message")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()
+        self.empty = QLabel()
+        self.empty.setObjectName(f"{self.topic}Empty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setMargin(40)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.stack)
+        self.details = self.make_details()
+        if self.details is not None:
+            self.splitter.addWidget(self.details)
+            self.splitter.setSizes([420, 300])
+            self.details.hide()
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(f"<h2>{self.title}</h2>"))
+        top.addStretch(1)
+        top.addWidget(self.count_label)
+        for widget in self.header_widgets():
+            top.addWidget(widget)
+        top.addWidget(self.filter_box, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.message)
+        layout.addWidget(self.splitter, 1)
+
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
+                       self.proxy.layoutChanged):  # fmt: skip
+            signal.connect(self._update_counts)
+        self._update_counts()
+
+    # --- what a kind gives ---------------------------------------------------------------
+
+    def rows_from(self, state: EngineState) -> list[Row]:
+        """This kind's rows, from what the engine state holds now."""
+        raise NotImplementedError
+
+    def make_actions(self) -> None:
+        """Put the kind's actions on the toolbar (with `action()`)."""
+
+    def header_widgets(self) -> Sequence[QWidget]:
+        """Toggles beside the filter box."""
+        return ()
+
+    def count_text(self, rows: Sequence[Row]) -> str:
+        return f"{len(rows)} {self.title.lower()}" if rows else ""
+
+    def make_details(self) -> QWidget | None:
+        return None
+
+    def show_details(self, row: Row | None) -> None:
+        """Show one row's details (None: nothing is selected)."""
+
+    def update_actions(self) -> None:
+        """Enable what applies to the selection and the connection."""
+
+    def first_shown(self) -> None:
+        """Called once, the first time the pane is on screen with an engine connected."""
+
+    def connected(self) -> None:
+        """Called when an engine was attached: after a connect or a switch of engine."""
+
+    # --- the engine -------------------------------------------------------------------
+
+    @property
+    def live(self) -> bool:
+        return self.session is not None and self.session.live
+
+    def attach(self, session: EngineSession | None) -> None:
+        if self.session is not None:
+            self.session.resources_changed.disconnect(self._on_changes)
+        self.session = session
+        self._shown_once = False
+        if session is not None:
+            session.resources_changed.connect(self._on_changes)
+        self.refresh_rows()
+        if session is not None:
+            self.connected()
+            self._maybe_first_shown()
+
+    def refresh_rows(self) -> None:
+        state = self.session.state if self.session is not None else None
+        self.model.set_rows(self.rows_from(state) if state is not None else [])
+        self._update_counts()
+        pending = self._select_when_listed
+        if pending is not None and self.model.row(pending) is not None:
+            self._select_when_listed = None
+            self.view.clearSelection()
+            self.select(pending)
+        self._on_selection()
+
+    def _on_changes(self, changes: Sequence[Change]) -> None:
+        wanted = self.follows | {self.kind}
+        if any(c.resource in wanted for c in changes):
+            self.refresh_rows()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.on_screen = True
+        self._maybe_first_shown()
+
+    def hideEvent(self, event: Any) -> None:
+        super().hideEvent(event)
+        self.on_screen = False
+
+    def _maybe_first_shown(self) -> None:
+        if self.on_screen and self.session is not None and not self._shown_once:
+            self._shown_once = True
+            self.first_shown()
+
+    # --- selection --------------------------------------------------------------------
+
+    def selected_rows(self) -> list[Row]:
+        return [i.data(ROW_ROLE) for i in self.view.selectionModel().selectedRows(0)]
+
+    def selected(self) -> Row | None:
+        """The one selected row; None when none or several are."""
+        rows = self.selected_rows()
+        return rows[0] if len(rows) == 1 else None
+
+    def select(self, key: str) -> bool:
+        """Select the row of `key`; False when there is none."""
+        for number in range(self.proxy.rowCount()):
+            row = self.proxy.index(number, 0).data(ROW_ROLE)
+            if row is not None and self.fmt.key(row) == key:
+                self.view.selectRow(number)
+                return True
+        return False
+
+    def select_when_listed(self, key: str) -> None:
+        """Select `key` now, or as soon as the engine's events bring it into the list (an
+        object the user just made)."""
+        if self.model.row(key) is not None:
+            self.view.clearSelection()
+            self.select(key)
+        else:
+            self._select_when_listed = key
+
+    def _on_selection(self, *_: object) -> None:
+        row = self.selected()
+        if self.details is not None:
+            self.details.setVisible(row is not None)
+            self.show_details(row)
+        self.update_actions()
+
+    def _update_counts(self, *_: object) -> None:
+        rows = self.model.rows()
+        self.count_label.setText(self.count_text(rows))
+        shown = self.proxy.rowCount()
+        if shown:
+            self.stack.setCurrentWidget(self.view)
+        else:
+            topic = f"{self.topic}.empty" if not rows else f"{self.topic}.filtered"
+            muted = theme.colour("muted")
+            self.empty.setText(
+                f"<h3>{text(topic, 'title')}</h3><p>{text(topic)}</p>"
+                + (f"<p style='color:{muted}'>{text(topic, 'next')}</p>" if not rows else "")
+            )
+            self.stack.setCurrentWidget(self.empty)
+        self.update_actions()
+
+    # --- acting -----------------------------------------------------------------------
+
+    def action(self, label: str, key: str | QKeySequence.StandardKey, tip: str,
+               slot: Callable[[], Any]) -> QAction:  # fmt: skip
+        made = toolbar_action(self, self.toolbar, self.view, label, key, tip)
+        made.triggered.connect(slot)
+        return made
+
+    def say(self, notice: notify.Notice | str, bad: bool = False) -> None:
+        if isinstance(notice, str):
+            notice = notify.bad(notice) if bad else notify.good(notice)
+        self.message.setStyleSheet(f"color: {theme.of_tone(notice.tone)}; padding: 2px 4px;")
+        self.message.setText(notice.words)
+        self.message.show()
+
+    async def ask(self, dialog: QWidget) -> int:
+        """Open a dialog of this pane and wait for its answer."""
+        self.dialog = dialog
+        try:
+            return await answer(dialog)  # type: ignore[arg-type]
+        finally:
+            self.dialog = None
+            dialog.deleteLater()
+
+    async def perform(self, operation: Operation[T], key: str | None = None,
+                      done: str = "") -> Operation[T] | None:  # fmt: skip
+        """Run an operation, marking row `key` busy meanwhile; say how it went. None when
+        it failed or was cancelled."""
+        self.last_error = None
+        if self.session is None:
+            return None
+        if key is not None:
+            self.model.set_busy(key, operation.verb or "working")
+        try:
+            finished = await self.session.perform(operation)
+        except EngineError as exc:
+            self.last_error = exc
+            if key is not None and exc.kind is not ErrorKind.CANCELLED:
+                self.model.set_error(key, exc.in_words(hint=False))
+            self.say(notify.of_operation(operation))
+            return None
+        finally:
+            if key is not None:
+                self.model.set_busy(key, None)
+        self.say(notify.of_operation(finished, done))
+        return finished
