@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from desktop_app import theme
 from desktop_app.memory import give_back_free_memory
 from desktop_app.panes import PANES, FollowsEngine, HasActions, PaneContext
 from desktop_app.panes.containers import ContainersPane
@@ -52,7 +53,7 @@ log = logging.getLogger(__name__)
 
 P = TypeVar("P", bound=QWidget)
 
-_DOT = {"ok": "#1e8e3e", "busy": "#b06000", "bad": "#c5221f", "off": "#9aa0a6"}
+_DOT = {"ok": "good", "busy": "warn", "bad": "bad", "off": "stopped"}  # theme roles
 
 
 class MainWindow(QMainWindow):
@@ -311,7 +312,7 @@ class MainWindow(QMainWindow):
             self._set_status("busy", f"{self._engine_name()} · {status.state.value}…")
 
     def _set_status(self, tone: str, words: str) -> None:
-        self.status_dot.setStyleSheet(f"color: {_DOT[tone]}; font-size: 14px;")
+        self.status_dot.setStyleSheet(f"color: {theme.colour(_DOT[tone])}; font-size: 14px;")
         self.status_text.setText(words)
 
     # --- closing ----------------------------------------------------------------------

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop_app import theme
+
 
 class ChoiceDialog(QDialog):
     """A question with one button per choice and Cancel.
@@ -42,7 +44,7 @@ class ChoiceDialog(QDialog):
             button = QPushButton(label)
             button.setObjectName(f"choice_{key}")
             if key in destructive:
-                button.setStyleSheet("color: #c5221f;")
+                button.setStyleSheet(f"color: {theme.colour('bad')};")
             button.clicked.connect(lambda _=False, k=key: self._choose(k))
             buttons.addWidget(button)
         layout = QVBoxLayout(self)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app import theme
 from desktop_app.learning import text
 from engine_bridge.specs import SpecError
 from engine_bridge.specs.image_ref import parse_image_ref
@@ -44,11 +45,11 @@ class ImageReferenceDialog(QDialog):
         self.reference.setPlaceholderText("for example 127.0.0.1:5000/team/web:1.0")
         explanation = QLabel(text(help_topic))
         explanation.setWordWrap(True)
-        explanation.setStyleSheet("color: #5f6368;")
+        explanation.setStyleSheet(f"color: {theme.colour('muted')};")
         self.problem = QLabel()
         self.problem.setObjectName("referenceProblem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #c5221f;")
+        self.problem.setStyleSheet(f"color: {theme.colour('bad')};")
         self.command = QLabel()
         self.command.setObjectName("referenceCommand")
         self.command.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app import theme
 from desktop_app.learning import text
 
 
@@ -39,7 +40,7 @@ class RegistryLoginDialog(QDialog):
         self.keyring_note = QLabel(keyring_problem or text("registry.login"))
         self.keyring_note.setObjectName("keyringNote")
         self.keyring_note.setWordWrap(True)
-        colour = "#c5221f" if keyring_problem else "#5f6368"
+        colour = theme.colour("bad" if keyring_problem else "muted")
         self.keyring_note.setStyleSheet(f"color: {colour};")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

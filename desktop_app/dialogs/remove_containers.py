@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app import theme
 from desktop_app.learning import text
 from engine_bridge import ContainerSummary
 
@@ -47,7 +48,7 @@ class RemoveContainersDialog(QDialog):
         if running:
             force = QLabel(text("containers.remove", "force"))
             force.setWordWrap(True)
-            force.setStyleSheet("color: #b06000;")
+            force.setStyleSheet(f"color: {theme.colour('warn')};")
             layout.addWidget(force)
         anonymous = sum(
             1 for c in containers for m in c.mounts if m.type == "volume" and _anonymous(m.name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 from qasync import asyncSlot
 
+from desktop_app import theme
 from desktop_app.session import EngineSession
 from desktop_app.widgets.restart_policy import RestartPolicyEditor
 from engine_bridge import ContainerRef, EngineError, RestartPolicy, update_restart_policy
@@ -32,7 +33,7 @@ class RestartPolicyDialog(QDialog):
         self.command.setObjectName("restartCommand")
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c5221f;")
+        self.error.setStyleSheet(f"color: {theme.colour('bad')};")
         self.error.hide()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Save

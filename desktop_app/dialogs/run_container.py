@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from desktop_app import theme
 from desktop_app.learning import text
 from desktop_app.session import EngineSession
 from desktop_app.widgets.restart_policy import RestartPolicyEditor
@@ -57,13 +58,12 @@ _FIELD_NAMES = {
     "auto_remove": "Remove on exit", "interactive": "Mode", "ports": "Ports",
     "volumes": "Volumes",
 }  # fmt: skip
-_BAD_STYLE = "border: 1px solid #c5221f; background: #fce8e6;"
 
 
 def _hint(topic: str) -> QLabel:
     label = QLabel(text(topic))
     label.setWordWrap(True)
-    label.setStyleSheet("color: #5f6368;")
+    label.setStyleSheet(f"color: {theme.colour('muted')};")
     return label
 
 
@@ -206,7 +206,7 @@ class RunDialog(QDialog):
         self.problems_label = QLabel()
         self.problems_label.setObjectName("runProblems")
         self.problems_label.setWordWrap(True)
-        self.problems_label.setStyleSheet("color: #c5221f;")
+        self.problems_label.setStyleSheet(f"color: {theme.colour('bad')};")
         self.preview = QPlainTextEdit()
         self.preview.setObjectName("runPreview")
         self.preview.setReadOnly(True)
@@ -310,7 +310,9 @@ class RunDialog(QDialog):
             "workdir": self.workdir,
         }  # fmt: skip
         for key, widget in plain.items():
-            widget.setStyleSheet(_BAD_STYLE if key in problems else "")
+            widget.setStyleSheet(
+                f"border: 1px solid {theme.colour('bad')};" if key in problems else ""
+            )
             widget.setToolTip(problems.get(key, ""))
         for key, rows in (
             ("ports", self.ports),
@@ -355,7 +357,9 @@ class RunDialog(QDialog):
             data = await inspect_image(bridge, reference)
         except EngineError as exc:
             self._image_config = None
-            self.image_info.setText(f"<span style='color:#b06000'>{exc.title}.</span> {exc.hint}")
+            self.image_info.setText(
+                f"<span style='color:{theme.colour('warn')}'>{exc.title}.</span> {exc.hint}"
+            )
             return
         if reference == self.image.text().strip():
             self._image_config = dict(data.get("Config") or {})

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from desktop_app import theme
 from desktop_app.session import EngineSession
 from engine_bridge import SHELL_MISSING_CODES, ContainerRef, EngineError, run_command
 
@@ -41,7 +42,7 @@ class OpenTerminalDialog(QDialog):
         self.command.addItems(["sh", "bash", "/bin/ash"])
         self.user = QLineEdit(placeholderText="The container's user, e.g. root or 1000")
         hint = QLabel(f"The same with the docker command: docker exec -it {ref.name} sh")
-        hint.setStyleSheet("color: #5f6368;")
+        hint.setStyleSheet(f"color: {theme.colour('muted')};")
         self.command.currentTextChanged.connect(
             lambda text: hint.setText(
                 "The same with the docker command: "
@@ -85,7 +86,7 @@ class RunCommandDialog(QDialog):
         self.run_button.clicked.connect(self._on_run)
         self.command.returnPressed.connect(self._on_run)
         self.equivalent = QLabel()
-        self.equivalent.setStyleSheet("color: #5f6368;")
+        self.equivalent.setStyleSheet(f"color: {theme.colour('muted')};")
         self.output = QPlainTextEdit()
         self.output.setObjectName("commandOutput")
         self.output.setReadOnly(True)

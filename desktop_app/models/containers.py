@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from desktop_app import theme
 from desktop_app.learning import text
 from desktop_app.presentation import (
     STATE_ORDER,
@@ -43,16 +44,16 @@ SPARKLINE_ROLE = Qt.ItemDataRole.UserRole + 3
 SPARKLINE_POINTS = 60
 _STATS_FIELD = {CPU: "cpu_percent", MEMORY: "memory_bytes"}
 
-_STATE_COLOURS = {
-    "running": "#1e8e3e",
-    "paused": "#b06000",
-    "restarting": "#b06000",
-    "exited": "#5f6368",
-    "created": "#5f6368",
-    "dead": "#c5221f",
+_STATE_COLOURS = {  # theme roles
+    "running": "running",
+    "paused": "paused",
+    "restarting": "paused",
+    "exited": "stopped",
+    "created": "stopped",
+    "dead": "dead",
 }
-_ERROR_COLOUR = "#c5221f"
-_LINK_COLOUR = "#1a73e8"
+_ERROR_COLOUR = "bad"
+_LINK_COLOUR = "link"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -430,6 +431,7 @@ def _has_link(c: ContainerSummary) -> bool:
 
 
 @functools.cache
-def _brush(colour: str) -> QBrush:
+def _brush(role: str) -> QBrush:
+    colour = theme.colour(role)
     # From numbers: parsing a colour name makes Qt load its table of names first.
     return QBrush(QColor(int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from desktop_app import theme
 from desktop_app.learning import text
 from desktop_app.presentation import inspect_summary
 from desktop_app.session import EngineSession
@@ -92,7 +93,7 @@ class ContainerDetails(QTabWidget):
         refresh.clicked.connect(self._on_refresh_processes)
         self.processes_note = QLabel(text("processes.pids"))
         self.processes_note.setWordWrap(True)
-        self.processes_note.setStyleSheet("color: #5f6368;")
+        self.processes_note.setStyleSheet(f"color: {theme.colour('muted')};")
         top = QHBoxLayout()
         top.addWidget(self.processes_note, 1)
         top.addWidget(refresh, 0, Qt.AlignmentFlag.AlignTop)
@@ -105,7 +106,7 @@ class ContainerDetails(QTabWidget):
         self.stats_page.setObjectName("statsPage")
         stats_note = QLabel(text("stats.charts"))
         stats_note.setWordWrap(True)
-        stats_note.setStyleSheet("color: #5f6368;")
+        stats_note.setStyleSheet(f"color: {theme.colour('muted')};")
         self.stats_state = QLabel()
         self.stats_state.setObjectName("statsState")
         stats_layout = QVBoxLayout(self.stats_page)

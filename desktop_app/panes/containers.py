@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from desktop_app import theme
 from desktop_app.dialogs import answer
 from desktop_app.learning import text
 from desktop_app.models.container_filter import ContainerFilter
@@ -333,10 +334,12 @@ class ContainersPane(QWidget):
         elif self._loaded:
             self.empty.setText(
                 f"<h3>{text('containers.empty', 'title')}</h3><p>{text('containers.empty')}</p>"
-                f"<p style='color:#5f6368'>{text('containers.empty', 'next')}</p>"
+                f"<p style='color:{theme.colour('muted')}'>{text('containers.empty', 'next')}</p>"
             )
         elif self.session is not None:
-            self.empty.setText("<p style='color:#5f6368'>Waiting for the engine…</p>")
+            self.empty.setText(
+                f"<p style='color:{theme.colour('muted')}'>Waiting for the engine…</p>"
+            )
         else:
             self.empty.setText(
                 f"<h3>{text('engine.none', 'title')}</h3>"

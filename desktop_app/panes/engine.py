@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from desktop_app import theme
 from desktop_app.learning import text
 from desktop_app.panes import PaneContext
 from desktop_app.session import EngineSession
@@ -71,7 +72,7 @@ class EnginePane(QWidget):
         self.where.setWordWrap(True)
         intro = QLabel(text("engine.page"))
         intro.setWordWrap(True)
-        intro.setStyleSheet("color: #5f6368;")
+        intro.setStyleSheet(f"color: {theme.colour('muted')};")
 
         self.offer = QGroupBox()
         self.offer.setObjectName("noEngineOffer")

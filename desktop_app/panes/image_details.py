@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from desktop_app import theme
 from desktop_app.learning import text
 from desktop_app.models.images import ImageRow
 from desktop_app.presentation import decimal_size
@@ -48,7 +49,7 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 def _note(words: str) -> QLabel:
     label = QLabel(words)
     label.setWordWrap(True)
-    label.setStyleSheet("color: #5f6368;")
+    label.setStyleSheet(f"color: {theme.colour('muted')};")
     return label
 
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from desktop_app import notify, theme
 from desktop_app.dialogs import answer
 from desktop_app.dialogs.choice import ChoiceDialog
 from desktop_app.dialogs.image_reference import ImageReferenceDialog
@@ -158,7 +159,7 @@ class ImagesPane(QWidget):
         self.empty.setMargin(40)
         self.empty.setText(
             f"<h3>{text('images.empty', 'title')}</h3><p>{text('images.empty')}</p>"
-            f"<p style='color:#5f6368'>{text('images.empty', 'next')}</p>"
+            f"<p style='color:{theme.colour('muted')}'>{text('images.empty', 'next')}</p>"
         )
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)
@@ -286,8 +287,8 @@ class ImagesPane(QWidget):
     # --- outcomes ---------------------------------------------------------------------
 
     def say(self, words: str, bad: bool = False) -> None:
-        colour = "#c5221f" if bad else "#1e8e3e"
-        self.message.setStyleSheet(f"color: {colour}; padding: 2px 4px;")
+        tone = notify.bad(words) if bad else notify.good(words)
+        self.message.setStyleSheet(f"color: {theme.of_tone(tone.tone)}; padding: 2px 4px;")
         self.message.setText(words)
         self.message.show()
 
@@ -558,7 +559,7 @@ class ImagesPane(QWidget):
         choices += [(f"logout:{host}", f"Log out of {host}") for host in sorted(logins)]
         listed = "".join(f"<li>{host} as {user}</li>" for host, user in sorted(logins.items()))
         if not usable:
-            words = f"<span style='color:#c5221f'>{why}</span>"
+            words = f"<span style='color:{theme.colour('bad')}'>{why}</span>"
         elif listed:
             words = f"Logged in here:<ul>{listed}</ul>{text('registry.login')}"
         else:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app import theme
 from desktop_app.learning import text
 from desktop_app.panes import PaneContext
 from desktop_app.presentation import binary_size, decimal_size, percent
@@ -77,7 +78,7 @@ class ResourcesPane(QWidget):
         heading = QLabel(f"<h2>{text('stats.overview', 'title')}</h2>")
         note = QLabel(text("stats.overview"))
         note.setWordWrap(True)
-        note.setStyleSheet("color: #5f6368;")
+        note.setStyleSheet(f"color: {theme.colour('muted')};")
         self.totals: dict[str, QLabel] = {}
         totals_row = QHBoxLayout()
         for key, caption in (("running", "Running"), ("cpu", "CPU"), ("memory", "Memory")):
@@ -88,7 +89,7 @@ class ResourcesPane(QWidget):
             value.setObjectName(f"total_{key}")
             value.setStyleSheet("font-size: 18px; font-weight: 600;")
             words = QLabel(caption)
-            words.setStyleSheet("color: #5f6368;")
+            words.setStyleSheet(f"color: {theme.colour('muted')};")
             inner = QVBoxLayout(box)
             inner.addWidget(words)
             inner.addWidget(value)

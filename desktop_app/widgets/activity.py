@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QGuiApplication
+from PySide6.QtGui import QBrush, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app import theme
 from desktop_app.learning import text
 from engine_bridge import LayerProgress, Operation, OperationState, TransferProgress
 from engine_bridge.specs.sizes import decimal_size
@@ -30,7 +31,7 @@ _STATE_TEXT = {
     OperationState.FAILED: "Failed",
     OperationState.CANCELLED: "Cancelled",
 }
-_STATE_COLOUR = {OperationState.FAILED: "#c5221f", OperationState.SUCCEEDED: "#1e8e3e"}
+_STATE_COLOUR = {OperationState.FAILED: "bad", OperationState.SUCCEEDED: "good"}  # theme roles
 KEEP = 500
 
 
@@ -54,7 +55,7 @@ class ActivityView(QWidget):
         self.tree.setColumnWidth(1, 330)
         self.hint = QLabel(text("activity.empty"))
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #5f6368; padding: 4px;")
+        self.hint.setStyleSheet(f"color: {theme.colour('muted')}; padding: 4px;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.hint)
@@ -88,7 +89,7 @@ class ActivityView(QWidget):
         item.setText(1, words)
         colour = _STATE_COLOUR.get(operation.state)
         if colour:
-            item.setForeground(1, QBrush(QColor(colour)))
+            item.setForeground(1, QBrush(theme.qcolour(colour)))
         if operation.error is not None:
             message = operation.error.in_words(hint=False)
             item.setToolTip(0, message)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from desktop_app import theme
 from desktop_app.session import EngineSession
 from desktop_app.tasks import spawn
 from desktop_app.widgets.log_view import NOTICE, LogModel, LogView
@@ -138,7 +139,7 @@ class LogsPanel(QWidget):
             box.toggled.connect(self._on_search)
         self.status = QLabel()
         self.status.setObjectName("logStatus")
-        self.status.setStyleSheet("color: #5f6368;")
+        self.status.setStyleSheet(f"color: {theme.colour('muted')};")
         self._matches: list[int] = []
         self._match = -1
 
@@ -192,7 +193,7 @@ class LogsPanel(QWidget):
             since = since_value(self.since.text())
         except ValueError as exc:
             self.since.setToolTip(str(exc))
-            self.since.setStyleSheet("border: 1px solid #c5221f;")
+            self.since.setStyleSheet(f"border: 1px solid {theme.colour('bad')};")
             return
         self.since.setToolTip("")
         self.since.setStyleSheet("")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
+from desktop_app import theme
 from desktop_app.learning import text
 from engine_bridge import RestartPolicy
 from engine_bridge.specs.restart_policy import NAMES
@@ -29,7 +30,7 @@ class RestartPolicyEditor(QWidget):
         self.explanation = QLabel()
         self.explanation.setObjectName("restartExplanation")
         self.explanation.setWordWrap(True)
-        self.explanation.setStyleSheet("color: #5f6368;")
+        self.explanation.setStyleSheet(f"color: {theme.colour('muted')};")
         row = QHBoxLayout()
         row.addWidget(self.choice)
         row.addWidget(self.retries)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app import theme
 from desktop_app.presentation import binary_size, decimal_size, percent
 from engine_bridge import StatsHistory
 
@@ -215,7 +216,9 @@ class ContainerCharts(QWidget):
     def _latest_words(self) -> str:
         latest = self.history.latest if self.history is not None else None
         if latest is None:
-            return "<span style='color:#5f6368'>Waiting for the first reading…</span>"
+            return (
+                f"<span style='color:{theme.colour('muted')}'>Waiting for the first reading…</span>"
+            )
         return (
             f"Now: CPU <b>{percent(latest.cpu_percent)}</b> · memory "
             f"<b>{binary_size(latest.memory_bytes)}</b> of {binary_size(latest.memory_limit)} · "
@@ -288,7 +291,7 @@ class OverviewCharts(QWidget):
             f"Dark line: all running containers together. Coloured lines: the {busiest} "
             "busiest, in their colour in the table below."
         )
-        note.setStyleSheet("color: #5f6368;")
+        note.setStyleSheet(f"color: {theme.colour('muted')};")
         top = QHBoxLayout()
         top.addWidget(note, 1)
         top.addWidget(self.window_box)

@@ -18,6 +18,7 @@ BENCHMARKS = {
     "logs": "tests.bench.logs",
     "stats": "tests.bench.stats",
     "reconnect": "tests.bench.reconnect",
+    "volumes": "tests.bench.volumes",
 }
 
 

@@ -113,17 +113,21 @@ def test_screenshot_command_writes_one_picture_per_pane(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     pictures = sorted(p.name for p in tmp_path.glob("*.png"))
-    panes = ["01-containers.png", "02-images.png", "03-resources.png", "04-terminals.png",
-             "05-engine.png"]  # fmt: skip
+    panes = ["01-containers.png", "02-images.png", "03-volumes.png", "04-resources.png",
+             "05-terminals.png", "06-engine.png"]  # fmt: skip
     assert pictures[: len(panes)] == panes
-    # Then close-ups: a running container's Stats tab, an image's layers and digests.
+    # Then close-ups: a running container's Stats tab, an image's layers and digests, and
+    # (where the engine has volumes) a volume's details, its files and the prune preview.
     extras = {name.split("-", 1)[1] for name in pictures[len(panes) :]}
-    assert extras <= {"container-stats.png", "image-layers.png", "image-digests.png"}
+    dialogs = {"volume-files.png", "volume-prune-preview.png"}
+    assert extras <= {"container-stats.png", "image-layers.png", "image-digests.png",
+                      "volume-details.png"} | dialogs  # fmt: skip
     assert {"image-layers.png", "image-digests.png"} <= extras, "the test image is there"
     for picture in tmp_path.glob("*.png"):
         image = QImage(str(picture))
-        assert image.width() >= 800
-        assert image.height() >= 600
+        smallest = (560, 400) if picture.name.split("-", 1)[1] in dialogs else (800, 600)
+        assert (image.width(), image.height()) >= smallest, picture.name
+        assert image.width() >= smallest[0]
 
 
 def test_start_up_leaves_heavy_modules_for_later() -> None:
