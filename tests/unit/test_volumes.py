@@ -84,6 +84,6 @@ def test_rows_name_users_kinds_and_sizes() -> None:
     assert fmt.text(rows[ANON], 0) == "aaaaaaaaaaaa…  · anonymous"
     assert fmt.matches(db, "WEB")
     assert not fmt.matches(rows["cache"], "web")
-    assert fmt.sort_key(rows["cache"], 0) < fmt.sort_key(rows[ANON], 0)
+    assert str(fmt.sort_key(rows["cache"], 0)) < str(fmt.sort_key(rows[ANON], 0))
     text = count_text(list(rows.values()), NOW - timedelta(seconds=5), NOW)
     assert text == "6 volumes, 4 unused · 2MB (sizes read just now)"
