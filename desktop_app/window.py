@@ -25,9 +25,9 @@ from qasync import asyncSlot
 from desktop_app import theme
 from desktop_app.memory import give_back_free_memory
 from desktop_app.panes import PANES, FollowsEngine, HasActions, PaneContext
-from desktop_app.panes.containers import ContainersPane
+from desktop_app.panes.containers.pane import ContainersPane
 from desktop_app.panes.engine import EnginePane
-from desktop_app.panes.images import ImagesPane
+from desktop_app.panes.images.pane import ImagesPane
 from desktop_app.panes.resources import ResourcesPane
 from desktop_app.panes.terminals import TerminalsPane
 from desktop_app.session import EngineSession

@@ -44,9 +44,9 @@ class HasActions(Protocol):
 
 
 def _panes() -> tuple[PaneClass, ...]:
-    from desktop_app.panes.containers import ContainersPane
+    from desktop_app.panes.containers.pane import ContainersPane
     from desktop_app.panes.engine import EnginePane
-    from desktop_app.panes.images import ImagesPane
+    from desktop_app.panes.images.pane import ImagesPane
     from desktop_app.panes.resources import ResourcesPane
     from desktop_app.panes.terminals import TerminalsPane
     from desktop_app.panes.volumes.pane import VolumesPane

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
 
-from desktop_app.models.containers import NAME, PORTS, STATUS
+from desktop_app.panes.containers.model import NAME, PORTS, STATUS
 from desktop_app.window import MainWindow
 from tests.bridge.helpers import docker_async
 from tests.gui.conftest import container_row, until

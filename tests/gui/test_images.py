@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from desktop_app.dialogs.registry_login import RegistryLoginDialog
-from desktop_app.models.images import TAG, ImageRow
+from desktop_app.panes.images.login_dialog import RegistryLoginDialog
+from desktop_app.panes.images.model import TAG, ImageRow
 from desktop_app.window import MainWindow
 from engine_bridge.credentials import Credentials
 from engine_bridge.operations import OperationState

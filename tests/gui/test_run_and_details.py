@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QTableWidgetItem, QTreeWidgetItem
 
-from desktop_app.models.containers import NAME, RESTART
+from desktop_app.panes.containers.model import NAME, RESTART
 from desktop_app.widgets.json_tree import PATH_ROLE
 from desktop_app.window import MainWindow
 from engine_bridge import ContainerRef

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex
 
-from desktop_app.models.containers import CPU, MEMORY, SPARKLINE_ROLE
+from desktop_app.panes.containers.model import CPU, MEMORY, SPARKLINE_ROLE
 from desktop_app.window import MainWindow
 from tests.bridge.helpers import docker_async
 from tests.gui.conftest import container_row, until

@@ -29,10 +29,10 @@ from qasync import asyncSlot
 from desktop_app import notify, theme
 from desktop_app.dialogs import answer
 from desktop_app.dialogs.choice import ChoiceDialog
-from desktop_app.dialogs.image_reference import ImageReferenceDialog
-from desktop_app.dialogs.registry_login import RegistryLoginDialog
 from desktop_app.learning import text
-from desktop_app.models.images import (
+from desktop_app.panes import PaneContext
+from desktop_app.panes.images.login_dialog import RegistryLoginDialog
+from desktop_app.panes.images.model import (
     CREATED,
     DIGEST,
     IMAGE_ID,
@@ -45,7 +45,7 @@ from desktop_app.models.images import (
     ImageRow,
     ImagesModel,
 )
-from desktop_app.panes import PaneContext
+from desktop_app.panes.images.reference_dialog import ImageReferenceDialog
 from desktop_app.presentation import decimal_size
 from desktop_app.session import EngineSession
 from desktop_app.widgets.actions import toolbar_action
@@ -73,7 +73,7 @@ from engine_bridge.specs.image_ref import parse_image_ref
 T = TypeVar("T")
 
 if TYPE_CHECKING:  # made when an image is first chosen: start-up does not pay for it
-    from desktop_app.panes.image_details import ImageDetails
+    from desktop_app.panes.images.details import ImageDetails
 
 
 class ImagesPane(QWidget):
@@ -260,7 +260,7 @@ class ImagesPane(QWidget):
     def details(self) -> ImageDetails:
         """The close look under the list, made the first time an image is chosen."""
         if self._details is None:
-            from desktop_app.panes.image_details import ImageDetails
+            from desktop_app.panes.images.details import ImageDetails
 
             self._details = ImageDetails(self.credentials)
             self._details.attach(self.session)

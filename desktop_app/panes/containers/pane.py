@@ -39,8 +39,9 @@ from qasync import asyncSlot
 from desktop_app import theme
 from desktop_app.dialogs import answer
 from desktop_app.learning import text
-from desktop_app.models.container_filter import ContainerFilter
-from desktop_app.models.containers import (
+from desktop_app.panes import PaneContext
+from desktop_app.panes.containers.filter import ContainerFilter
+from desktop_app.panes.containers.model import (
     COLUMNS,
     CONTAINER_ROLE,
     CPU,
@@ -54,8 +55,7 @@ from desktop_app.models.containers import (
     STATUS,
     ContainersModel,
 )
-from desktop_app.panes import PaneContext
-from desktop_app.presentation import browser_urls
+from desktop_app.panes.containers.rows import browser_urls
 from desktop_app.session import EngineSession
 from desktop_app.widgets.actions import toolbar_action
 from desktop_app.widgets.sparkline import SparklineDelegate
@@ -79,9 +79,9 @@ from engine_bridge import (
 )
 
 if TYPE_CHECKING:  # imported when first used: start-up does not pay for them
-    from desktop_app.dialogs.restart_policy import RestartPolicyDialog
     from desktop_app.dialogs.run_container import RunDialog
-    from desktop_app.panes.container_details import ContainerDetails
+    from desktop_app.panes.containers.details import ContainerDetails
+    from desktop_app.panes.containers.restart_policy_dialog import RestartPolicyDialog
     from engine_bridge.specs.run_form import RunForm
 
 MakeOperation = Callable[[ContainerRef], Operation[Any]]
@@ -250,7 +250,7 @@ class ContainersPane(QWidget):
     def details(self) -> ContainerDetails:
         """The details under the list, made the first time one container is selected."""
         if self._details is None:
-            from desktop_app.panes.container_details import ContainerDetails
+            from desktop_app.panes.containers.details import ContainerDetails
 
             self._details = ContainerDetails()
             self._details.hide()
@@ -483,7 +483,7 @@ class ContainersPane(QWidget):
         chosen = self.selected()
         if not chosen:
             return
-        from desktop_app.dialogs.remove_containers import RemoveContainersDialog
+        from desktop_app.panes.containers.remove_dialog import RemoveContainersDialog
 
         dialog = RemoveContainersDialog(chosen, self)
         self.remove_dialog = dialog
@@ -564,7 +564,7 @@ class ContainersPane(QWidget):
             return
         current = container.restart_policy or RestartPolicy()
         ref = ContainerRef(container.id, container.name)
-        from desktop_app.dialogs.restart_policy import RestartPolicyDialog
+        from desktop_app.panes.containers.restart_policy_dialog import RestartPolicyDialog
 
         dialog = RestartPolicyDialog(self.session, ref, current, self)
         self.policy_dialog = dialog

@@ -27,7 +27,7 @@ from qasync import asyncSlot
 
 from desktop_app import theme
 from desktop_app.learning import text
-from desktop_app.presentation import inspect_summary
+from desktop_app.panes.containers.rows import inspect_summary
 from desktop_app.session import EngineSession
 from desktop_app.tasks import LatestTask
 from desktop_app.widgets.json_tree import JsonTree

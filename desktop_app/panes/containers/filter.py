@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
 
-from desktop_app.models.containers import CONTAINER_ROLE, SORT_ROLE
+from desktop_app.panes.containers.model import CONTAINER_ROLE, SORT_ROLE
 from engine_bridge import ContainerSummary
 
 

@@ -17,15 +17,8 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop_app import theme
 from desktop_app.learning import text
-from desktop_app.presentation import (
-    STATE_ORDER,
-    ago,
-    binary_size,
-    human_status,
-    percent,
-    ports_text,
-    short_image,
-)
+from desktop_app.panes.containers.rows import STATE_ORDER, human_status, ports_text, short_image
+from desktop_app.presentation import ago, binary_size, percent
 from engine_bridge import Change, ContainerSummary
 from engine_bridge.specs.restart_policy import render_restart_policy
 
