@@ -260,6 +260,7 @@ class ListPane(QWidget, Generic[Row]):
         self.on_screen = False
         self._shown_once = False
         self._select_when_listed: str | None = None
+        self._shown: Row | None = None  # the row whose details are on screen
         self.model: KindModel[Row] = KindModel(self.fmt, self)
         self.proxy = KindFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -306,11 +307,7 @@ class ListPane(QWidget, Generic[Row]):
         self.stack.addWidget(self.empty)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.stack)
-        self.details = self.make_details()
-        if self.details is not None:
-            self.splitter.addWidget(self.details)
-            self.splitter.setSizes([420, 300])
-            self.details.hide()
+        self._details: QWidget | None = None
 
         top = QHBoxLayout()
         top.addWidget(QLabel(f"<h2>{self.title}</h2>"))
@@ -389,7 +386,8 @@ class ListPane(QWidget, Generic[Row]):
             self._select_when_listed = None
             self.view.clearSelection()
             self.select(pending)
-        self._on_selection()
+        if self.selected() != self._shown:  # the chosen object changed, or went
+            self._on_selection()
 
     def _on_changes(self, changes: Sequence[Change]) -> None:
         wanted = self.follows | {self.kind}
@@ -438,11 +436,25 @@ class ListPane(QWidget, Generic[Row]):
         else:
             self._select_when_listed = key
 
+    @property
+    def details(self) -> QWidget | None:
+        """The close look under the list, made the first time a row is chosen (start-up
+        does not pay for it); None for a kind that has none."""
+        if self._details is None:
+            self._details = self.make_details()
+            if self._details is not None:
+                self.splitter.addWidget(self._details)
+                self.splitter.setSizes([420, 300])
+        return self._details
+
     def _on_selection(self, *_: object) -> None:
         row = self.selected()
-        if self.details is not None:
-            self.details.setVisible(row is not None)
-            self.show_details(row)
+        self._shown = row
+        if row is not None or self._details is not None:
+            details = self.details
+            if details is not None:
+                details.setVisible(row is not None)
+                self.show_details(row)
         self.update_actions()
 
     def _update_counts(self, *_: object) -> None:

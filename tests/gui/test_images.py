@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from desktop_app.panes.images.login_dialog import RegistryLoginDialog
-from desktop_app.panes.images.model import TAG, ImageRow
+from desktop_app.panes.images.rows import TAG, ImageRow
 from desktop_app.window import MainWindow
 from engine_bridge.credentials import Credentials
 from engine_bridge.operations import OperationState
@@ -184,7 +184,7 @@ def test_remove_refuses_while_a_running_container_uses_the_image(
         await docker_async("run", "-d", *label, "--name", name, "--entrypoint", "/busybox",
                            image, "sleep", "300")  # fmt: skip
         await until(lambda: (row := _row(window, image)) is not None
-                    and name in [c.name for c in pane.model.users_of(row.image.id)],
+                    and name in [c.name for c in row.users],
                     5, "the container is known to use the image")  # fmt: skip
         row = _row(window, image)
         assert row is not None

@@ -27,7 +27,7 @@ from qasync import asyncSlot
 
 from desktop_app import theme
 from desktop_app.learning import text
-from desktop_app.panes.images.model import ImageRow
+from desktop_app.panes.images.rows import ImageRow
 from desktop_app.presentation import decimal_size
 from desktop_app.session import EngineSession
 from desktop_app.tasks import LatestTask

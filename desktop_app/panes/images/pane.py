@@ -5,52 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QSplitter,
-    QStackedWidget,
-    QTableView,
-    QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 from qasync import asyncSlot
 
-from desktop_app import notify, theme
-from desktop_app.dialogs import answer
+from desktop_app import theme
 from desktop_app.dialogs.choice import ChoiceDialog
 from desktop_app.learning import text
 from desktop_app.panes import PaneContext
+from desktop_app.panes.base import ROW_ROLE, ListPane
 from desktop_app.panes.images.login_dialog import RegistryLoginDialog
-from desktop_app.panes.images.model import (
-    CREATED,
-    DIGEST,
-    IMAGE_ID,
-    REPOSITORY,
-    ROW_ROLE,
-    SIZE,
-    TAG,
-    USED_BY,
-    ImageFilter,
-    ImageRow,
-    ImagesModel,
-)
 from desktop_app.panes.images.reference_dialog import ImageReferenceDialog
+from desktop_app.panes.images.rows import CREATED, ImageRow, ImageRows, count_text, rows_of
 from desktop_app.presentation import decimal_size
-from desktop_app.session import EngineSession
-from desktop_app.widgets.actions import toolbar_action
 from engine_bridge import (
-    Change,
     Credentials,
     EngineError,
     ErrorKind,
@@ -72,248 +48,118 @@ from engine_bridge.specs.image_ref import parse_image_ref
 
 T = TypeVar("T")
 
-if TYPE_CHECKING:  # made when an image is first chosen: start-up does not pay for it
+if TYPE_CHECKING:  # details are made when an image is first chosen: start-up does not pay
     from desktop_app.panes.images.details import ImageDetails
+    from desktop_app.session import EngineSession
+    from engine_bridge import EngineState
 
 
-class ImagesPane(QWidget):
+class ImagesPane(ListPane[ImageRow]):
     """Local images and registries.
 
     Signals: `run_requested(str)` with the image reference to run a container from.
-    Attributes: `model`, `proxy`, `view`, `details`, `message` (the last outcome, in words),
-    `credentials`, one QAction per action, and `dialog` (the dialog open now, if any).
+    Beyond ListPane's attributes: `credentials`, `show_dangling`, one QAction per action.
     """
 
     run_requested = Signal(str)
     title = "Images"
+    kind = "image"
+    topic = "images"
+    filter_hint = "Filter by repository, tag or ID"
+    fmt: ImageRows = ImageRows()
+    follows = frozenset({"container"})
 
     def __init__(self, context: PaneContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        credentials = context.credentials
-        self.setObjectName("imagesPane")
-        self.session: EngineSession | None = None
-        self.credentials = credentials
-        self.model = ImagesModel(self)
-        self.proxy = ImageFilter(self)
-        self.proxy.setSourceModel(self.model)
-        self.dialog: QWidget | None = None
-        self.last_error: EngineError | None = None
-
-        self.filter_box = QLineEdit(placeholderText="Filter by repository, tag or ID")
-        self.filter_box.setClearButtonEnabled(True)
-        self.filter_box.textChanged.connect(self.proxy.set_text)
+        self.credentials = context.credentials
         self.show_dangling = QCheckBox("Show dangling")
         self.show_dangling.setToolTip("Also list images that no tag points to any more")
-        self.show_dangling.toggled.connect(self.proxy.set_show_dangling)
-        self.count_label = QLabel()
-
-        self.view = QTableView()
-        self.view.setObjectName("imagesView")
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(REPOSITORY, Qt.SortOrder.AscendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        super().__init__(context, parent)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setAlternatingRowColors(True)
-        self.view.setShowGrid(False)
-        self.view.verticalHeader().hide()
-        self.view.setWordWrap(False)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(REPOSITORY, QHeaderView.ResizeMode.Stretch)
-        for column, width in (
-            (TAG, 120), (IMAGE_ID, 120), (DIGEST, 120), (SIZE, 80), (CREATED, 120),
-            (USED_BY, 110),
-        ):  # fmt: skip
-            self.view.setColumnWidth(column, width)
-
-        self.toolbar = QToolBar()
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.pull_action = self._action("Pull…", "Ctrl+P", "Fetch an image from a registry")
-        self.run_action = self._action("Run…", "Ctrl+R", "Make a container from this image")
-        self.push_action = self._action("Push", "", "Send this image to its registry")
-        self.tag_action = self._action("Tag…", "Ctrl+T", "Give this image another name")
-        self.remove_action = self._action("Remove", QKeySequence.StandardKey.Delete, "docker rmi")
-        self.toolbar.addSeparator()
-        self.prune_action = self._action("Prune…", "", "Remove dangling or unused images")
-        self.save_action = self._action("Save…", "", "Write this image to a tar file")
-        self.load_action = self._action("Load…", "", "Read images from a tar file")
-        self.toolbar.addSeparator()
-        self.login_action = self._action("Registries…", "", "Log in to or out of registries")
-        for action, slot in (
-            (self.pull_action, self._on_pull), (self.run_action, self._on_run),
-            (self.push_action, self._on_push), (self.tag_action, self._on_tag),
-            (self.remove_action, self._on_remove), (self.prune_action, self._on_prune),
-            (self.save_action, self._on_save), (self.load_action, self._on_load),
-            (self.login_action, self._on_registries),
-        ):  # fmt: skip
-            action.triggered.connect(slot)
-
-        self.message = QLabel()
-        self.message.setObjectName("imagesMessage")
-        self.message.setWordWrap(True)
-        self.message.hide()
-        self.empty = QLabel()
-        self.empty.setObjectName("imagesEmpty")
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setMargin(40)
-        self.empty.setText(
-            f"<h3>{text('images.empty', 'title')}</h3><p>{text('images.empty')}</p>"
-            f"<p style='color:{theme.colour('muted')}'>{text('images.empty', 'next')}</p>"
-        )
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.view)
-        self.stack.addWidget(self.empty)
-        self._details: ImageDetails | None = None
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(self.stack)
-
-        top = QHBoxLayout()
-        top.addWidget(QLabel(f"<h2>{self.title}</h2>"))
-        top.addStretch(1)
-        top.addWidget(self.count_label)
-        top.addWidget(self.show_dangling)
-        top.addWidget(self.filter_box, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.toolbar)
-        layout.addWidget(self.message)
-        layout.addWidget(self.splitter, 1)
-
-        self.view.selectionModel().selectionChanged.connect(self._on_selection)
-        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
-                       self.proxy.layoutChanged):  # fmt: skip
-            signal.connect(self._update_counts)
+        self.show_dangling.toggled.connect(self._on_show_dangling)
+        self._on_show_dangling(False)
         self._clock = QTimer(self, interval=60_000)
-        self._clock.timeout.connect(self._on_clock)
+        self._clock.timeout.connect(self._tick)
         self._clock.start()
-        self._update_counts()
 
-    def _action(self, label: str, key: str | QKeySequence.StandardKey, tip: str) -> QAction:
-        return toolbar_action(self, self.toolbar, self.view, label, key, tip)
+    # --- ListPane's hooks -----------------------------------------------------------------
 
-    # --- the engine -------------------------------------------------------------------
-
-    def attach(self, session: EngineSession | None) -> None:
-        if self.session is not None:
-            self.session.resources_changed.disconnect(self._on_changes)
-        self.session = session
-        self.model.apply(
-            [Change("image", "remove", i, img) for i, img in self.model.images().items()]
+    def make_actions(self) -> None:
+        self.pull_action = self.action("Pull…", "Ctrl+P", "Fetch an image from a registry",
+                                       self._on_pull)  # fmt: skip
+        self.run_action = self.action("Run…", "Ctrl+R", "Make a container from this image",
+                                      self._on_run)  # fmt: skip
+        self.push_action = self.action("Push", "", "Send this image to its registry", self._on_push)
+        self.tag_action = self.action(
+            "Tag…", "Ctrl+T", "Give this image another name", self._on_tag
         )
-        if session is not None:
-            session.resources_changed.connect(self._on_changes)
-            if session.state is not None:
-                self._on_changes(
-                    [Change("image", "insert", k, i) for k, i in session.state.of("image").items()]
-                )
-        if self._details is not None:
-            self._details.attach(session)
-        self._update_counts()
+        self.remove_action = self.action("Remove", QKeySequence.StandardKey.Delete, "docker rmi",
+                                         self._on_remove)  # fmt: skip
+        self.toolbar.addSeparator()
+        self.prune_action = self.action("Prune…", "", "Remove dangling or unused images",
+                                        self._on_prune)  # fmt: skip
+        self.save_action = self.action("Save…", "", "Write this image to a tar file", self._on_save)
+        self.load_action = self.action("Load…", "", "Read images from a tar file", self._on_load)
+        self.toolbar.addSeparator()
+        self.login_action = self.action("Registries…", "", "Log in to or out of registries",
+                                        self._on_registries)  # fmt: skip
 
-    def _on_changes(self, changes: Sequence[Change]) -> None:
-        self.model.apply(changes)
-        state = self.session.state if self.session is not None else None
-        if state is not None and any(c.resource in ("container", "image") for c in changes):
-            self.model.set_containers(state.of("container").values())
-        row = self._details.row if self._details is not None else None
-        if row is not None and any(c.resource == "image" and c.key == row.image.id
-                                   for c in changes):  # fmt: skip
-            self._on_selection()
+    def header_widgets(self) -> list[QWidget]:
+        return [self.show_dangling]
 
-    def _on_clock(self) -> None:
-        self.model.now = datetime.now(UTC)
-        if self.model.rowCount():
-            self.model.dataChanged.emit(
-                self.model.index(0, CREATED), self.model.index(self.model.rowCount() - 1, CREATED)
-            )
+    def rows_from(self, state: EngineState) -> list[ImageRow]:
+        return rows_of(state.of("image").values(), state.of("container").values())
 
-    def _update_counts(self, *_: object) -> None:
-        images = self.model.images()
-        dangling = sum(1 for i in images.values() if i.dangling)
-        shown = self.proxy.rowCount()
-        self.count_label.setText(
-            f"{len(images)} images" + (f", {dangling} dangling" if dangling else "")
-            if images
-            else ""
-        )
-        self.stack.setCurrentWidget(self.view if shown or images else self.empty)
-        self.update_actions()
+    def count_text(self, rows: Sequence[ImageRow]) -> str:
+        return count_text(rows)
 
-    # --- selection --------------------------------------------------------------------
+    def make_details(self) -> ImageDetails:
+        from desktop_app.panes.images.details import ImageDetails
 
-    def selected(self) -> ImageRow | None:
-        rows = self.view.selectionModel().selectedRows(0)
-        row = rows[0].data(ROW_ROLE) if rows else None
-        return row if isinstance(row, ImageRow) else None
-
-    def select(self, reference: str) -> bool:
-        """Select the row of `reference` (repo:tag, or an image ID); False if none."""
-        for r in range(self.proxy.rowCount()):
-            row = self.proxy.index(r, 0).data(ROW_ROLE)
-            if isinstance(row, ImageRow) and reference in (row.reference, row.image.id):
-                self.view.selectRow(r)
-                return True
-        return False
+        details = ImageDetails(self.credentials)
+        details.attach(self.session)
+        return details
 
     @property
     def details(self) -> ImageDetails:
-        """The close look under the list, made the first time an image is chosen."""
-        if self._details is None:
-            from desktop_app.panes.images.details import ImageDetails
+        """The close look under the list: layers, configuration, digests."""
+        return cast("ImageDetails", super().details)
 
-            self._details = ImageDetails(self.credentials)
-            self._details.attach(self.session)
-            self.splitter.addWidget(self._details)
-            self.splitter.setSizes([380, 320])
-        return self._details
+    def show_details(self, row: ImageRow | None) -> None:
+        self.details.show_row(row)
 
-    def _on_selection(self, *_: object) -> None:
-        row = self.selected()
-        if row is not None or self._details is not None:
-            self.details.setVisible(row is not None)
-            self.details.show_row(row)
-        self.update_actions()
+    def attach(self, session: EngineSession | None) -> None:
+        super().attach(session)
+        if self._details is not None:
+            self.details.attach(session)
 
     def update_actions(self) -> None:
         row = self.selected()
-        live = self.session is not None and self.session.live
+        live = self.live
         for action in (self.pull_action, self.prune_action, self.load_action, self.login_action):
             action.setEnabled(live)
         for action in (self.run_action, self.tag_action, self.remove_action, self.save_action):
             action.setEnabled(live and row is not None)
         self.push_action.setEnabled(live and row is not None and bool(row.repository))
 
-    # --- outcomes ---------------------------------------------------------------------
+    def _on_show_dangling(self, show: bool) -> None:
+        self.proxy.set_keep(lambda row: show or not row.dangling)
 
-    def say(self, words: str, bad: bool = False) -> None:
-        tone = notify.bad(words) if bad else notify.good(words)
-        self.message.setStyleSheet(f"color: {theme.of_tone(tone.tone)}; padding: 2px 4px;")
-        self.message.setText(words)
-        self.message.show()
+    def _tick(self) -> None:
+        self.fmt.now = datetime.now(UTC)
+        if self.model.rowCount():
+            column = CREATED
+            self.model.dataChanged.emit(
+                self.model.index(0, column), self.model.index(self.model.rowCount() - 1, column)
+            )
 
-    async def _ask(self, dialog: QWidget) -> int:
-        self.dialog = dialog
-        try:
-            return await answer(dialog)  # type: ignore[arg-type]
-        finally:
-            self.dialog = None
-            dialog.deleteLater()
-
-    async def _perform(self, operation: Operation[T]) -> Operation[T] | None:
-        """Run an operation; say how it went. None when it failed or was cancelled."""
-        self.last_error = None
-        if self.session is None:
-            return None
-        try:
-            return await self.session.perform(operation)
-        except EngineError as exc:
-            if exc.kind is ErrorKind.CANCELLED:
-                self.say(f"{operation.title}: cancelled.", bad=True)
-            else:
-                self.say(exc.in_words(), bad=True)
-            self.last_error = exc
-            return None
+    def select(self, key: str) -> bool:
+        """Select the row of `key`: repo:tag, or an image ID; False if none."""
+        for number in range(self.proxy.rowCount()):
+            row = self.proxy.index(number, 0).data(ROW_ROLE)
+            if isinstance(row, ImageRow) and key in (row.reference, row.image.id):
+                self.view.selectRow(number)
+                return True
+        return False
 
     async def _login_for(self, reference: str) -> Credentials | None:
         host = parse_image_ref(reference).registry_host
@@ -327,15 +173,15 @@ class ImagesPane(QWidget):
             "Pull an image", "Pull", "images.reference",
             command_of=lambda v: f"docker pull {v}", parent=self,
         )  # fmt: skip
-        if await self._ask(dialog):
+        if await self.ask(dialog):
             await self.pull(dialog.value())
 
     async def pull(self, reference: str) -> Operation[TransferProgress] | None:
         """Pull `reference`; when the registry wants a login, offer one and try again."""
         self.say(f"Pulling {reference}… (progress in Activity)")
-        done = await self._perform(pull_image(reference, await self._login_for(reference)))
+        done = await self.perform(pull_image(reference, await self._login_for(reference)))
         if done is None and self._wants_login() and await self._offer_login(reference):
-            done = await self._perform(pull_image(reference, await self._login_for(reference)))
+            done = await self.perform(pull_image(reference, await self._login_for(reference)))
         if done is not None:
             # The engine's own last word: "Downloaded newer image for …" or "Image is up to
             # date for …" (a pull of what is already here transfers nothing).
@@ -354,7 +200,7 @@ class ImagesPane(QWidget):
             [("login", "Log in…")],
             self,
         )
-        if not await self._ask(dialog) or dialog.chosen != "login":
+        if not await self.ask(dialog) or dialog.chosen != "login":
             return False
         return await self.log_in_dialog(host)
 
@@ -371,7 +217,7 @@ class ImagesPane(QWidget):
                 [("tag", "Tag for a registry…"), ("push", "Push to Docker Hub")],
                 self,
             )
-            if not await self._ask(dialog) or dialog.chosen is None:
+            if not await self.ask(dialog) or dialog.chosen is None:
                 return
             if dialog.chosen == "tag":
                 await self.tag_dialog(row)
@@ -380,9 +226,9 @@ class ImagesPane(QWidget):
 
     async def push(self, reference: str) -> Operation[TransferProgress] | None:
         self.say(f"Pushing {reference}… (progress in Activity)")
-        done = await self._perform(push_image(reference, await self._login_for(reference)))
+        done = await self.perform(push_image(reference, await self._login_for(reference)))
         if done is None and self._wants_login() and await self._offer_login(reference):
-            done = await self._perform(push_image(reference, await self._login_for(reference)))
+            done = await self.perform(push_image(reference, await self._login_for(reference)))
         if done is not None:
             digest = done.result.digest if done.result is not None else ""
             self.say(f"Pushed {reference}" + (f" as {digest}." if digest else "."))
@@ -402,9 +248,9 @@ class ImagesPane(QWidget):
             f"Tag {source}", "Tag", "images.tag", initial=row.repository and source,
             command_of=lambda v: f"docker tag {source} {v}", parent=self,
         )  # fmt: skip
-        if not await self._ask(dialog):
+        if not await self.ask(dialog):
             return None
-        done = await self._perform(tag_image(source, dialog.value()))
+        done = await self.perform(tag_image(source, dialog.value()))
         if done is not None:
             self.say(f"{source} is now also {dialog.value()}.")
         return done
@@ -423,7 +269,7 @@ class ImagesPane(QWidget):
 
     async def remove(self, row: ImageRow) -> Operation[None] | None:
         """Ask first, saying what goes; refuse while a running container uses the image."""
-        users = self.model.users_of(row.image.id)
+        users = row.users
         running = [c.name for c in users if c.state == "running"]
         stopped = [c.name for c in users if c.state != "running"]
         if running:
@@ -434,7 +280,7 @@ class ImagesPane(QWidget):
                 [],
                 self,
             )
-            await self._ask(dialog)
+            await self.ask(dialog)
             self.say(f"Not removed: {_names(running)} still running from it.", bad=True)
             return None
         size = decimal_size(row.image.size)
@@ -456,13 +302,13 @@ class ImagesPane(QWidget):
             message = f"Remove <b>{row.reference}</b>? Frees up to {size}."
             choices = [("untag", "Remove")]
         dialog = ChoiceDialog("Remove image", message, choices, self, destructive=("all",))
-        if not await self._ask(dialog) or dialog.chosen is None:
+        if not await self.ask(dialog) or dialog.chosen is None:
             return None
         if dialog.chosen == "untag":
             operation = remove_image(row.reference)
         else:
             operation = remove_image(row.image.id, force=True)
-        done = await self._perform(operation)
+        done = await self.perform(operation)
         if done is not None:
             self.say(f"Removed {row.reference}.")
         return done
@@ -501,9 +347,9 @@ class ImagesPane(QWidget):
             self,
             destructive=("unused",),
         )
-        if not await self._ask(dialog) or dialog.chosen is None:
+        if not await self.ask(dialog) or dialog.chosen is None:
             return None
-        done = await self._perform(prune_images(unused=dialog.chosen == "unused"))
+        done = await self.perform(prune_images(unused=dialog.chosen == "unused"))
         if done is not None:
             freed_now = done.result or 0
             self.say(f"Pruned: {decimal_size(freed_now)} freed.")
@@ -520,7 +366,7 @@ class ImagesPane(QWidget):
             await self.save_to(row, path)
 
     async def save_to(self, row: ImageRow, path: str) -> Operation[int] | None:
-        done = await self._perform(save_image([row.reference], path, row.image.size))
+        done = await self.perform(save_image([row.reference], path, row.image.size))
         if done is not None:
             self.say(f"Saved {row.reference} to {path}.")
         return done
@@ -532,7 +378,7 @@ class ImagesPane(QWidget):
             await self.load_from(path)
 
     async def load_from(self, path: str) -> Operation[list[str]] | None:
-        done = await self._perform(load_image(path))
+        done = await self.perform(load_image(path))
         if done is not None:
             loaded = done.result or []
             self.say("; ".join(loaded) or f"Loaded {path}.")
@@ -544,7 +390,7 @@ class ImagesPane(QWidget):
         dialog.setNameFilters(["Image archives (*.tar *.tar.gz)", "All files (*)"])
         if suggested:
             dialog.selectFile(suggested)
-        if not await self._ask(dialog):
+        if not await self.ask(dialog):
             return ""
         files = dialog.selectedFiles()
         return files[0] if files else ""
@@ -565,19 +411,19 @@ class ImagesPane(QWidget):
         else:
             words = f"No logins kept by Dockyard. {text('registry.login')}"
         dialog = ChoiceDialog("Registries", words, choices, self)
-        if not await self._ask(dialog) or dialog.chosen is None:
+        if not await self.ask(dialog) or dialog.chosen is None:
             return
         if dialog.chosen == "login":
             await self.log_in_dialog("")
         elif dialog.chosen.startswith("logout:"):
             host = dialog.chosen.removeprefix("logout:")
-            if await self._perform(log_out(host, self.credentials)):
+            if await self.perform(log_out(host, self.credentials)):
                 self.say(f"Logged out of {host}.")
 
     async def log_in_dialog(self, host: str) -> bool:
         usable, why = await run_blocking(None, self.credentials.available)
         dialog = RegistryLoginDialog(host, "" if usable else why, self)
-        if not await self._ask(dialog):
+        if not await self.ask(dialog):
             return False
         return await self.log_in(
             Credentials(
@@ -587,7 +433,7 @@ class ImagesPane(QWidget):
         )  # fmt: skip
 
     async def log_in(self, credentials: Credentials) -> bool:
-        done = await self._perform(log_in(credentials, self.credentials))
+        done = await self.perform(log_in(credentials, self.credentials))
         if done is not None:
             self.say(f"Logged in to {credentials.registry} as {credentials.username}.")
         return done is not None
