@@ -109,7 +109,8 @@ class MainWindow(QMainWindow):
         self.banner.setObjectName("engineBanner")
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(
-            "background: #fef7e0; color: #3c4043; padding: 8px; border-bottom: 1px solid #f9ab00;"
+            f"background: {theme.colour('banner')}; color: {theme.colour('text')}; padding: 8px; "
+            f"border-bottom: 1px solid {theme.colour('banner.border')};"
         )
         self.banner.hide()
 

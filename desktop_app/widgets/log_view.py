@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import ansi
+from desktop_app import ansi, theme
 from engine_bridge import STDERR, LogLine
 
 NOTICE = 0  # a line Dockyard adds ("the container restarted"), not the container's
 DISPLAY_LIMIT = 4000  # characters painted of one line; the rest is there for copy and export
 LINE_ROLE = Qt.ItemDataRole.UserRole + 1
-_SOURCE_COLOURS = ("#1a73e8", "#188038", "#a142f4", "#e37400", "#d01884", "#007b83")
+_SOURCE_COLOURS = theme.SERIES
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -221,13 +221,16 @@ class LogDelegate(QStyledItemDelegate):
         painter.save()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if selected:
-            painter.fillRect(rect, QColor("#d2e3fc"))
+            painter.fillRect(rect, QColor(theme.colour("selection")))
         elif row.stream == STDERR:
-            painter.fillRect(rect, QColor("#fef3f2"))
+            painter.fillRect(rect, QColor(theme.colour("stderr")))
         if row.stream == STDERR:
-            painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), QColor("#d93025"))
+            painter.fillRect(
+                QRect(rect.left(), rect.top(), 3, rect.height()),
+                QColor(theme.colour("stderr.mark")),
+            )
         if row.stream == NOTICE:
-            painter.fillRect(rect, QColor("#e8f0fe"))
+            painter.fillRect(rect, QColor(theme.colour("notice")))
         painter.setFont(view.font())
         metrics = view.metrics
         width = metrics.horizontalAdvance("M")
@@ -254,7 +257,7 @@ class LogDelegate(QStyledItemDelegate):
                 painter.fillRect(
                     QRect(rect.left() + 6 + column * width, rect.top() + 1 + line_no * line_height,
                           width, line_height),
-                    QColor("#fbbc04" if current else "#fde293"),
+                    QColor(theme.colour("match.current" if current else "match")),
                 )  # fmt: skip
         position = 0
         baseline = rect.top() + 1 + metrics.ascent()
@@ -282,7 +285,7 @@ class LogDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-_STAMP = ansi.Style(foreground="#80868b")
+_STAMP = ansi.Style(foreground=theme.colour("stamp"))
 
 
 class LogView(QListView):

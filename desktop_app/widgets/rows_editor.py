@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-_BAD = QColor(252, 232, 230)
+from desktop_app import theme
+
+_BAD = QColor(theme.LIGHT["bad.field"])
 
 
 class RowsEditor(QWidget):

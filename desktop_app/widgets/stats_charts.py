@@ -30,22 +30,13 @@ from desktop_app import theme
 from desktop_app.presentation import binary_size, decimal_size, percent
 from engine_bridge import StatsHistory
 
-pg.setConfigOptions(antialias=True, background="w", foreground="#3c4043")
+pg.setConfigOptions(
+    antialias=True, background=theme.colour("chart.background"), foreground=theme.colour("text")
+)
 
 #: The windows a user can choose, in seconds.
 WINDOWS = {"Last minute": 60, "Last 5 minutes": 300, "Last 15 minutes": 900}
-PALETTE = (
-    "#1a73e8",
-    "#e8710a",
-    "#1e8e3e",
-    "#d93025",
-    "#9334e6",
-    "#12b5cb",
-    "#f9ab00",
-    "#5f6368",
-    "#e52592",
-    "#7cb342",
-)
+PALETTE = theme.SERIES
 
 
 @dataclass(frozen=True)
@@ -68,13 +59,13 @@ class Chart:
 
 
 CONTAINER_CHARTS = (
-    Chart("CPU", "%", (Line("cpu_percent", "CPU", "#1a73e8", percent),), floor=5.0),
+    Chart("CPU", "%", (Line("cpu_percent", "CPU", PALETTE[0], percent),), floor=5.0),
     Chart(
         "Memory",
         "B",
         (
-            Line("memory_bytes", "Used", "#1a73e8", binary_size),
-            Line("memory_limit", "Limit", "#d93025", binary_size, dashed=True),
+            Line("memory_bytes", "Used", PALETTE[0], binary_size),
+            Line("memory_limit", "Limit", PALETTE[3], binary_size, dashed=True),
         ),
         floor=1024**2,
     ),
@@ -82,8 +73,8 @@ CONTAINER_CHARTS = (
         "Network",
         "B/s",
         (
-            Line("network_rx", "Received", "#1e8e3e", lambda v: f"{decimal_size(v)}/s"),
-            Line("network_tx", "Sent", "#e8710a", lambda v: f"{decimal_size(v)}/s"),
+            Line("network_rx", "Received", PALETTE[2], lambda v: f"{decimal_size(v)}/s"),
+            Line("network_tx", "Sent", PALETTE[1], lambda v: f"{decimal_size(v)}/s"),
         ),
         floor=1000.0,
     ),
@@ -91,12 +82,12 @@ CONTAINER_CHARTS = (
         "Block I/O",
         "B/s",
         (
-            Line("block_read", "Read", "#9334e6", lambda v: f"{decimal_size(v)}/s"),
-            Line("block_write", "Written", "#12b5cb", lambda v: f"{decimal_size(v)}/s"),
+            Line("block_read", "Read", PALETTE[4], lambda v: f"{decimal_size(v)}/s"),
+            Line("block_write", "Written", PALETTE[5], lambda v: f"{decimal_size(v)}/s"),
         ),
         floor=1000.0,
     ),
-    Chart("Processes", "", (Line("pids", "PIDs", "#5f6368", lambda v: f"{v:.0f}"),), floor=4.0),
+    Chart("Processes", "", (Line("pids", "PIDs", PALETTE[7], lambda v: f"{v:.0f}"),), floor=4.0),
 )
 
 
@@ -124,7 +115,7 @@ def window_choice(on_change: Callable[[int], None]) -> QComboBox:
 
 def _plot(layout: pg.GraphicsLayout, chart: Chart, row: int, col: int = 0) -> pg.PlotItem:
     plot = layout.addPlot(row=row, col=col, axisItems={"bottom": pg.DateAxisItem()})
-    plot.setTitle(chart.title, size="10pt", color="#3c4043")
+    plot.setTitle(chart.title, size="10pt", color=theme.colour("text"))
     plot.setMouseEnabled(x=False, y=False)
     plot.setMenuEnabled(False)
     plot.hideButtons()
@@ -168,7 +159,7 @@ class ContainerCharts(QWidget):
                 style = Qt.PenStyle.DashLine if line.dashed else Qt.PenStyle.SolidLine
                 pen = pg.mkPen(line.colour, width=1.6, style=style)
                 self.curves[line.field] = plot.plot([], [], pen=pen, name=line.name)
-            cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("#9aa0a6", width=1))
+            cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.colour("cursor"), width=1))
             cursor.hide()
             plot.addItem(cursor, ignoreBounds=True)
             self.cursors.append(cursor)
@@ -283,7 +274,7 @@ class OverviewCharts(QWidget):
         self.memory.setXLink(self.cpu)
         self._lines: dict[str, tuple[pg.PlotDataItem, list[pg.PlotDataItem]]] = {}
         for plot in (self.cpu, self.memory):
-            total = plot.plot([], [], pen=pg.mkPen("#3c4043", width=1.8))
+            total = plot.plot([], [], pen=pg.mkPen(theme.colour("chart.total"), width=1.8))
             lines = [plot.plot([], []) for _ in range(busiest)]
             self._lines[plot.titleLabel.text] = (total, lines)
         # No legend: nine names would cover the lines. The colours are those of the table.

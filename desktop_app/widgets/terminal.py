@@ -24,14 +24,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-_COLOURS = {
-    "black": "#000000", "red": "#cd3131", "green": "#0dbc79", "brown": "#e5e510",
-    "blue": "#2472c8", "magenta": "#bc3fbc", "cyan": "#11a8cd", "white": "#e5e5e5",
-    "brightblack": "#666666", "brightred": "#f14c4c", "brightgreen": "#23d18b",
-    "brightbrown": "#f5f543", "brightblue": "#3b8eea", "brightmagenta": "#d670d6",
-    "brightcyan": "#29b8db", "brightwhite": "#ffffff",
-}  # fmt: skip
-_FOREGROUND, _BACKGROUND = "#e5e5e5", "#1e1e1e"
+from desktop_app import theme
+
+_COLOURS = theme.TERMINAL
+_FOREGROUND, _BACKGROUND = theme.TERMINAL["foreground"], theme.TERMINAL["background"]
 _KEYS = {
     Qt.Key.Key_Return: b"\r", Qt.Key.Key_Enter: b"\r", Qt.Key.Key_Backspace: b"\x7f",
     Qt.Key.Key_Tab: b"\t", Qt.Key.Key_Escape: b"\x1b", Qt.Key.Key_Up: b"\x1b[A",
