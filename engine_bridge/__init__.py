@@ -22,6 +22,7 @@ from engine_bridge.engines.choice import Choice, Preference, choose
 from engine_bridge.engines.local import SystemEngine
 from engine_bridge.errors import EngineError, ErrorKind
 from engine_bridge.live.log_follower import Happening, LogFollower, LogNote
+from engine_bridge.live.logs import container_log, export_container_log
 from engine_bridge.live.stats_watch import StatsWatch
 from engine_bridge.live.terminals import (
     DETACH_KEYS,
@@ -118,15 +119,15 @@ __all__ = [
     "RestartPolicy", "StatsHistory", "StatsSample", "StatsWatch", "SystemEngine",
     "TerminalSession", "TransferProgress", "Verification", "VolumeFile", "VolumeSummary",
     "VolumeTree", "VolumeUsage", "archive_names", "attach_terminal", "choose", "clone_volume",
-    "close_terminal", "container_processes", "create_volume", "download", "export_volume",
-    "image_layers", "images_disk_usage", "import_volume", "inspect_container", "inspect_image",
-    "inspect_volume", "kill_container", "list_containers", "list_images", "list_networks",
-    "list_volumes", "load_image", "log_in", "log_out", "open_exec_terminal", "parse_time",
-    "pause_container", "plan_prune", "prune_images", "prune_takes_named", "prune_volumes",
-    "pull_image", "push_image", "recreate_container", "registry_manifest", "remove_container",
-    "remove_image", "remove_volume", "resize_terminal", "restart_container", "run_blocking",
-    "run_command", "run_container", "run_spec_of", "save_image", "send_to_terminal",
-    "short_name", "start_container", "stop_container", "tag_image", "terminal_exit_code",
-    "unpause_container", "update_restart_policy", "upload", "verify_export", "volume_tree",
-    "volumes_disk_usage",
+    "close_terminal", "container_log", "container_processes", "create_volume", "download",
+    "export_container_log", "export_volume", "image_layers", "images_disk_usage",
+    "import_volume", "inspect_container", "inspect_image", "inspect_volume", "kill_container",
+    "list_containers", "list_images", "list_networks", "list_volumes", "load_image", "log_in",
+    "log_out", "open_exec_terminal", "parse_time", "pause_container", "plan_prune",
+    "prune_images", "prune_takes_named", "prune_volumes", "pull_image", "push_image",
+    "recreate_container", "registry_manifest", "remove_container", "remove_image",
+    "remove_volume", "resize_terminal", "restart_container", "run_blocking", "run_command",
+    "run_container", "run_spec_of", "save_image", "send_to_terminal", "short_name",
+    "start_container", "stop_container", "tag_image", "terminal_exit_code", "unpause_container",
+    "update_restart_policy", "upload", "verify_export", "volume_tree", "volumes_disk_usage",
 ]  # fmt: skip

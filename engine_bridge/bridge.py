@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any, ParamSpec, TypeVar
-
-from docker.types.daemon import CancellableStream
 
 from engine_bridge import sdk
 from engine_bridge.blocking import EnginePool, run_blocking
@@ -25,9 +21,6 @@ from engine_bridge.endpoints import Endpoint
 from engine_bridge.errors import EngineError, ErrorKind, explain
 from engine_bridge.live.reader import Source, StreamReader
 from engine_bridge.operations import Operation, OperationLog
-from engine_bridge.streams.log_lines import LogDecoder, LogLine
-from engine_bridge.streams.stats import StatsSample, has_cpu_delta, is_reading
-from engine_bridge.streams.stats import sample as stats_sample
 
 log = logging.getLogger(__name__)
 
@@ -147,112 +140,6 @@ class EngineBridge:
     def events(self) -> StreamReader[dict[str, Any]]:
         """The engine's /events stream, decoded, from now on."""
         return self.stream("events", lambda client: client.api.events(decode=True))
-
-    def logs(
-        self,
-        container_id: str,
-        *,
-        tty: bool,
-        follow: bool = True,
-        tail: int | None = None,
-        since: str | None = None,
-        timestamps: bool = True,
-        source: str = "",
-    ) -> StreamReader[list[LogLine]]:
-        """A container's log, as batches of lines (one batch for each piece the engine sent).
-
-        `tail` None means every line; `since` is what the engine takes (seconds.nanos);
-        `source` marks each line with the container it came from.
-        """
-
-        def open_source(client: Client) -> Any:
-            response = sdk.logs_response(client, container_id, follow, tail, since, timestamps)
-            decoder = LogDecoder(tty, timestamps, source)
-
-            def batches() -> Iterator[list[LogLine]]:
-                for block in sdk.body_blocks(response):
-                    lines = decoder.feed(block)
-                    if lines:
-                        yield lines
-                last = decoder.finish()
-                if last:
-                    yield last
-
-            return CancellableStream(batches(), response)
-
-        return self.stream(f"logs:{container_id[:12]}", open_source)
-
-    async def export_logs(
-        self, container_id: str, path: str, *, tty: bool, cancel: threading.Event
-    ) -> int:
-        """Write the whole log to `path`, streamed from the engine to disk; returns the lines.
-
-        Setting `cancel` stops it between two pieces; the file then holds what came so far.
-        """
-
-        def export(client: Client) -> int:
-            response = sdk.logs_response(client, container_id, False, None, None, False)
-            decoder = LogDecoder(tty, timestamps=False)
-            written = 0
-            try:
-                with open(path, "w", encoding="utf-8") as out:
-                    for block in sdk.body_blocks(response):
-                        if cancel.is_set():
-                            break
-                        lines = decoder.feed(block)
-                        out.writelines(f"{line.text}\n" for line in lines)
-                        written += len(lines)
-                    else:
-                        lines = decoder.finish()
-                        out.writelines(f"{line.text}\n" for line in lines)
-                        written += len(lines)
-            finally:
-                response.close()
-            return written
-
-        return await self.call(export, self.sdk_client)
-
-    async def stats_once(self, container_id: str) -> StatsSample:
-        """One reading, as `docker stats --no-stream` takes it (the engine waits for two
-        samples, so the CPU figure covers the time between them)."""
-        data = await self.call(self.sdk_client.api.stats, container_id, stream=False)
-        return stats_sample(data)
-
-    async def stats_response(self, container_id: str) -> Any:
-        """The open HTTP response of a container's stats stream, for a reader of many
-        streams (StatsHub); whoever gets it closes it."""
-        return await self.call(sdk.stats_response, self.sdk_client, container_id)
-
-    def stats(
-        self, container_id: str, sink: Callable[[StatsSample], None] | None = None
-    ) -> StreamReader[StatsSample]:
-        """A running container's readings, one a second, as `docker stats` streams them;
-        handed to `sink` on the reading thread when one is given.
-
-        The stream ends when the container stops (the engine then sends only empty
-        documents, which would otherwise go on for ever). The first document is left out:
-        it has no CPU figure yet.
-        """
-
-        def open_source(client: Client) -> Any:
-            response = sdk.stats_response(client, container_id)
-
-            def readings() -> Iterator[StatsSample]:
-                pending = b""
-                for block in sdk.body_blocks(response):
-                    *documents, pending = (pending + block).split(b"\n")
-                    for document in documents:
-                        if not document.strip():
-                            continue
-                        data = json.loads(document)
-                        if not is_reading(data):
-                            return
-                        if has_cpu_delta(data):
-                            yield stats_sample(data)
-
-            return CancellableStream(readings(), response)
-
-        return self.stream(f"stats:{container_id[:12]}", open_source, sink)
 
     async def close_stream(self, reader: StreamReader[Any]) -> None:
         self._streams.discard(reader)

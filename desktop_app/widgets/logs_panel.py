@@ -28,7 +28,17 @@ from desktop_app import theme
 from desktop_app.session import EngineSession
 from desktop_app.tasks import spawn
 from desktop_app.widgets.log_view import NOTICE, LogModel, LogView
-from engine_bridge import Change, EngineError, Happening, LogFollower, LogLine, LogNote, parse_time
+from engine_bridge import (
+    Change,
+    EngineError,
+    Happening,
+    LogFollower,
+    LogLine,
+    LogNote,
+    container_log,
+    export_container_log,
+    parse_time,
+)
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -237,8 +247,14 @@ class LogsPanel(QWidget):
         bridge = self.session.bridge if self.session else None
         if bridge is None:
             return []
-        reader = bridge.logs(
-            target.id, tty=target.tty, follow=False, tail=tail, since=since, source=target.name
+        reader = container_log(
+            bridge,
+            target.id,
+            tty=target.tty,
+            follow=False,
+            tail=tail,
+            since=since,
+            source=target.name,
         )
         lines: list[LogLine] = []
         try:
@@ -380,7 +396,9 @@ class LogsPanel(QWidget):
         self._export_cancel = cancel
         self.export_button.setText("Cancel export")
         try:
-            written = await bridge.export_logs(target.id, path, tty=target.tty, cancel=cancel)
+            written = await export_container_log(
+                bridge, target.id, path, tty=target.tty, cancel=cancel
+            )
         except (EngineError, OSError) as exc:
             self.status.setText(f"Export failed: {exc}")
             return 0

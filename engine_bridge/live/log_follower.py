@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine_bridge.dto import parse_time
 from engine_bridge.errors import EngineError
+from engine_bridge.live.logs import container_log
 from engine_bridge.resources.containers import inspect_container
 from engine_bridge.streams import log_lines
 from engine_bridge.streams.log_lines import LogLine, LogPosition
@@ -137,7 +138,8 @@ class LogFollower:
 
     async def _read_once(self) -> AsyncGenerator[list[LogLine], None]:
         """One request's worth of new lines (a followed one lasts until it ends)."""
-        reader = self.bridge.logs(
+        reader = container_log(
+            self.bridge,
             self.container_id, tty=self.tty, follow=self.follow, source=self.source,
             tail=self.tail if self._first else None,
             since=self.position.resume() or self.since,
@@ -175,7 +177,8 @@ class LogFollower:
     async def _engine_has_more(self) -> bool:
         """Whether the engine holds a line after the position."""
         stamp, known = self.position.stamp, self.position.at_stamp
-        reader = self.bridge.logs(
+        reader = container_log(
+            self.bridge,
             self.container_id, tty=self.tty, follow=False, tail=known + 1,
             since=log_lines.since(stamp) if stamp else self.since,
         )  # fmt: skip

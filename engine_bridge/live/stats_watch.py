@@ -22,6 +22,7 @@ from engine_bridge.bridge import EngineBridge
 from engine_bridge.errors import EngineError
 from engine_bridge.live.reader import StreamReader
 from engine_bridge.live.stats_hub import HubStream, StatsHub
+from engine_bridge.live.stats_stream import stats_response, stats_stream
 from engine_bridge.streams.stats import StatsSample
 from engine_bridge.streams.stats_history import DEFAULT_CAPACITY, StatsHistory
 
@@ -114,7 +115,7 @@ class StatsWatch:
 
     async def _follow_on_hub(self, container_id: str, keep: Callable[[StatsSample], None]) -> bool:
         """Read the stream on the shared hub thread; False when its connection cannot be."""
-        response = await self._bridge.stats_response(container_id)
+        response = await stats_response(self._bridge, container_id)
         if self._hub is None:
             self._hub = StatsHub()
         loop = asyncio.get_running_loop()
@@ -148,7 +149,7 @@ class StatsWatch:
     ) -> None:
         reader: StreamReader[StatsSample] | None = None
         try:
-            reader = self._bridge.stats(container_id, sink=keep)
+            reader = stats_stream(self._bridge, container_id, sink=keep)
             await reader.ended()
         finally:
             if reader is not None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine_bridge.bridge import EngineBridge
+from engine_bridge.live.logs import container_log
 from engine_bridge.streams.log_lines import STDERR, STDOUT, LogLine
 from tests.engine_support import EngineUnderTest
 
@@ -14,7 +15,7 @@ def read_all(test_engine: EngineUnderTest, name: str, tty: bool, arun: Any) -> l
     async def scenario() -> list[LogLine]:
         bridge = EngineBridge(test_engine.endpoint)
         await bridge.connect()
-        reader = bridge.logs(name, tty=tty, follow=False)
+        reader = container_log(bridge, name, tty=tty, follow=False)
         lines: list[LogLine] = []
         try:
             async for batch in reader.batches():

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine_bridge.bridge import EngineBridge
+from engine_bridge.live.stats_stream import stats_once
 from engine_bridge.live.stats_watch import StatsWatch
 from tests.bridge.helpers import docker_async, live_state, until
 from tests.engine_support import EngineUnderTest
@@ -30,8 +31,8 @@ def test_cpu_and_memory_match_docker_stats(
         bridge = EngineBridge(test_engine.endpoint)
         await bridge.connect()
         try:
-            cpu = await bridge.stats_once(f"{name}-cpu")
-            memory = await bridge.stats_once(f"{name}-mem")
+            cpu = await stats_once(bridge, f"{name}-cpu")
+            memory = await stats_once(bridge, f"{name}-mem")
         finally:
             await bridge.close()
         return cpu.cpu_percent, memory.memory_bytes
