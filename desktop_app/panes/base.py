@@ -1,5 +1,5 @@
-"""ListPane: what every list of Docker objects has in common, so that a kind's pane is only
-what is its own.
+"""PaneFrame and ListPane: what every list of Docker objects has in common, so that a kind's
+pane is only what is its own.
 
 A kind gives a row format (its rows.py: columns, cell text, sort keys, tooltips, tones and
 filter matching, with no Qt) and builds its rows from the engine state; the base gives the
@@ -231,24 +231,26 @@ class KindFilter(QSortFilterProxyModel):
         return bool(self.keep(row)) and (not self.words or model.fmt.matches(row, self.words))
 
 
-class ListPane(QWidget, Generic[Row]):
-    """The base of a kind's pane. A subclass sets `title`, `kind` (what /events calls its
-    objects), `fmt` (its rows.py), `topic` (its texts in learning.json) and `filter_hint`,
-    and overrides `rows_from(state)`, `make_actions()`, `update_actions()` and, where it
-    has them, the details (`make_details`, `show_details`) and `first_shown()`.
+class PaneFrame(QWidget):
+    """What every pane of a list of Docker objects looks like and does alike: the heading
+    with the count, the pane's toggles and the filter box; the toolbar; the message line;
+    the list, or in its place an empty state that explains; the details under it in a
+    splitter, made the first time they are needed; asking with dialogs and saying outcomes;
+    following the engine in use, and knowing whether it is on screen.
 
-    Attributes: `model`, `proxy`, `view`, `toolbar`, `filter_box`, `count_label`, `message`
-    (the last outcome, in words), `empty`, `splitter`, `details`, `dialog` (open now),
-    `last_error`, `on_screen`.
+    A subclass sets `title`, `topic` (its texts in learning.json) and `filter_hint`, and
+    gives its list (`make_view`), toolbar (`make_actions`), toggles (`header_widgets`) and
+    details (`make_details`). ListPane is the subclass for flat lists of one kind; the
+    Containers pane, a tree grouped by Compose project, builds on the frame directly.
+
+    Attributes: `view`, `toolbar`, `filter_box`, `count_label`, `message` (the last
+    outcome, in words), `empty`, `stack`, `splitter`, `details`, `dialog` (open now),
+    `last_error`, `on_screen`, `session`.
     """
 
     title = ""
-    kind = ""
     topic = ""
     filter_hint = "Filter"
-    fmt: RowFormat[Any]
-    #: Other kinds whose changes change these rows (volumes follow containers, say).
-    follows: frozenset[str] = frozenset()
 
     def __init__(self, context: PaneContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -259,36 +261,14 @@ class ListPane(QWidget, Generic[Row]):
         self.last_error: EngineError | None = None
         self.on_screen = False
         self._shown_once = False
-        self._select_when_listed: str | None = None
-        self._shown: Row | None = None  # the row whose details are on screen
-        self.model: KindModel[Row] = KindModel(self.fmt, self)
-        self.proxy = KindFilter(self)
-        self.proxy.setSourceModel(self.model)
+        self._details: QWidget | None = None
 
         self.filter_box = QLineEdit(placeholderText=self.filter_hint)
         self.filter_box.setClearButtonEnabled(True)
-        self.filter_box.textChanged.connect(self.proxy.set_text)
         self.count_label = QLabel()
         self.count_label.setObjectName(f"{self.topic}Count")
-
-        self.view = QTableView()
+        self.view = self.make_view()
         self.view.setObjectName(f"{self.topic}View")
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setAlternatingRowColors(True)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        header = self.view.horizontalHeader()
-        for number, column in enumerate(self.fmt.columns):
-            if column.width:
-                self.view.setColumnWidth(number, column.width)
-            else:
-                header.setSectionResizeMode(number, QHeaderView.ResizeMode.Stretch)
-
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.make_actions()
@@ -301,13 +281,13 @@ class ListPane(QWidget, Generic[Row]):
         self.empty.setObjectName(f"{self.topic}Empty")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setTextFormat(Qt.TextFormat.RichText)
         self.empty.setMargin(40)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.stack)
-        self._details: QWidget | None = None
 
         top = QHBoxLayout()
         top.addWidget(QLabel(f"<h2>{self.title}</h2>"))
@@ -322,33 +302,21 @@ class ListPane(QWidget, Generic[Row]):
         layout.addWidget(self.message)
         layout.addWidget(self.splitter, 1)
 
-        self.view.selectionModel().selectionChanged.connect(self._on_selection)
-        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
-                       self.proxy.layoutChanged):  # fmt: skip
-            signal.connect(self._update_counts)
-        self._update_counts()
+    # --- what a pane gives -------------------------------------------------------------
 
-    # --- what a kind gives ---------------------------------------------------------------
-
-    def rows_from(self, state: EngineState) -> list[Row]:
-        """This kind's rows, from what the engine state holds now."""
+    def make_view(self) -> QAbstractItemView:
+        """The list itself, on the pane's model."""
         raise NotImplementedError
 
     def make_actions(self) -> None:
-        """Put the kind's actions on the toolbar (with `action()`)."""
+        """Put the pane's actions on the toolbar (with `action()`)."""
 
     def header_widgets(self) -> Sequence[QWidget]:
         """Toggles beside the filter box."""
         return ()
 
-    def count_text(self, rows: Sequence[Row]) -> str:
-        return f"{len(rows)} {self.title.lower()}" if rows else ""
-
     def make_details(self) -> QWidget | None:
         return None
-
-    def show_details(self, row: Row | None) -> None:
-        """Show one row's details (None: nothing is selected)."""
 
     def update_actions(self) -> None:
         """Enable what applies to the selection and the connection."""
@@ -356,14 +324,148 @@ class ListPane(QWidget, Generic[Row]):
     def first_shown(self) -> None:
         """Called once, the first time the pane is on screen with an engine connected."""
 
-    def connected(self) -> None:
-        """Called when an engine was attached: after a connect or a switch of engine."""
+    def on_screen_changed(self) -> None:
+        """Called when the pane comes on screen or leaves it (see `on_screen`)."""
 
-    # --- the engine -------------------------------------------------------------------
+    # --- the frame ----------------------------------------------------------------------
 
     @property
     def live(self) -> bool:
         return self.session is not None and self.session.live
+
+    @property
+    def details(self) -> QWidget | None:
+        """The close look under the list, made the first time it is needed (start-up does
+        not pay for it); None for a pane that has none."""
+        if self._details is None:
+            self._details = self.make_details()
+            if self._details is not None:
+                self._details.hide()
+                self.splitter.addWidget(self._details)
+                height = max(400, self.splitter.height())
+                self.splitter.setSizes([height * 55 // 100, height * 45 // 100])
+        return self._details
+
+    def show_list(self, empty_html: str | None) -> None:
+        """Show the list, or (given its words) the empty state in its place."""
+        if empty_html is None:
+            if self.stack.currentWidget() is not self.view:
+                self.stack.setCurrentWidget(self.view)
+            return
+        self.empty.setText(empty_html)
+        if self.stack.currentWidget() is not self.empty:
+            self.stack.setCurrentWidget(self.empty)
+
+    def learning_html(self, topic: str, next_step: bool = True) -> str:
+        """A learner's title, explanation and (if asked) next step, from learning.json."""
+        muted = theme.colour("muted")
+        words = f"<h3>{text(topic, 'title')}</h3><p>{text(topic)}</p>"
+        return words + (f"<p style='color:{muted}'>{text(topic, 'next')}</p>" if next_step else "")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.on_screen = True
+        self.on_screen_changed()
+        self._maybe_first_shown()
+
+    def hideEvent(self, event: Any) -> None:
+        super().hideEvent(event)
+        self.on_screen = False
+        self.on_screen_changed()
+
+    def _maybe_first_shown(self) -> None:
+        if self.on_screen and self.session is not None and not self._shown_once:
+            self._shown_once = True
+            self.first_shown()
+
+    # --- acting -----------------------------------------------------------------------
+
+    def action(self, label: str, key: str | QKeySequence.StandardKey, tip: str,
+               slot: Callable[[], Any]) -> QAction:  # fmt: skip
+        made = toolbar_action(self, self.toolbar, self.view, label, key, tip)
+        made.triggered.connect(slot)
+        return made
+
+    def say(self, notice: notify.Notice | str, bad: bool = False) -> None:
+        if isinstance(notice, str):
+            notice = notify.bad(notice) if bad else notify.good(notice)
+        self.message.setStyleSheet(f"color: {theme.of_tone(notice.tone)}; padding: 2px 4px;")
+        self.message.setText(notice.words)
+        self.message.show()
+
+    async def ask(self, dialog: QWidget) -> int:
+        """Open a dialog of this pane and wait for its answer."""
+        self.dialog = dialog
+        try:
+            return await answer(dialog)  # type: ignore[arg-type]
+        finally:
+            self.dialog = None
+            dialog.deleteLater()
+
+
+class ListPane(PaneFrame, Generic[Row]):
+    """A flat list of one kind of object. A subclass sets `kind` (what /events calls its
+    objects) and `fmt` (its rows.py) besides the frame's, and overrides `rows_from(state)`
+    and, where it has them, `show_details(row)`.
+
+    Attributes beyond the frame's: `model` (a KindModel), `proxy` (a KindFilter).
+    """
+
+    kind = ""
+    fmt: RowFormat[Any]
+    view: QTableView
+    #: Other kinds whose changes change these rows (volumes follow containers, say).
+    follows: frozenset[str] = frozenset()
+
+    def __init__(self, context: PaneContext, parent: QWidget | None = None) -> None:
+        self._select_when_listed: str | None = None
+        self._shown: Row | None = None  # the row whose details are on screen
+        super().__init__(context, parent)
+        self.filter_box.textChanged.connect(self.proxy.set_text)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
+                       self.proxy.layoutChanged):  # fmt: skip
+            signal.connect(self._update_counts)
+        self._update_counts()
+
+    def make_view(self) -> QTableView:
+        self.model: KindModel[Row] = KindModel(self.fmt, self)
+        self.proxy = KindFilter(self)
+        self.proxy.setSourceModel(self.model)
+        view = QTableView()
+        view.setModel(self.proxy)
+        view.setSortingEnabled(True)
+        view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setAlternatingRowColors(True)
+        view.setShowGrid(False)
+        view.setWordWrap(False)
+        view.verticalHeader().hide()
+        header = view.horizontalHeader()
+        for number, column in enumerate(self.fmt.columns):
+            if column.width:
+                view.setColumnWidth(number, column.width)
+            else:
+                header.setSectionResizeMode(number, QHeaderView.ResizeMode.Stretch)
+        return view
+
+    # --- what a kind gives ---------------------------------------------------------------
+
+    def rows_from(self, state: EngineState) -> list[Row]:
+        """This kind's rows, from what the engine state holds now."""
+        raise NotImplementedError
+
+    def count_text(self, rows: Sequence[Row]) -> str:
+        return f"{len(rows)} {self.title.lower()}" if rows else ""
+
+    def show_details(self, row: Row | None) -> None:
+        """Show one row's details (None: nothing is selected)."""
+
+    def connected(self) -> None:
+        """Called when an engine was attached: after a connect or a switch of engine."""
+
+    # --- the engine -------------------------------------------------------------------
 
     def attach(self, session: EngineSession | None) -> None:
         if self.session is not None:
@@ -394,20 +496,6 @@ class ListPane(QWidget, Generic[Row]):
         if any(c.resource in wanted for c in changes):
             self.refresh_rows()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.on_screen = True
-        self._maybe_first_shown()
-
-    def hideEvent(self, event: Any) -> None:
-        super().hideEvent(event)
-        self.on_screen = False
-
-    def _maybe_first_shown(self) -> None:
-        if self.on_screen and self.session is not None and not self._shown_once:
-            self._shown_once = True
-            self.first_shown()
-
     # --- selection --------------------------------------------------------------------
 
     def selected_rows(self) -> list[Row]:
@@ -436,17 +524,6 @@ class ListPane(QWidget, Generic[Row]):
         else:
             self._select_when_listed = key
 
-    @property
-    def details(self) -> QWidget | None:
-        """The close look under the list, made the first time a row is chosen (start-up
-        does not pay for it); None for a kind that has none."""
-        if self._details is None:
-            self._details = self.make_details()
-            if self._details is not None:
-                self.splitter.addWidget(self._details)
-                self.splitter.setSizes([420, 300])
-        return self._details
-
     def _on_selection(self, *_: object) -> None:
         row = self.selected()
         self._shown = row
@@ -460,42 +537,15 @@ class ListPane(QWidget, Generic[Row]):
     def _update_counts(self, *_: object) -> None:
         rows = self.model.rows()
         self.count_label.setText(self.count_text(rows))
-        shown = self.proxy.rowCount()
-        if shown:
-            self.stack.setCurrentWidget(self.view)
+        if self.proxy.rowCount():
+            self.show_list(None)
+        elif rows:
+            self.show_list(self.learning_html(f"{self.topic}.filtered", next_step=False))
         else:
-            topic = f"{self.topic}.empty" if not rows else f"{self.topic}.filtered"
-            muted = theme.colour("muted")
-            self.empty.setText(
-                f"<h3>{text(topic, 'title')}</h3><p>{text(topic)}</p>"
-                + (f"<p style='color:{muted}'>{text(topic, 'next')}</p>" if not rows else "")
-            )
-            self.stack.setCurrentWidget(self.empty)
+            self.show_list(self.learning_html(f"{self.topic}.empty"))
         self.update_actions()
 
     # --- acting -----------------------------------------------------------------------
-
-    def action(self, label: str, key: str | QKeySequence.StandardKey, tip: str,
-               slot: Callable[[], Any]) -> QAction:  # fmt: skip
-        made = toolbar_action(self, self.toolbar, self.view, label, key, tip)
-        made.triggered.connect(slot)
-        return made
-
-    def say(self, notice: notify.Notice | str, bad: bool = False) -> None:
-        if isinstance(notice, str):
-            notice = notify.bad(notice) if bad else notify.good(notice)
-        self.message.setStyleSheet(f"color: {theme.of_tone(notice.tone)}; padding: 2px 4px;")
-        self.message.setText(notice.words)
-        self.message.show()
-
-    async def ask(self, dialog: QWidget) -> int:
-        """Open a dialog of this pane and wait for its answer."""
-        self.dialog = dialog
-        try:
-            return await answer(dialog)  # type: ignore[arg-type]
-        finally:
-            self.dialog = None
-            dialog.deleteLater()
 
     async def perform(self, operation: Operation[T], key: str | None = None,
                       done: str = "") -> Operation[T] | None:  # fmt: skip

@@ -7,31 +7,21 @@ import functools
 import shlex
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
-    QAction,
     QDesktopServices,
     QGuiApplication,
-    QHideEvent,
     QKeySequence,
-    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QLineEdit,
     QMenu,
-    QSplitter,
-    QStackedWidget,
-    QToolBar,
     QTreeView,
-    QVBoxLayout,
     QWidget,
 )
 from qasync import asyncSlot
@@ -40,6 +30,7 @@ from desktop_app import theme
 from desktop_app.dialogs import answer
 from desktop_app.learning import text
 from desktop_app.panes import PaneContext
+from desktop_app.panes.base import PaneFrame
 from desktop_app.panes.containers.filter import ContainerFilter
 from desktop_app.panes.containers.model import (
     COLUMNS,
@@ -57,7 +48,6 @@ from desktop_app.panes.containers.model import (
 )
 from desktop_app.panes.containers.rows import browser_urls
 from desktop_app.session import EngineSession
-from desktop_app.widgets.actions import toolbar_action
 from desktop_app.widgets.sparkline import SparklineDelegate
 from engine_bridge import (
     Change,
@@ -87,120 +77,40 @@ if TYPE_CHECKING:  # imported when first used: start-up does not pay for them
 MakeOperation = Callable[[ContainerRef], Operation[Any]]
 
 
-class ContainersPane(QWidget):
+class ContainersPane(PaneFrame):
     """Every container of the engine, grouped by Compose project.
 
     Signals: `loaded()` once the first full list has arrived.
-    Attributes: `model`, `proxy`, `view`, and one QAction per action (`start_action`, ...).
+    Attributes beyond the frame's: `model`, `proxy`, `show_stopped`, and one QAction per
+    action (`start_action`, ...).
     """
 
     loaded = Signal()
     terminal_requested = Signal(object, list, str)  # ContainerRef, command, user
     attach_requested = Signal(object)  # ContainerRef
     title = "Containers"
+    topic = "containers"
+    filter_hint = "Filter by name, image or ID"
+    view: QTreeView
 
     def __init__(self, context: PaneContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("containersPane")
-        self.session: EngineSession | None = None
-        self.model = ContainersModel(self)
-        self.proxy = ContainerFilter(self)
-        self.proxy.setSourceModel(self.model)
-        self.remove_dialog: QDialog | None = None
-        self._loaded = False
-        self._placeholder_due = False
-
-        self.filter_box = QLineEdit(placeholderText="Filter by name, image or ID")
-        self.filter_box.setClearButtonEnabled(True)
-        self.filter_box.textChanged.connect(self._on_filter)
         self.show_stopped = QCheckBox("Show stopped")
         self.show_stopped.setChecked(True)
         self.show_stopped.setToolTip("Like docker ps -a: include containers that are not running")
+        self.remove_dialog: QDialog | None = None
+        self._loaded = False
+        self._placeholder_due = False
+        super().__init__(context, parent)
+        self.filter_box.textChanged.connect(self._on_filter)
         self.show_stopped.toggled.connect(self._on_show_stopped)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("containerCount")
-
-        self.view = QTreeView()
-        self.view.setObjectName("containersView")
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setAlternatingRowColors(True)
-        self.view.setUniformRowHeights(True)
-        self.view.setAllColumnsShowFocus(True)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.customContextMenuRequested.connect(self._on_context_menu)
-        self.view.clicked.connect(self._on_clicked)
-        header = self.view.header()
-        header.setStretchLastSection(False)
-        self.sparklines = SparklineDelegate(SPARKLINE_ROLE, self.view)
-        self.view.setItemDelegateForColumn(CPU, self.sparklines)
-        self.view.setItemDelegateForColumn(MEMORY, self.sparklines)
-        for column, width in (
-            (NAME, 180),
-            (IMAGE, 160),
-            (STATUS, 150),
-            (CPU, 125),
-            (MEMORY, 125),
-            (PORTS, 150),
-            (RESTART, 80),
-            (CREATED, 110),
-        ):
-            self.view.setColumnWidth(column, width)
-        header.setSectionResizeMode(PORTS, QHeaderView.ResizeMode.Stretch)
-
-        self.toolbar = QToolBar()
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.run_action = self._action("Run…", "Ctrl+N", "Create and start a new container")
-        self.run_action.triggered.connect(self._on_run_new)
-        self.toolbar.addSeparator()
-        self.start_action = self._action("Start", "S", "Start the selected containers")
-        self.stop_action = self._action("Stop", "X", "Stop: SIGTERM, then SIGKILL after 10 s")
-        self.restart_action = self._action("Restart", "R", "Stop, then start again")
-        self.pause_action = self._action("Pause", "P", "Freeze or thaw every process inside")
-        self.kill_action = self._action("Kill", "K", "Send SIGKILL at once")
-        self.remove_action = self._action("Remove", QKeySequence.StandardKey.Delete, "Delete")
-        self.start_action.triggered.connect(self._on_start)
-        self.stop_action.triggered.connect(self._on_stop)
-        self.restart_action.triggered.connect(self._on_restart)
-        self.pause_action.triggered.connect(self._on_pause_toggle)
-        self.kill_action.triggered.connect(self._on_kill)
-        self.remove_action.triggered.connect(self._on_remove)
         self.view.selectionModel().selectionChanged.connect(self.update_actions)
         self.model.dataChanged.connect(self._on_rows_changed)
-
-        self.empty = QLabel()
-        self.empty.setObjectName("containersEmpty")
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setTextFormat(Qt.TextFormat.RichText)
-        self.empty.setMargin(40)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.view)
-        self.stack.addWidget(self.empty)
-        self._details: ContainerDetails | None = None  # made when first needed
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(self.stack)
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
         self._details_timer = QTimer(self, singleShot=True, interval=300)
         self._details_timer.timeout.connect(self._on_details_due)
         self.run_dialog: RunDialog | None = None
         self.policy_dialog: RestartPolicyDialog | None = None
         self.command_dialog: QDialog | None = None
-
-        top = QHBoxLayout()
-        heading = QLabel(f"<h2>{self.title}</h2>")
-        top.addWidget(heading)
-        top.addStretch(1)
-        top.addWidget(self.count_label)
-        top.addWidget(self.show_stopped)
-        top.addWidget(self.filter_box, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.toolbar)
-        layout.addWidget(self.splitter, 1)
 
         for signal in (
             self.model.rowsInserted,
@@ -216,8 +126,65 @@ class ContainersPane(QWidget):
         self.update_actions()
         self._update_placeholder()
 
-    def _action(self, label: str, key: str | QKeySequence.StandardKey, tip: str) -> QAction:
-        return toolbar_action(self, self.toolbar, self.view, label, key, tip)
+    # --- the frame's hooks ------------------------------------------------------------
+
+    def make_view(self) -> QTreeView:
+        self.model = ContainersModel(self)
+        self.proxy = ContainerFilter(self)
+        self.proxy.setSourceModel(self.model)
+        view = QTreeView()
+        view.setModel(self.proxy)
+        view.setSortingEnabled(True)
+        view.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setAlternatingRowColors(True)
+        view.setUniformRowHeights(True)
+        view.setAllColumnsShowFocus(True)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._on_context_menu)
+        view.clicked.connect(self._on_clicked)
+        header = view.header()
+        header.setStretchLastSection(False)
+        self.sparklines = SparklineDelegate(SPARKLINE_ROLE, view)
+        view.setItemDelegateForColumn(CPU, self.sparklines)
+        view.setItemDelegateForColumn(MEMORY, self.sparklines)
+        for column, width in (
+            (NAME, 180), (IMAGE, 160), (STATUS, 150), (CPU, 125), (MEMORY, 125), (PORTS, 150),
+            (RESTART, 80), (CREATED, 110),
+        ):  # fmt: skip
+            view.setColumnWidth(column, width)
+        header.setSectionResizeMode(PORTS, QHeaderView.ResizeMode.Stretch)
+        return view
+
+    def make_actions(self) -> None:
+        self.run_action = self.action("Run…", "Ctrl+N", "Create and start a new container",
+                                      self._on_run_new)  # fmt: skip
+        self.toolbar.addSeparator()
+        self.start_action = self.action("Start", "S", "Start the selected containers",
+                                        self._on_start)  # fmt: skip
+        self.stop_action = self.action("Stop", "X", "Stop: SIGTERM, then SIGKILL after 10 s",
+                                       self._on_stop)  # fmt: skip
+        self.restart_action = self.action("Restart", "R", "Stop, then start again",
+                                          self._on_restart)  # fmt: skip
+        self.pause_action = self.action("Pause", "P", "Freeze or thaw every process inside",
+                                        self._on_pause_toggle)  # fmt: skip
+        self.kill_action = self.action("Kill", "K", "Send SIGKILL at once", self._on_kill)
+        self.remove_action = self.action("Remove", QKeySequence.StandardKey.Delete, "Delete",
+                                         self._on_remove)  # fmt: skip
+
+    def header_widgets(self) -> list[QWidget]:
+        return [self.show_stopped]
+
+    def make_details(self) -> ContainerDetails:
+        from desktop_app.panes.containers.details import ContainerDetails
+
+        details = ContainerDetails()
+        details.attach(self.session)
+        return details
+
+    def on_screen_changed(self) -> None:
+        self._update_stats_interest()
 
     # --- the engine -------------------------------------------------------------------
 
@@ -237,28 +204,19 @@ class ContainersPane(QWidget):
             session.connection_changed.connect(self._on_connection)
             session.stats.updated.connect(self._on_stats)
         if self._details is not None:
-            self._details.attach(session)
+            self.details.attach(session)
         self._update_placeholder()
 
     def _on_changes(self, changes: Sequence[Change]) -> None:
         self.model.apply(changes)
-        shown = self._details.container_id if self._details is not None else None
+        shown = self.details.container_id if self._details is not None else None
         if shown is not None and any(c.key == shown for c in changes):
             self._details_timer.start()  # the engine changed it: read it again, once
 
     @property
     def details(self) -> ContainerDetails:
         """The details under the list, made the first time one container is selected."""
-        if self._details is None:
-            from desktop_app.panes.containers.details import ContainerDetails
-
-            self._details = ContainerDetails()
-            self._details.hide()
-            self._details.attach(self.session)
-            self.splitter.addWidget(self._details)
-            height = max(400, self.splitter.height())
-            self.splitter.setSizes([height * 55 // 100, height * 45 // 100])
-        return self._details
+        return cast("ContainerDetails", super().details)
 
     def _on_selection(self, *_: object) -> None:
         rows = self.view.selectionModel().selectedRows(0)
@@ -323,31 +281,20 @@ class ContainersPane(QWidget):
         running = sum(1 for c in self.model.containers() if c.state == "running")
         self.count_label.setText(f"{running} running, {total} in all" if total else "")
         if total and shown:
-            if self.stack.currentWidget() is not self.view:
-                self.stack.setCurrentWidget(self.view)
-            return
-        if total:
-            self.empty.setText(
-                f"<h3>{text('containers.filtered', 'title')}</h3>"
-                f"<p>{text('containers.filtered')}</p>"
-            )
+            self.show_list(None)
+        elif total:
+            self.show_list(self.learning_html("containers.filtered", next_step=False))
         elif self._loaded:
-            self.empty.setText(
-                f"<h3>{text('containers.empty', 'title')}</h3><p>{text('containers.empty')}</p>"
-                f"<p style='color:{theme.colour('muted')}'>{text('containers.empty', 'next')}</p>"
-            )
+            self.show_list(self.learning_html("containers.empty"))
         elif self.session is not None:
-            self.empty.setText(
-                f"<p style='color:{theme.colour('muted')}'>Waiting for the engine…</p>"
-            )
+            muted = theme.colour("muted")
+            self.show_list(f"<p style='color:{muted}'>Waiting for the engine…</p>")
         else:
-            self.empty.setText(
+            self.show_list(
                 f"<h3>{text('engine.none', 'title')}</h3>"
                 "<p>Containers show here once Dockyard is connected to an engine. "
                 "The Engine page says why none is, and can start Dockyard's own.</p>"
             )
-        if self.stack.currentWidget() is not self.empty:
-            self.stack.setCurrentWidget(self.empty)
 
     def _accepts(self, c: ContainerSummary) -> bool:
         return self.proxy.accepts(c)
@@ -385,14 +332,6 @@ class ContainersPane(QWidget):
             view.update(index.siblingAtColumn(CPU))
             view.update(index.siblingAtColumn(MEMORY))
             index = view.indexBelow(index)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._update_stats_interest()
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        super().hideEvent(event)
-        self._update_stats_interest()
 
     # --- selection and actions --------------------------------------------------------
 
