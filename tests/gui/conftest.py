@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop_app.event_loop import DockyardEventLoop
@@ -138,3 +139,16 @@ def container_row(window: MainWindow, name: str) -> QModelIndex | None:
 
 
 __all__ = ["BundledEngine", "container_row", "provider_for", "until"]
+
+
+async def answer_choice(pane: Any, key: str) -> str:
+    """Wait for a pane's question (a ChoiceDialog in `pane.dialog`), press the button `key`
+    ("cancel" or a choice); returns what the question said."""
+    await until(lambda: pane.dialog is not None and pane.dialog.isVisible(), 5, "a question")
+    dialog = pane.dialog
+    said = dialog.findChild(QLabel, "choiceMessage")
+    words = said.text() if said is not None else ""
+    button = dialog.findChild(QPushButton, f"choice_{key}")
+    assert button is not None, f"no button {key} in: {words}"
+    button.click()
+    return str(words)

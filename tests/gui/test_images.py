@@ -19,7 +19,7 @@ from engine_bridge.credentials import Credentials
 from engine_bridge.operations import OperationState
 from tests.bridge.helpers import docker_async
 from tests.engine_support import BUSYBOX_BINARY, build_files_image
-from tests.gui.conftest import until
+from tests.gui.conftest import answer_choice, until
 from tests.registry_support import LocalRegistry, SecretService
 
 
@@ -37,16 +37,8 @@ def _row(window: MainWindow, reference: str) -> ImageRow | None:
 
 
 async def _choose(window: MainWindow, key: str) -> str:
-    """Wait for the pane's question, press the button `key`; returns what it said."""
-    pane = window.images_pane
-    await until(lambda: pane.dialog is not None and pane.dialog.isVisible(), 5, "a question")
-    assert pane.dialog is not None
-    said = pane.dialog.findChild(QLabel, "choiceMessage")
-    words = said.text() if said is not None else ""
-    button = pane.dialog.findChild(QPushButton, f"choice_{key}")
-    assert button is not None, f"no button {key} in: {words}"
-    button.click()
-    return words
+    """Wait for the Images pane's question, press the button `key`; returns what it said."""
+    return await answer_choice(window.images_pane, key)
 
 
 def test_list_shows_each_tag_and_dangling_images_on_request(

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QPushButton
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox
 
 from desktop_app.dialogs.run_container import RunDialog
 from desktop_app.panes.base import ROW_ROLE
@@ -20,7 +20,7 @@ from desktop_app.panes.volumes.rows import VolumeRow
 from desktop_app.window import MainWindow
 from tests.bridge.helpers import docker_async
 from tests.engine_support import TEST_LABEL
-from tests.gui.conftest import until
+from tests.gui.conftest import answer_choice, until
 
 
 def _pane(window: MainWindow) -> VolumesPane:
@@ -36,17 +36,6 @@ def _row(pane: VolumesPane, name: str) -> VolumeRow | None:
 def _shown(pane: VolumesPane) -> set[str]:
     return {pane.proxy.index(r, 0).data(ROW_ROLE).name
             for r in range(pane.proxy.rowCount())}  # fmt: skip
-
-
-async def _answer(pane: VolumesPane, key: str) -> str:
-    await until(lambda: pane.dialog is not None and pane.dialog.isVisible(), 5, "a question")
-    assert pane.dialog is not None
-    said = pane.dialog.findChild(QLabel, "choiceMessage")
-    words = said.text() if said is not None else ""
-    button = pane.dialog.findChild(QPushButton, f"choice_{key}")
-    assert button is not None, f"no button {key} in: {words}"
-    button.click()
-    return words
 
 
 def test_list_shows_users_kinds_projects_and_sizes(
@@ -121,7 +110,7 @@ def test_create_and_remove_with_the_in_use_guard(
         row = _row(pane, name)
         assert row is not None
         remove = asyncio.ensure_future(pane.remove([row]))
-        words = await _answer(pane, "cancel")
+        words = await answer_choice(pane, "cancel")
         assert await remove is False
         assert f"{name}-user" in words
         assert _row(pane, name) is not None
@@ -132,7 +121,7 @@ def test_create_and_remove_with_the_in_use_guard(
         row = _row(pane, name)
         assert row is not None
         remove = asyncio.ensure_future(pane.remove([row]))
-        await _answer(pane, "remove")
+        await answer_choice(pane, "remove")
         assert await remove is True
         await until(lambda: _row(pane, name) is None, 10, "the volume gone from the list")
         assert (

@@ -208,6 +208,23 @@ def tar_of(sources: Iterable[tuple[Path, str]], op: Operation[Any] | None = None
     yield b"\0" * (2 * _TAR_BLOCK)
 
 
+class _Counted:
+    """Blocks passed on as they come, with Cancel checked and progress (bytes, speed)
+    reported between them; `done` is how many bytes went by."""
+
+    def __init__(self, blocks: Iterable[bytes], op: Operation[Any], total: int, verb: str) -> None:
+        self._blocks, self._op, self._total, self._verb = blocks, op, total, verb
+        self.done = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        started = time.monotonic()
+        for block in self._blocks:
+            self._op.check_cancelled()
+            self.done += len(block)
+            _report(self._op, self.done, self._total, started, self._verb)
+            yield block
+
+
 def _report(op: Operation[Any], done: int, total: int, started: float, verb: str) -> None:
     elapsed = max(time.monotonic() - started, 1e-6)
     speed = f"{decimal_size(int(done / elapsed))}/s"
@@ -317,22 +334,19 @@ def _cancellable(op: Operation[Any]) -> Operation[Any]:
 def _drain_to(
     path: Path, stream: Iterator[bytes], op: Operation[Any], total: int, verb: str
 ) -> int:
-    written = 0
-    started = time.monotonic()
+    """Write the blocks to `path` (through a .part file, removed when it fails or is
+    cancelled); returns the bytes written."""
     part = path.with_name(path.name + ".part")
+    written = _Counted(stream, op, total, verb)
     try:
         with open(part, "wb") as out:
-            for chunk in stream:
-                op.check_cancelled()
-                out.write(chunk)
-                written += len(chunk)
-                _report(op, written, total, started, verb)
+            out.writelines(written)
         part.replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
             part.unlink()
         raise
-    return written
+    return written.done
 
 
 def _pausing(client: Any, containers: Iterable[str]) -> contextlib.AbstractContextManager[None]:
@@ -466,19 +480,14 @@ def import_volume(path: str, name: str, create: bool, driver: str = LOCAL_DRIVER
             client.api.create_volume(name, driver=driver)
         try:
             with _pausing(client, stop), helper(client, {MOUNT: (name, False)}) as container:
-                started = time.monotonic()
-                sent = 0
 
-                def chunks() -> Iterator[bytes]:
-                    nonlocal sent
+                def blocks() -> Iterator[bytes]:
                     with open(path, "rb") as archive:
-                        while block := archive.read(_BLOCK):
-                            op.check_cancelled()
-                            sent += len(block)
-                            _report(op, sent, total, started, "read")
-                            yield block
+                        yield from iter(partial(archive.read, _BLOCK), b"")
 
-                client.api.put_archive(container, MOUNT, chunks())
+                client.api.put_archive(
+                    container, MOUNT, iter(_Counted(blocks(), op, total, "read"))
+                )
                 op.check_cancelled()
         except BaseException:
             if create:
@@ -520,23 +529,14 @@ def clone_volume(source: str, target: str, expected_size: int = 0,
                 helper(client, {MOUNT: (target, False)}) as container,
                 sdk.archive(client, reader, MOUNT + "/.") as (stream, _stat),
             ):
-                started, copied = time.monotonic(), 0
-
-                def chunks() -> Iterator[bytes]:
-                    nonlocal copied
-                    for chunk in stream:
-                        op.check_cancelled()
-                        copied += len(chunk)
-                        _report(op, copied, expected_size, started, "copied")
-                        yield chunk
-
-                client.api.put_archive(container, MOUNT, chunks())
+                copied = _Counted(stream, op, expected_size, "copied")
+                client.api.put_archive(container, MOUNT, iter(copied))
                 op.check_cancelled()
         except BaseException:
             with contextlib.suppress(Exception):
                 client.api.remove_volume(target, force=True)
             raise
-        return copied
+        return copied.done
 
     script = (*_stop_args(stop), ("docker", "volume", "create", target), copy,
               *_start_args(stop))  # fmt: skip
