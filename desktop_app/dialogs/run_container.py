@@ -40,6 +40,7 @@ from engine_bridge import (
     EngineError,
     Operation,
     RestartPolicy,
+    duplicate_container,
     inspect_image,
     recreate_container,
     run_blocking,
@@ -47,9 +48,10 @@ from engine_bridge import (
     short_name,
 )
 from engine_bridge.specs import SpecError
+from engine_bridge.specs.container_config import create_request
 from engine_bridge.specs.env import parse_env_file
 from engine_bridge.specs.run_form import FormResult, RunForm, build_run_spec
-from engine_bridge.specs.run_spec import effective_process
+from engine_bridge.specs.run_spec import RunSpec, effective_process
 
 _ROW_FIELDS = {"ports": "Ports", "env": "Environment", "volumes": "Volumes", "labels": "Labels"}
 _FIELD_NAMES = {
@@ -85,6 +87,7 @@ class RunDialog(QDialog):
         self.setObjectName("runDialog")
         self.session = session
         self.replacing = replacing
+        self.blueprint = form.blueprint if form is not None else None
         self.operation: Operation[str] | None = None
         self.result_spec: FormResult | None = None
         self._image_config: dict[str, Any] | None = None
@@ -432,9 +435,7 @@ class RunDialog(QDialog):
         spec = self.result_spec.spec if self.result_spec else None
         if spec is None:
             return
-        operation = (
-            recreate_container(self.replacing, spec) if self.replacing else run_container(spec)
-        )
+        operation = self._operation(spec)
         self.run_button.setEnabled(False)
         try:
             self.operation = await self.session.perform(operation)
@@ -445,6 +446,22 @@ class RunDialog(QDialog):
         finally:
             self.run_button.setEnabled(True)
         self.accept()
+
+    def _operation(self, spec: RunSpec) -> Operation[str]:
+        """Run from the fields; or, for a container's copy or its recreation, from its
+        whole configuration with only the fields the user changed."""
+        blueprint = self.blueprint
+        if blueprint is None:
+            return run_container(spec)
+        baseline = build_run_spec(RunForm.from_spec(blueprint.spec)).spec
+        request = create_request(
+            blueprint, spec, keep_anonymous=self.replacing is not None,
+            drop_compose=self.replacing is None, baseline=baseline,
+        )  # fmt: skip
+        command = request.commands(blueprint.image_config).run
+        if self.replacing is not None:
+            return recreate_container(self.replacing, request, command)
+        return duplicate_container(request, command)
 
 
 def _words(argv: list[str]) -> str:

@@ -18,15 +18,25 @@ class MountSpec:
     target: str
     source: str = ""
     read_only: bool = False
+    #: Other modes, as written: z, Z, nocopy, cached, delegated, consistent, propagation.
+    options: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         text = f"{self.source}:{self.target}" if self.source else self.target
-        return f"{text}:ro" if self.read_only else text
+        modes = (("ro",) if self.read_only else ()) + self.options
+        return f"{text}:{','.join(modes)}" if modes else text
 
     @property
     def bind(self) -> str | None:
         """The HostConfig.Binds entry, or None for an anonymous volume."""
         return str(self) if self.source else None
+
+
+# What may follow the container path, comma-separated, as the CLI and engine accept it.
+_MODES = frozenset({
+    "ro", "rw", "z", "Z", "nocopy", "cached", "delegated", "consistent",
+    "shared", "rshared", "slave", "rslave", "private", "rprivate",
+})  # fmt: skip
 
 
 def parse_mount(text: str) -> MountSpec:
@@ -36,8 +46,11 @@ def parse_mount(text: str) -> MountSpec:
         raise SpecError("The volume is empty. Write name:/path/in/container or /host/path:/path.")
     parts = spec.split(":")
     mode = ""
-    if len(parts) > 1 and parts[-1] in ("ro", "rw", "z", "Z", "ro,z", "ro,Z", "rw,z", "rw,Z"):
+    if len(parts) > 1 and all(m in _MODES for m in parts[-1].split(",")):
         mode = parts.pop()
+    modes = [m for m in mode.split(",") if m]
+    if len({m for m in modes if m in ("ro", "rw")}) > 1:
+        raise SpecError(f"'{text}' is both read-only and read-write: keep :ro or :rw.")
     if len(parts) > 2:
         raise SpecError(
             f"'{text}' has too many colons. Write source:/path/in/container, then :ro to "
@@ -55,21 +68,22 @@ def parse_mount(text: str) -> MountSpec:
         )
     if target == "/":
         raise SpecError("A volume cannot be mounted over the container's root, '/'.")
-    read_only = mode.startswith("ro")
+    read_only = "ro" in modes
+    options = tuple(m for m in modes if m not in ("ro", "rw"))
     if not source:
-        if mode:
-            raise SpecError(f"'{text}': an anonymous volume takes no :{mode}.")
-        return MountSpec("anonymous", target)
+        if read_only:
+            raise SpecError(f"'{text}': an anonymous volume cannot be read-only.")
+        return MountSpec("anonymous", target, options=options)
     if source.startswith(("/", ".", "~")):
         if not source.startswith("/"):
             raise SpecError(
                 f"'{source}' is a relative host path; the engine needs an absolute one, such "
                 "as /home/me/site."
             )
-        return MountSpec("bind", target, source, read_only)
+        return MountSpec("bind", target, source, read_only, options)
     if not _VOLUME_NAME.fullmatch(source):
         raise SpecError(
             f"'{source}' is not a valid volume name: use letters, digits, '_', '.' and '-', "
             "starting with a letter or digit. A host path starts with '/'."
         )
-    return MountSpec("volume", target, source, read_only)
+    return MountSpec("volume", target, source, read_only, options)

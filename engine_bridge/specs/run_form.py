@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from engine_bridge.dto import RestartPolicy
 from engine_bridge.specs import SpecError
@@ -15,6 +15,9 @@ from engine_bridge.specs.mounts import parse_mount
 from engine_bridge.specs.ports import parse_port
 from engine_bridge.specs.run_spec import RunSpec
 from engine_bridge.specs.sizes import parse_cpus, parse_memory
+
+if TYPE_CHECKING:
+    from engine_bridge.specs.container_config import Blueprint
 
 T = TypeVar("T")
 
@@ -42,6 +45,9 @@ class RunForm:
     memory: str = ""
     cpus: str = ""
     auto_remove: bool = False
+    #: The container these fields were read from (to recreate or duplicate it), whose
+    #: whole configuration is kept where the fields are left as they were.
+    blueprint: Blueprint | None = None
 
     @classmethod
     def from_spec(cls, spec: RunSpec) -> RunForm:

@@ -169,10 +169,14 @@ def test_recreate_keeps_the_name_and_the_volume_data(
     assert "MODE=new" in data["Config"]["Env"]
     assert cli("exec", name, "cat", "/data/file").stdout.strip() == "kept"
     assert cli("inspect", old_id, check=False).returncode == 1
-    assert window.activity.commands()[0].endswith(
-        f"docker stop {name} && docker rm {name} && docker rename {name}-dockyard-new {name} "
-        f"&& docker start {name}"
+    # The original steps aside until the new one runs; only then is it removed.
+    command = window.activity.commands()[0]
+    assert command.startswith(
+        f"docker stop {name} && docker rename {name} {name}-dockyard-old && "
+        f"docker run -d --name {name} "
     )
+    assert "--env MODE=new" in command
+    assert command.endswith(f"&& docker rm {name}-dockyard-old")
 
 
 def test_details_show_summary_inspect_and_processes(
@@ -191,7 +195,7 @@ def test_details_show_summary_inspect_and_processes(
         assert details.summary()["Command"] == "sleep 300"
         # The test image carries the test label itself, so the command leaves it out.
         assert details.run_command.text() == (
-            f"docker run -d --name {name} -p 127.0.0.1::80/tcp {busybox_image} sleep 300"
+            f"docker run -d --name {name} --publish 127.0.0.1::80 {busybox_image} sleep 300"
         )
         details.inspect_view.search.setText("sleep")
         assert details.inspect_view.match_count.text().endswith("found")

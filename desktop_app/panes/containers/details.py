@@ -5,7 +5,6 @@ stats."""
 from __future__ import annotations
 
 import asyncio
-import shlex
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -32,7 +31,14 @@ from desktop_app.session import EngineSession
 from desktop_app.tasks import LatestTask
 from desktop_app.widgets.json_tree import JsonTree
 from desktop_app.widgets.logs_panel import LogsPanel, LogTarget
-from engine_bridge import EngineError, container_processes, inspect_container, run_spec_of
+from engine_bridge import (
+    EngineError,
+    blueprint_of_container,
+    container_processes,
+    inspect_container,
+)
+from engine_bridge.specs import SpecError
+from engine_bridge.specs.container_config import docker_run_text
 
 if TYPE_CHECKING:  # pyqtgraph is loaded when the Stats tab is first opened
     from desktop_app.widgets.stats_charts import ContainerCharts
@@ -64,12 +70,15 @@ class ContainerDetails(QTabWidget):
         self.run_command.setWordWrap(True)
         self.run_command.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.run_command.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        copy = QPushButton("Copy docker run")
-        copy.setObjectName("copyDockerRun")
-        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.run_command.text()))
+        self.copy_run = QPushButton("Copy docker run")
+        self.copy_run.setObjectName("copyDockerRun")
+        self.copy_run.setEnabled(False)
+        self.copy_run.clicked.connect(
+            lambda: QGuiApplication.clipboard().setText(self.run_command.text())
+        )
         command_row = QHBoxLayout()
         command_row.addWidget(self.run_command, 1)
-        command_row.addWidget(copy, 0, Qt.AlignmentFlag.AlignTop)
+        command_row.addWidget(self.copy_run, 0, Qt.AlignmentFlag.AlignTop)
         self.summary_form.addRow("Made with:", command_row)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -185,15 +194,18 @@ class ContainerDetails(QTabWidget):
             return
         try:
             data = await inspect_container(bridge, container_id)
-            spec = await run_spec_of(bridge, container_id)
-        except EngineError as exc:
-            self._clear(exc.in_words(hint=False))
+            blueprint = await blueprint_of_container(bridge, container_id)
+            command = docker_run_text(blueprint)
+        except (EngineError, SpecError) as exc:
+            if container_id == self.container_id:
+                words = exc.in_words(hint=False) if isinstance(exc, EngineError) else str(exc)
+                self._clear(f"This container's details cannot be read: {words}")
             return
         if container_id != self.container_id:
             return
         self._running = bool((data.get("State") or {}).get("Running"))
         self._update_stats_interest()
-        self._fill_summary(data, shlex.join(spec.argv()))
+        self._fill_summary(data, command)
         self.inspect_view.set_document(data)
         self._log_targets = [_target(data)]
         if self._tab() == "Logs" and self.logs.targets != self._log_targets:
@@ -205,6 +217,7 @@ class ContainerDetails(QTabWidget):
         while self.summary_form.rowCount() > 1:
             self.summary_form.removeRow(1)
         self.run_command.setText(command)
+        self.copy_run.setEnabled(True)
         for label, value in inspect_summary(data):
             shown = QLabel(value)
             shown.setWordWrap(True)
@@ -227,6 +240,7 @@ class ContainerDetails(QTabWidget):
         while self.summary_form.rowCount() > 1:
             self.summary_form.removeRow(1)
         self.run_command.setText(message or "Select one container to see it here.")
+        self.copy_run.setEnabled(False)
         self.inspect_view.set_document({})
         self.processes.setRowCount(0)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import shlex
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -46,7 +45,7 @@ from desktop_app.panes.containers.model import (
     STATUS,
     ContainersModel,
 )
-from desktop_app.panes.containers.rows import browser_urls
+from desktop_app.panes.containers.rows import browser_urls, free_name, free_ports
 from desktop_app.session import EngineSession
 from desktop_app.widgets.sparkline import SparklineDelegate
 from engine_bridge import (
@@ -58,15 +57,16 @@ from engine_bridge import (
     EngineError,
     Operation,
     RestartPolicy,
+    blueprint_of_container,
     kill_container,
     pause_container,
     remove_container,
     restart_container,
-    run_spec_of,
     start_container,
     stop_container,
     unpause_container,
 )
+from engine_bridge.specs.container_config import docker_run_text
 
 if TYPE_CHECKING:  # imported when first used: start-up does not pay for them
     from desktop_app.dialogs.run_container import RunDialog
@@ -480,15 +480,18 @@ class ContainersPane(PaneFrame):
         if bridge is None:
             return None
         try:
-            spec = await run_spec_of(bridge, ref.id)
+            blueprint = await blueprint_of_container(bridge, ref.id)
         except EngineError as exc:
             self.model.set_error(ref.id, exc.in_words(hint=False))
             return None
         from engine_bridge.specs.run_form import RunForm
 
-        form = RunForm.from_spec(spec)
+        form = RunForm.from_spec(blueprint.spec)
+        form.blueprint = blueprint
         if not keep_name:
-            form.name = f"{spec.name}-copy" if spec.name else ""
+            taken = {c.name for c in self.model.containers()}
+            form.name = free_name(f"{blueprint.name}-copy", taken)
+            form.ports = free_ports(form.ports, self.model.containers())
         return form
 
     @asyncSlot()
@@ -538,11 +541,11 @@ class ContainersPane(PaneFrame):
         if bridge is None:
             return
         try:
-            spec = await run_spec_of(bridge, ref.id)
+            blueprint = await blueprint_of_container(bridge, ref.id)
         except EngineError as exc:
             self.model.set_error(ref.id, exc.in_words(hint=False))
             return
-        QGuiApplication.clipboard().setText(shlex.join(spec.argv()))
+        QGuiApplication.clipboard().setText(docker_run_text(blueprint))
 
     # --- context menu and ports -------------------------------------------------------
 

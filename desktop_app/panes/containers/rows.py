@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from desktop_app.presentation import ago, duration
 from engine_bridge import ContainerSummary, PortBinding
+from engine_bridge.specs import SpecError
+from engine_bridge.specs.ports import PortRange, parse_port
 
 
 def human_status(c: ContainerSummary, now: datetime) -> str:
@@ -141,3 +145,37 @@ def _list(value: object) -> list[object]:
 
 def _strings(value: object) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def free_name(wanted: str, taken: set[str]) -> str:
+    """`wanted`, or with -2, -3, ... after it when a container has that name already."""
+    name, number = wanted, 2
+    while name in taken:
+        name, number = f"{wanted}-{number}", number + 1
+    return name
+
+
+def free_ports(ports: list[str], containers: Iterable[ContainerSummary]) -> list[str]:
+    """`-p` values for a copy: a fixed host port that another container publishes is moved
+    to the next one no container publishes (the copy could not start on the same port)."""
+    used = {p.host_port for c in containers for p in c.ports if p.host_port}
+    out = []
+    for text in ports:
+        try:
+            port = parse_port(text)
+        except SpecError:
+            out.append(text)
+            continue
+        if port.host is None or not any(
+            n in used for n in range(port.host.start, port.host.end + 1)
+        ):
+            out.append(text)
+            continue
+        width = port.host.end - port.host.start
+        start = port.host.end + 1
+        while any(n in used for n in range(start, start + width + 1)):
+            start += 1
+        moved = PortRange(start, start + width)
+        used |= set(range(start, start + width + 1))
+        out.append(str(replace(port, host=moved)))
+    return out

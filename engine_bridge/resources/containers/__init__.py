@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from engine_bridge.resources import Kind
 from engine_bridge.resources.containers.actions import (
     ContainerRef,
+    duplicate_container,
     kill_container,
     pause_container,
     recreate_container,
@@ -21,6 +22,7 @@ from engine_bridge.resources.containers.actions import (
     update_restart_policy,
 )
 from engine_bridge.resources.containers.reads import (
+    blueprint_of_container,
     container,
     container_processes,
     inspect_container,
@@ -63,8 +65,9 @@ KIND = Kind(
 
 __all__ = [
     "KIND", "NAME", "QUIET_ACTIONS", "ContainerRef", "ContainerSummary", "MountPoint",
-    "PortBinding", "container", "container_processes", "inspect_container", "kill_container",
-    "list_containers", "pause_container", "recreate_container", "remove_container",
-    "restart_container", "run_container", "run_spec_of", "start_container", "stop_container",
-    "unpause_container", "update_restart_policy",
+    "PortBinding", "blueprint_of_container", "container", "container_processes",
+    "duplicate_container", "inspect_container", "kill_container", "list_containers",
+    "pause_container", "recreate_container", "remove_container", "restart_container",
+    "run_container", "run_spec_of", "start_container", "stop_container", "unpause_container",
+    "update_restart_policy",
 ]  # fmt: skip

@@ -4,14 +4,18 @@ restart policy."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from engine_bridge.dto import RestartPolicy
+from engine_bridge.errors import EngineError, explain
 from engine_bridge.operations import Operation
 from engine_bridge.specs.restart_policy import render_restart_policy
 
 if TYPE_CHECKING:
+    from engine_bridge.specs.container_config import CreateRequest
     from engine_bridge.specs.run_spec import RunSpec
 
 
@@ -119,46 +123,94 @@ def run_container(spec: RunSpec) -> Operation[str]:
     return Operation(f"Run {spec.name or spec.image}", spec.argv(), work, verb="creating")
 
 
-def recreate_container(old: ContainerRef, spec: RunSpec) -> Operation[str]:
-    """Replace a container with one made from `spec`, keeping its volumes.
+def _create(cl: Any, request: CreateRequest, name: str) -> str:
+    """Create from a whole configuration, then connect the networks beyond the first."""
+    created = cl.api.create_container_from_config(request.body, name=name or None)
+    container_id = str(created["Id"])
+    try:
+        for network, endpoint in request.connect.items():
+            ipam = endpoint.get("IPAMConfig") or {}
+            cl.api.connect_container_to_network(
+                container_id, network, aliases=endpoint.get("Aliases"),
+                links=endpoint.get("Links"), ipv4_address=ipam.get("IPv4Address"),
+                ipv6_address=ipam.get("IPv6Address"), driver_opt=endpoint.get("DriverOpts"),
+            )  # fmt: skip
+    except Exception:
+        cl.api.remove_container(container_id, force=True)
+        raise
+    return container_id
 
-    The new container is created first, under a temporary name; only then is the old one
-    stopped and removed (without its volumes), and the new one renamed and started. When
-    the old one cannot be removed, the new one is removed again and nothing has changed.
+
+def recreate_container(
+    old: ContainerRef, request: CreateRequest, command: Sequence[str]
+) -> Operation[str]:
+    """Replace a container with one made from `request` (its whole configuration with the
+    user's edits), keeping its volumes.
+
+    The original is stopped and renamed aside; the new one is created under the name and
+    started; only then is the original removed (never its volumes). When any step fails,
+    the new one is removed, the original gets its name back and is started again if it was
+    running, and the error says that it is back.
     """
-    final = spec.name or old.name
-    temporary = f"{final}-dockyard-new"
-    create, host = spec.create_arguments()
-    create = {**create, "name": temporary}
+    final = request.name or old.name
+    aside = f"{old.name}-dockyard-old"
 
     def work(cl: Any) -> str:
-        created = cl.api.create_container(host_config=cl.api.create_host_config(**host), **create)
-        new_id = str(created["Id"])
-        try:
+        running = bool((cl.api.inspect_container(old.id).get("State") or {}).get("Running"))
+        if running:
             cl.api.stop(old.id)
-            cl.api.remove_container(old.id, v=False)
-        except Exception:
-            cl.api.remove_container(new_id, force=True)
-            raise
-        cl.api.rename(new_id, final)
-        cl.api.start(new_id)
+        cl.api.rename(old.id, aside)
+        new_id = ""
+        try:
+            new_id = _create(cl, request, final)
+            cl.api.start(new_id)
+        except Exception as exc:
+            if new_id:
+                with contextlib.suppress(Exception):
+                    cl.api.remove_container(new_id, force=True)
+            with contextlib.suppress(Exception):
+                cl.api.rename(old.id, old.name)
+            if running:
+                with contextlib.suppress(Exception):
+                    cl.api.start(old.id)
+            error = explain(exc)
+            raise EngineError(
+                error.kind, f"{error.title}. {old.name} is back as it was", error.message,
+                error.hint,
+            ) from exc  # fmt: skip
+        cl.api.remove_container(old.id, v=False)
         return new_id
 
-    draft = replace(spec, name=temporary)
     return Operation(
         f"Recreate {old.name}",
-        draft.argv("create"),
+        tuple(command),
         work,
         target=old.id,
         verb="recreating",
         script=(
-            draft.argv("create"),
             ("docker", "stop", old.name),
-            ("docker", "rm", old.name),
-            ("docker", "rename", temporary, final),
-            ("docker", "start", final),
+            ("docker", "rename", old.name, aside),
+            tuple(command),
+            ("docker", "rm", aside),
         ),
     )
+
+
+def duplicate_container(request: CreateRequest, command: Sequence[str]) -> Operation[str]:
+    """A new container made from another's whole configuration with the user's edits, and
+    started. `command` is the `docker run` that does the same, for the Activity drawer."""
+
+    def work(cl: Any) -> str:
+        container_id = _create(cl, request, request.name)
+        try:
+            cl.api.start(container_id)
+        except Exception:
+            cl.api.remove_container(container_id, force=True)
+            raise
+        return container_id
+
+    return Operation(f"Duplicate as {request.name or 'a new container'}", tuple(command), work,
+                     verb="creating")  # fmt: skip
 
 
 def update_restart_policy(c: ContainerRef, policy: RestartPolicy) -> Operation[None]:

@@ -12,6 +12,7 @@ from engine_bridge.resources.images.reads import inspect_image
 
 if TYPE_CHECKING:
     from engine_bridge.bridge import EngineBridge
+    from engine_bridge.specs.container_config import Blueprint
     from engine_bridge.specs.run_spec import RunSpec
 
 
@@ -50,18 +51,30 @@ async def inspect_container(bridge: EngineBridge, container_id: str) -> dict[str
     return data
 
 
+async def blueprint_of_container(bridge: EngineBridge, container_id: str) -> Blueprint:
+    """Everything that makes a container like this one: its whole configuration as the
+    engine reports it, and what the Run dialog shows of it."""
+    from engine_bridge.specs.container_config import blueprint_of  # not needed at start-up
+
+    found = await inspect_container(bridge, container_id)
+    return blueprint_of(found, await _image_of(bridge, found))
+
+
+async def _image_of(bridge: EngineBridge, found: dict[str, Any]) -> dict[str, Any] | None:
+    try:
+        return await inspect_image(bridge, str(found.get("Image")))
+    except EngineError as exc:
+        if exc.kind not in (ErrorKind.NOT_FOUND, ErrorKind.IMAGE_NOT_FOUND):
+            raise
+        return None  # its image was removed: every option is then written out
+
+
 async def run_spec_of(bridge: EngineBridge, container_id: str) -> RunSpec:
     """The `docker run` options that make a container like this one."""
     from engine_bridge.specs.run_spec import from_inspect  # not needed at start-up
 
     found = await inspect_container(bridge, container_id)
-    try:
-        image: dict[str, Any] | None = await inspect_image(bridge, str(found.get("Image")))
-    except EngineError as exc:
-        if exc.kind not in (ErrorKind.NOT_FOUND, ErrorKind.IMAGE_NOT_FOUND):
-            raise
-        image = None  # its image was removed: every option is then written out
-    return from_inspect(found, image)
+    return from_inspect(found, await _image_of(bridge, found))
 
 
 async def container_processes(
