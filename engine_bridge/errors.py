@@ -73,6 +73,33 @@ _NAME_IN_USE = re.compile(
     r'name "?/?(?P<name>[^"\s]+)"? is already in use by container "?(?P<id>[0-9a-f]+)"?'
 )
 _VOLUME_IN_USE = re.compile(r"volume is in use - \[(?P<ids>[^\]]*)\]")
+_UNMARSHAL = re.compile(
+    r"cannot unmarshal (?P<sent>\w+) into Go (?:struct field|value of type) ?"
+    r"(?P<field>[\w.]*)(?: of type (?P<wanted>[\w.\[\]]+))?"
+)
+_GO_TYPES = {"int64": "a whole number", "int": "a whole number", "uint16": "a port number",
+             "string": "text", "bool": "true or false", "[]string": "a list of text"}  # fmt: skip
+
+
+def _unreadable_setting(message: str) -> EngineError:
+    """The engine's "json: cannot unmarshal string into Go struct field ... of type int64",
+    in words."""
+    match = _UNMARSHAL.search(message)
+    if match is None:
+        said = "One of the settings has the wrong kind of value."
+    else:
+        field = match.group("field").rsplit(".", 1)[-1] or "A value"
+        wanted = match.group("wanted") or ""
+        said = (f"{field} was sent as a {match.group('sent')} where the engine wants "
+                f"{_GO_TYPES.get(wanted, wanted or 'another kind of value')}.")  # fmt: skip
+    return EngineError(
+        ErrorKind.BAD_REQUEST,
+        "The engine could not read one of the settings",
+        said,
+        "Check that setting: a number where a number is wanted, a list where a list is.",
+    )
+
+
 _NO_SUCH = re.compile(r"No such (?P<what>container|image|volume|network|object|exec instance)")
 _IMAGE_MISSING = re.compile(r"(pull access denied|No such image|not found: manifest unknown)")
 
@@ -167,6 +194,8 @@ def registry_error(message: str, registry: str = "") -> EngineError | None:
 def _explain_api_error(exc: docker.errors.APIError) -> EngineError:
     message = _engine_message(exc)
     status = exc.status_code or 0
+    if "cannot unmarshal" in message:  # 400 on newer engines, 500 on older ones
+        return _unreadable_setting(message)
     if status in (401, 403) or (status == 500 and (_UNAUTHORIZED.search(message)
                                                    or _REGISTRY_DOWN.search(message))):  # fmt: skip
         found = registry_error(message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from engine_bridge.specs import SpecError
 
@@ -19,21 +20,44 @@ def parse_env(text: str) -> tuple[str, str]:
     return name, value
 
 
-def parse_env_file(content: str, source: str = "the env file") -> list[tuple[str, str]]:
-    """Variables from an env file: one NAME=value a line; '#' starts a comment line.
-
-    Like the docker CLI, values are taken as written: quotes are not removed.
+def parse_env_file(
+    content: str,
+    source: str = "the env file",
+    *,
+    environ: Mapping[str, str] | None = None,
+    notes: list[str] | None = None,
+) -> list[tuple[str, str]]:
+    """Variables from an env file, read as the docker CLI reads it: one NAME=value a line,
+    '#' starts a comment line, a byte-order mark at the start is skipped, values are taken
+    as written (quotes are not removed). A NAME alone takes its value from `environ` (the
+    CLI's own environment; `notes` says so), and is refused when none is given.
     """
     found = []
-    for number, raw in enumerate(content.splitlines(), start=1):
+    for number, raw in enumerate(content.removeprefix("\ufeff").splitlines(), start=1):
         line = raw.lstrip()
         if not line or line.startswith("#"):
             continue
-        if "=" not in line:
+        if line.startswith("export "):
             raise SpecError(
-                f"Line {number} of {source}, '{raw.strip()}', has no '='. Write NAME=value; "
-                "a NAME alone would copy it from this machine's environment."
+                f"Line {number} of {source}, '{raw.strip()}', starts with 'export': an env file "
+                "is not a shell script. Write NAME=value, without 'export'."
             )
+        if "=" not in line:
+            name = line.rstrip()
+            if environ is None or not _ENV_NAME.fullmatch(name):
+                raise SpecError(
+                    f"Line {number} of {source}, '{raw.strip()}', has no '='. Write "
+                    "NAME=value; a NAME alone copies it from this machine's environment."
+                )
+            if name in environ:
+                found.append((name, environ[name]))
+                if notes is not None:
+                    notes.append(f"{name} in {source} takes its value from Dockyard's environment.")
+            elif notes is not None:
+                notes.append(
+                    f"{name} in {source} is left out: it is not set in Dockyard's environment."
+                )
+            continue
         try:
             found.append(parse_env(line))
         except SpecError as exc:

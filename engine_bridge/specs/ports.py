@@ -105,7 +105,8 @@ def parse_port(text: str) -> PortMapping:
     if host_ip:
         _check_ip(host_ip, text)
     container = _port_range(container_text, "Container port")
-    host = _port_range(host_text, "Host port") if host_text else None
+    # Host port 0, as an empty one, means any free port the engine picks.
+    host = _port_range(host_text, "Host port") if host_text and host_text != "0" else None
     if host is not None and len(host) != len(container) and len(container) != 1:
         raise SpecError(
             f"'{text}': the host range has {len(host)} ports and the container range "

@@ -7,6 +7,7 @@ and `from_inspect()` works out how an existing container was made.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -191,10 +192,22 @@ _VALUED = {
 }  # fmt: skip
 
 
-def parse_run_args(args: Sequence[str], read_file: Callable[[str], str] | None = None) -> RunSpec:
-    """A RunSpec from the words after `docker run` (a leading "docker run" is skipped).
+def parse_run_args(
+    args: Sequence[str],
+    read_file: Callable[[str], str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    cwd: str | None = None,
+    notes: list[str] | None = None,
+) -> RunSpec:
+    """A RunSpec from the words after `docker run` (a leading "docker run" is skipped), read
+    as the docker CLI reads them.
 
-    `read_file` reads an `--env-file`; without it that flag is refused.
+    `read_file` reads an `--env-file` (without it that flag is refused); `environ` gives
+    the value of `-e NAME` written without one (the CLI takes it from its environment);
+    `cwd` is what a relative bind source such as ./site is relative to. What was taken
+    from the environment is said in `notes`. The whole spec is checked: the first problem
+    is raised as a SpecError.
     """
     words = list(args)
     if words[:2] == ["docker", "run"]:
@@ -202,6 +215,20 @@ def parse_run_args(args: Sequence[str], read_file: Callable[[str], str] | None =
     values: dict[str, Any] = {"detach": False}
     lists: dict[str, list[str]] = {}
     index = 0
+
+    def take(key: str, value: str) -> None:
+        if key in ("publish", "env", "env_file", "volume", "label"):
+            lists.setdefault(key, []).append(value)
+        else:
+            values[key] = value
+
+    def value_after(name: str) -> str:
+        nonlocal index
+        if index >= len(words):
+            raise SpecError(f"{name} needs a value after it.")
+        index += 1
+        return words[index - 1]
+
     while index < len(words):
         word = words[index]
         if not word.startswith("-") or word == "-":
@@ -209,46 +236,49 @@ def parse_run_args(args: Sequence[str], read_file: Callable[[str], str] | None =
         index += 1
         if word == "--":
             break
-        name, eq, inline = word.partition("=") if word.startswith("--") else (word, "", "")
-        if name in _BOOLEAN and not eq:
-            values[_BOOLEAN[name]] = True
-            continue
-        if name in _VALUED:
-            if eq:
-                value = inline
-            elif index < len(words):
-                value = words[index]
-                index += 1
+        if word.startswith("--"):
+            name, eq, inline = word.partition("=")
+            if name in _BOOLEAN:
+                values[_BOOLEAN[name]] = _boolean(inline, word) if eq else True
+            elif name in _VALUED:
+                take(_VALUED[name], inline if eq else value_after(name))
             else:
-                raise SpecError(f"{name} needs a value after it.")
-            key = _VALUED[name]
-            if key in ("publish", "env", "env_file", "volume", "label"):
-                lists.setdefault(key, []).append(value)
-            else:
-                values[key] = value
+                raise SpecError(f"Dockyard does not know the docker run option '{name}' yet.")
             continue
-        if not word.startswith("--") and len(word) > 2:
-            # -dit, or -p8080:80
-            if all(f"-{ch}" in _BOOLEAN for ch in word[1:]):
-                for ch in word[1:]:
-                    values[_BOOLEAN[f"-{ch}"]] = True
+        # Short options, which may be grouped: -dit, -dp 8080:80, -p8080:80, -e=A=1, -u=1000.
+        position = 1
+        while position < len(word):
+            option = f"-{word[position]}"
+            rest = word[position + 1 :]
+            if option in _BOOLEAN:
+                if rest.startswith("="):
+                    values[_BOOLEAN[option]] = _boolean(rest[1:], word)
+                    break
+                values[_BOOLEAN[option]] = True
+                position += 1
                 continue
-            if word[:2] in _VALUED:
-                lists_key = _VALUED[word[:2]]
-                if lists_key in ("publish", "env", "volume", "label"):
-                    lists.setdefault(lists_key, []).append(word[2:])
-                else:
-                    values[lists_key] = word[2:]
-                continue
-        raise SpecError(f"Dockyard does not know the docker run option '{word}' yet.")
+            if option in _VALUED:
+                value = rest.removeprefix("=") if rest else value_after(option)
+                take(_VALUED[option], value)
+                break
+            raise SpecError(f"Dockyard does not know the docker run option '{option}' yet.")
     if index >= len(words):
         raise SpecError("The command names no image: write the image after the options.")
-    env = [parse_env(e) for e in lists.get("env", [])]
+    said = notes if notes is not None else []
+    env: list[tuple[str, str]] = []
     for path in lists.get("env_file", []):
         if read_file is None:
             raise SpecError("--env-file needs the file to be read; load it in the Run dialog.")
-        env += parse_env_file(read_file(path), path)
-    return RunSpec(
+        env += parse_env_file(read_file(path), path, environ=environ, notes=said)
+    for entry in lists.get("env", []):
+        if "=" in entry or environ is None:
+            env.append(parse_env(entry))
+        elif entry in environ:
+            env.append((entry, environ[entry]))
+            said.append(f"-e {entry} takes {entry} from Dockyard's own environment.")
+        else:
+            said.append(f"-e {entry} is left out: {entry} is not set in Dockyard's environment.")
+    spec = RunSpec(
         image=words[index],
         command=tuple(words[index + 1 :]),
         name=values.get("name", ""),
@@ -258,17 +288,49 @@ def parse_run_args(args: Sequence[str], read_file: Callable[[str], str] | None =
         tty=values.get("tty", False),
         ports=tuple(parse_port(p) for p in lists.get("publish", [])),
         publish_all=values.get("publish_all", False),
-        env=tuple(env),
-        mounts=tuple(parse_mount(v) for v in lists.get("volume", [])),
+        env=_later_wins(env),
+        mounts=tuple(parse_mount(_absolute(v, cwd)) for v in lists.get("volume", [])),
         restart=parse_restart_policy(values.get("restart", "no")),
         network=values.get("network", ""),
-        labels=tuple(parse_label(label) for label in lists.get("label", [])),
+        labels=_later_wins([parse_label(label) for label in lists.get("label", [])]),
         workdir=values.get("workdir", ""),
         user=values.get("user", ""),
         memory=parse_memory(values["memory"]) if "memory" in values else None,
         cpus=parse_cpus(values["cpus"]) if "cpus" in values else None,
         auto_remove=values.get("auto_remove", False),
     )
+    # Running in the foreground is the CLI's business (the app always detaches): every
+    # other problem is the command's.
+    problems = {k: v for k, v in spec.problems().items() if k != "interactive"}
+    if problems:
+        raise SpecError(next(iter(problems.values())))
+    return spec
+
+
+def _boolean(text: str, word: str) -> bool:
+    if text.lower() in ("true", "1", ""):
+        return True
+    if text.lower() in ("false", "0"):
+        return False
+    raise SpecError(f"'{word}': write true or false after the '='.")
+
+
+def _later_wins(pairs: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Pairs by key, a later one replacing an earlier one in its place (as the engine and
+    the CLI take repeated variables and labels)."""
+    found: dict[str, str] = {}
+    for key, value in pairs:
+        found[key] = value
+    return tuple(found.items())
+
+
+def _absolute(volume: str, cwd: str | None) -> str:
+    """A bind source written relative to the current folder (./site:/app), made absolute
+    as the CLI does."""
+    if cwd is None or not volume.startswith(".") or ":" not in volume:
+        return volume
+    source, rest = volume.split(":", 1)
+    return f"{posixpath.normpath(posixpath.join(cwd, source))}:{rest}"
 
 
 # --- how an existing container was made ---------------------------------------------------

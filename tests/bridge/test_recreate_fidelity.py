@@ -305,3 +305,24 @@ def test_recreating_a_compose_service_keeps_its_volume_and_alias(
                             alias], check=True, capture_output=True)  # fmt: skip
     finally:
         subprocess.run([*compose, "down", "-v", "-t", "1"], capture_output=True)
+
+
+def test_the_engines_unreadable_setting_is_put_in_words(
+    test_engine: EngineUnderTest, busybox_image: str, arun: Any
+) -> None:
+    async def scenario() -> None:
+        bridge = EngineBridge(test_engine.endpoint)
+        await bridge.connect()
+        try:
+            body = {"Image": busybox_image, "HostConfig": {"Memory": "lots"}}
+            with pytest.raises(EngineError) as failed:
+                await bridge.call(bridge.sdk_client.api.create_container_from_config, body)
+            assert failed.value.title == "The engine could not read one of the settings"
+            assert failed.value.message == (
+                "Memory was sent as a string where the engine wants a whole number."
+            )
+            assert "json:" not in failed.value.in_words()
+        finally:
+            await bridge.close()
+
+    arun(scenario())
