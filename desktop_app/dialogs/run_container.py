@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -48,8 +50,9 @@ from engine_bridge import (
     short_name,
 )
 from engine_bridge.specs import SpecError
-from engine_bridge.specs.container_config import create_request
+from engine_bridge.specs.container_config import CreateRequest, create_request, other_options
 from engine_bridge.specs.env import parse_env_file
+from engine_bridge.specs.run_command import Setting
 from engine_bridge.specs.run_form import FormResult, RunForm, build_run_spec
 from engine_bridge.specs.run_spec import RunSpec, effective_process
 
@@ -60,6 +63,13 @@ _FIELD_NAMES = {
     "auto_remove": "Remove on exit", "interactive": "Mode", "ports": "Ports",
     "volumes": "Volumes",
 }  # fmt: skip
+
+
+def _note(words: str) -> QLabel:
+    label = QLabel(words)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {theme.colour('warn')};")
+    return label
 
 
 def _hint(topic: str) -> QLabel:
@@ -201,6 +211,32 @@ class RunDialog(QDialog):
         form_layout.addRow("CPUs:", self.cpus)
         form_layout.addRow("", self.auto_remove)
         form_layout.addRow("", _hint("run.auto_remove"))
+        # What the original has that no field above shows: kept, listed, removable.
+        self.other_options = QListWidget()
+        self.other_options.setObjectName("runOtherOptions")
+        self.other_options.setMaximumHeight(130)
+        self.other_settings = other_options(self.blueprint) if self.blueprint else []
+        self.removed_settings: list[Setting] = []
+        for setting in self.other_settings:
+            item = QListWidgetItem(str(setting))
+            item.setData(Qt.ItemDataRole.UserRole, setting)
+            self.other_options.addItem(item)
+        self.remove_other = QPushButton("Remove")
+        self.remove_other.setObjectName("runRemoveOtherOption")
+        self.remove_other.clicked.connect(self._on_remove_other)
+        if self.other_settings:
+            other_box = QVBoxLayout()
+            other_box.addWidget(self.other_options)
+            other_row = QHBoxLayout()
+            other_row.addWidget(_hint("run.other_options"), 1)
+            other_row.addWidget(self.remove_other, 0, Qt.AlignmentFlag.AlignTop)
+            other_box.addLayout(other_row)
+            form_layout.addRow("Other options:", other_box)
+        if self.blueprint is not None and self.replacing is None and self.blueprint.compose_labels:
+            form_layout.addRow("", _note(
+                "The copy leaves out the Compose labels: Compose would otherwise count it as "
+                "part of the project."
+            ))  # fmt: skip
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -336,7 +372,15 @@ class RunDialog(QDialog):
         spec = self.result_spec.spec if self.result_spec else None
         if spec is None:
             return "Fix the fields marked in red to see the command."
+        if self.blueprint is not None:
+            return self._request(spec).commands(self.blueprint.image_config).text()
         return shlex.join(spec.argv())
+
+    def _on_remove_other(self) -> None:
+        for item in self.other_options.selectedItems():
+            self.removed_settings.append(item.data(Qt.ItemDataRole.UserRole))
+            self.other_options.takeItem(self.other_options.row(item))
+        self.refresh()
 
     @staticmethod
     def _field_title(key: str) -> str:
@@ -453,15 +497,22 @@ class RunDialog(QDialog):
         blueprint = self.blueprint
         if blueprint is None:
             return run_container(spec)
-        baseline = build_run_spec(RunForm.from_spec(blueprint.spec)).spec
-        request = create_request(
-            blueprint, spec, keep_anonymous=self.replacing is not None,
-            drop_compose=self.replacing is None, baseline=baseline,
-        )  # fmt: skip
+        request = self._request(spec)
         command = request.commands(blueprint.image_config).run
         if self.replacing is not None:
             return recreate_container(self.replacing, request, command)
         return duplicate_container(request, command)
+
+    def _request(self, spec: RunSpec) -> CreateRequest:
+        """The create request for the container this dialog copies or recreates: its whole
+        configuration, with what the user changed in the fields and removed of the rest."""
+        assert self.blueprint is not None
+        baseline = build_run_spec(RunForm.from_spec(self.blueprint.spec)).spec
+        return create_request(
+            self.blueprint, spec, keep_anonymous=self.replacing is not None,
+            drop_compose=self.replacing is None, baseline=baseline,
+            removed=self.removed_settings,
+        )  # fmt: skip
 
 
 def _words(argv: list[str]) -> str:

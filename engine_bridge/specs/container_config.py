@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from engine_bridge.specs.env import parse_env
-from engine_bridge.specs.run_command import RunCommands, run_commands
+from engine_bridge.specs.run_command import RunCommands, Setting, run_commands
 from engine_bridge.specs.run_spec import RunSpec, from_inspect
 
 COMPOSE_PREFIX = "com.docker.compose."
@@ -146,13 +146,15 @@ def create_request(
     keep_anonymous: bool,
     drop_compose: bool = False,
     baseline: RunSpec | None = None,
+    removed: Sequence[Setting] = (),
 ) -> CreateRequest:
     """What creates the container again with the user's edits: every field the user did not
     change stays as the engine reported it. `keep_anonymous` mounts the original's anonymous
     volumes again (Recreate keeps their data; Duplicate gets fresh ones, as `docker run`
     would); `drop_compose` leaves out the Compose labels (a duplicate is no service).
     `baseline` is what the untouched dialog gives back for this container (its fields round
-    some things, such as -t alone becoming -it): only what differs from it is an edit."""
+    some things, such as -t alone becoming -it): only what differs from it is an edit.
+    `removed` are other options (see `other_options`) the user took away."""
     before = baseline or blueprint.spec
     body = copy.deepcopy(dict(blueprint.config))
     host: dict[str, Any] = body["HostConfig"]
@@ -250,9 +252,79 @@ def create_request(
                 binds.append(f"{volume}:{target}" + ("" if rw else ":ro"))
         host["Binds"] = binds or None
 
+    for setting in removed:
+        _remove(body, endpoints, primary, setting)
+
     first = {primary: endpoints.pop(primary)} if primary in endpoints else {}
     body["NetworkingConfig"] = {"EndpointsConfig": first} if first else None
     return CreateRequest(edited.name, body, endpoints, tuple(notes), primary if first else "")
+
+
+#: The options the Run dialog has fields for; every other one is listed apart in it.
+MODELLED = frozenset({
+    "--name", "-i", "-t", "--rm", "--user", "--workdir", "--env", "--label", "--restart",
+    "--network", "--publish", "--publish-all", "--volume", "--memory", "--cpus",
+    "--entrypoint",
+})  # fmt: skip
+
+
+def other_options(blueprint: Blueprint) -> list[Setting]:
+    """The settings of a container that the Run dialog has no field for, as docker run
+    options (a health check's options together), so that the user sees them kept and can
+    take any away."""
+    commands = create_request(blueprint, blueprint.spec, keep_anonymous=False).commands(
+        blueprint.image_config
+    )
+    found: list[Setting] = []
+    for setting in commands.settings:
+        if setting.option in MODELLED:  # anonymous volumes (-v /path) too
+            continue
+        if found and found[-1].key == setting.key == "Config.Healthcheck":
+            found[-1] = Setting(found[-1].words + setting.words, setting.key)
+            continue
+        found.append(setting)
+    return found
+
+
+def _remove(
+    body: dict[str, Any], endpoints: dict[str, dict[str, Any]], primary: str, setting: Setting
+) -> None:
+    """Take one setting out of a create body (back to the engine's default)."""
+    section, _, key = setting.key.partition(".")
+    if section == "Networks":
+        endpoints.pop(str(setting.item), None)
+        return
+    if section == "Endpoint":
+        endpoint = endpoints.get(primary)
+        if endpoint is None:
+            return
+        if key == "Aliases":
+            endpoint["Aliases"] = [a for a in endpoint.get("Aliases") or [] if a != setting.item]
+        else:
+            (endpoint.get("IPAMConfig") or {}).pop(key, None)
+        return
+    where: dict[str, Any] = body if section == "Config" else body["HostConfig"]
+    *parents, last = key.split(".")
+    for parent in parents:
+        where = where.setdefault(parent, {}) or {}
+    value = where.get(last)
+    item = setting.item
+    if isinstance(value, list):
+        where[last] = [v for v in value if not _is_item(v, item)] or None
+    elif isinstance(value, dict) and item is not None:
+        value.pop(item, None)
+    elif last == "StopTimeout" or isinstance(value, bool):
+        where[last] = None if last == "StopTimeout" else False
+    elif isinstance(value, int | float):
+        where[last] = 0
+    else:
+        where[last] = None if not isinstance(value, str) else ""
+
+
+def _is_item(value: Any, item: Any) -> bool:
+    if isinstance(value, dict):  # a mount, a ulimit, a device: named by their target
+        return item in (value.get("Target"), value.get("Name"), value.get("PathOnHost"))
+    return bool(value == item)
 
 
 def docker_run_text(blueprint: Blueprint) -> str:

@@ -223,3 +223,44 @@ def child_named(parent: QTreeWidgetItem, key: str) -> QTreeWidgetItem:
 def cell_text(item: QTableWidgetItem | None) -> str:
     assert item is not None
     return item.text()
+
+
+def test_duplicate_lists_the_other_options_and_leaves_out_one_removed(
+    window: MainWindow, busybox_image: str, cli: Callable[..., Any], label: list[str],
+    name: str, run: Any,
+) -> None:  # fmt: skip
+    cli("run", "-d", *label, "--name", name, "--cap-add", "NET_ADMIN", "--read-only",
+        "--hostname", "box", "-p", "127.0.0.1:18093:80", busybox_image, "sleep", "300")  # fmt: skip
+    pane = window.containers_pane
+    old_id = inspect(cli, name)["Id"]
+
+    async def scenario() -> None:
+        await until(lambda: row_id(window, name) is not None, 3, "row")
+        form = await pane.form_of(ContainerRef(old_id, name), keep_name=False)
+        assert form is not None
+        assert form.name == f"{name}-copy"
+        # The original publishes 18093: the copy is offered the next free port.
+        assert form.ports == ["127.0.0.1:18094:80/tcp"]
+        opening = asyncio.ensure_future(pane.open_run_dialog(form))
+        await until(lambda: pane.run_dialog is not None, 2, "dialog open")
+        dialog = pane.run_dialog
+        assert dialog is not None
+        shown = [dialog.other_options.item(i).text() for i in range(dialog.other_options.count())]
+        # The engine writes capabilities with their CAP_ prefix.
+        assert shown == ["--hostname box", "--read-only", "--cap-add CAP_NET_ADMIN"]
+        dialog.other_options.setCurrentRow(1)
+        dialog.remove_other.click()
+        assert "--read-only" not in dialog.preview.toPlainText()
+        assert "--cap-add CAP_NET_ADMIN" in dialog.preview.toPlainText()
+        await dialog.run()
+        assert await opening
+
+    run(scenario())
+    copy = inspect(cli, f"{name}-copy")
+    assert copy["HostConfig"]["CapAdd"] == ["CAP_NET_ADMIN"]
+    assert copy["HostConfig"]["ReadonlyRootfs"] is False
+    assert copy["Config"]["Hostname"] == "box"
+    assert copy["HostConfig"]["PortBindings"] == {
+        "80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "18094"}]
+    }
+    cli("rm", "-f", f"{name}-copy")
