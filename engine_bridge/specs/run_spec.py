@@ -387,7 +387,8 @@ def from_inspect(container: Mapping[str, Any], image: Mapping[str, Any] | None) 
         tty=bool(config.get("Tty")),
         ports=tuple(ports),
         publish_all=bool(host.get("PublishAllPorts")),
-        env=tuple(parse_env(e) for e in config.get("Env") or [] if e not in image_env),
+        # An engine keeps "NAME" without a value as given (the API takes it): read it as empty.
+        env=tuple(_env_entry(e) for e in config.get("Env") or [] if e not in image_env),
         mounts=tuple(binds + anonymous),
         restart=RestartPolicy(
             str(policy.get("Name") or "no"), int(policy.get("MaximumRetryCount") or 0)
@@ -431,3 +432,8 @@ def effective_process(
     if entrypoint is not None:
         return (*([entrypoint] if entrypoint else []), *command)
     return (*image_entrypoint, *(command or image_command))
+
+
+def _env_entry(entry: str) -> tuple[str, str]:
+    name, _, value = entry.partition("=")
+    return name, value

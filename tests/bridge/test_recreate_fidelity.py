@@ -32,7 +32,7 @@ def _options(name: str, folder: Path) -> list[str]:
     """Nearly every docker run option the issue names, on one container."""
     return [
         "--label", f"{TEST_LABEL}=1", "--hostname", "app-host", "--domainname", "example.test",
-        "--cap-add", "NET_ADMIN", "--cap-drop", "MKNOD", "--dns", "127.0.0.53",
+        "--cap-add", "NET_ADMIN", "--cap-drop", "MKNOD", "--privileged", "--dns", "127.0.0.53",
         "--dns-search", "example.test", "--dns-option", "ndots:2",
         "--tmpfs", "/run/cache:size=1m", "--read-only", "--ulimit", "nofile=1024:2048",
         "--health-cmd", "true", "--health-interval", "30s", "--health-retries", "2",

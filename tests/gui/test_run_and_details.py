@@ -264,3 +264,25 @@ def test_duplicate_lists_the_other_options_and_leaves_out_one_removed(
         "80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "18094"}]
     }
     cli("rm", "-f", f"{name}-copy")
+
+
+def test_details_that_cannot_be_read_are_cleared_and_say_so(
+    window: MainWindow, busybox_image: str, cli: Callable[..., Any], label: list[str],
+    name: str, run: Any,
+) -> None:  # fmt: skip
+    cli("run", "-d", *label, "--name", name, busybox_image, "sleep", "300")
+    pane = window.containers_pane
+    details = pane.details
+
+    async def scenario() -> None:
+        await until(lambda: row_id(window, name) is not None, 3, "row")
+        pane.select([name])
+        await until(lambda: details.summary().get("State") == "running", 5, "summary")
+        assert details.copy_run.isEnabled()
+        details.show_container("0" * 64)  # gone, as a container removed meanwhile is
+        await until(lambda: "cannot be read" in details.run_command.text(), 5, "the notice")
+        assert details.summary() == {}
+        assert not details.copy_run.isEnabled()
+        assert details.inspect_view.tree.topLevelItemCount() == 0
+
+    run(scenario())

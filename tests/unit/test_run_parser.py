@@ -80,3 +80,22 @@ def test_the_whole_spec_is_checked() -> None:
         parse_run_args(["-p", "99999:80", "busybox"])
     with pytest.raises(SpecError, match="no image"):
         parse_run_args(["-d"])
+
+
+def test_a_container_whose_variable_has_no_value_is_read() -> None:
+    from engine_bridge.specs.container_config import blueprint_of, docker_run_text
+
+    container = {
+        "Id": "a" * 64, "Name": "/app",
+        "Config": {"Image": "busybox", "Env": ["ALONE", "A=1"], "Cmd": ["sleep", "9"]},
+        "HostConfig": {"Binds": ["/srv:/app:cached", "v:/d:nocopy", "/h:/c:ro,delegated"],
+                       "NetworkMode": "default"},
+        "NetworkSettings": {"Networks": {"bridge": {}}}, "Mounts": [],
+    }  # fmt: skip
+    blueprint = blueprint_of(container, None)
+    assert blueprint.spec.env == (("ALONE", ""), ("A", "1"))
+    text = docker_run_text(blueprint)
+    assert "--volume /srv:/app:cached" in text
+    assert "--volume v:/d:nocopy" in text
+    assert "--volume /h:/c:ro,delegated" in text
+    assert "--env ALONE" in text
