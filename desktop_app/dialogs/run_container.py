@@ -3,6 +3,7 @@ docker command that does the same shown live."""
 
 from __future__ import annotations
 
+import os
 import shlex
 from typing import Any
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -54,7 +56,7 @@ from engine_bridge.specs.container_config import CreateRequest, create_request, 
 from engine_bridge.specs.env import parse_env_file
 from engine_bridge.specs.run_command import Setting
 from engine_bridge.specs.run_form import FormResult, RunForm, build_run_spec
-from engine_bridge.specs.run_spec import RunSpec, effective_process
+from engine_bridge.specs.run_spec import RunSpec, effective_process, parse_run_args
 
 _ROW_FIELDS = {"ports": "Ports", "env": "Environment", "volumes": "Volumes", "labels": "Labels"}
 _FIELD_NAMES = {
@@ -141,6 +143,14 @@ class RunDialog(QDialog):
         self.env.setObjectName("runEnv")
         self.env_file_button = QPushButton("Load an env file…")
         self.env_file_button.clicked.connect(self._on_env_file)
+        self.paste_button = QPushButton("Fill from a docker run command…")
+        self.paste_button.setObjectName("runFromCommand")
+        self.paste_button.setToolTip("Paste a docker run command: its options fill the fields")
+        self.paste_button.clicked.connect(self._on_paste_command)
+        self.paste_notes = QLabel()
+        self.paste_notes.setObjectName("runFromCommandNotes")
+        self.paste_notes.setWordWrap(True)
+        self.paste_notes.hide()
         self.volumes = RowsEditor("data:/var/lib/data")
         self.volumes.setObjectName("runVolumes")
         # Existing volumes by name: picking one adds a mount of it, its path to fill in.
@@ -176,6 +186,9 @@ class RunDialog(QDialog):
 
         form_widget = QWidget()
         form_layout = QFormLayout(form_widget)
+        if self.replacing is None and self.blueprint is None:
+            form_layout.addRow("", self.paste_button)
+            form_layout.addRow("", self.paste_notes)
         form_layout.addRow("Image:", self.image)
         form_layout.addRow("", self.image_info)
         form_layout.addRow("Name:", self.name)
@@ -449,6 +462,38 @@ class RunDialog(QDialog):
                 table.editItem(item)
 
     @asyncSlot()
+    async def _on_paste_command(self) -> None:
+        text, ok = QInputDialog.getMultiLineText(
+            self, "Fill from a docker run command",
+            "Paste a docker run command; its options fill the fields:",
+        )  # fmt: skip
+        if ok and text.strip():
+            await self.fill_from_command(text)
+
+    async def fill_from_command(self, text: str) -> bool:
+        """Read a `docker run` command as the CLI would and fill the fields from it; say
+        what it took from this machine, or what is wrong with the command."""
+        files: dict[str, str] = {}
+        try:
+            words = shlex.split(text.replace("\\\n", " "))
+            for path in _env_files(words):
+                files[path] = await run_blocking(None, _read_text, path)
+            notes: list[str] = []
+            spec = parse_run_args(
+                words, files.__getitem__, environ=os.environ, cwd=os.getcwd(), notes=notes
+            )
+        except (SpecError, ValueError, OSError, UnicodeDecodeError) as exc:
+            self.paste_notes.setStyleSheet(f"color: {theme.colour('bad')};")
+            self.paste_notes.setText(f"That command cannot be used: {exc}")
+            self.paste_notes.show()
+            return False
+        self.fill(RunForm.from_spec(spec))
+        self.paste_notes.setStyleSheet(f"color: {theme.colour('muted')};")
+        self.paste_notes.setText(" ".join(notes) or "The fields now hold that command's options.")
+        self.paste_notes.show()
+        return True
+
+    @asyncSlot()
     async def _on_env_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Load an env file")
         if path:
@@ -513,6 +558,17 @@ class RunDialog(QDialog):
             drop_compose=self.replacing is None, baseline=baseline,
             removed=self.removed_settings,
         )  # fmt: skip
+
+
+def _env_files(words: list[str]) -> list[str]:
+    """The files an `--env-file` of a command names (read before the command is parsed)."""
+    found = []
+    for index, word in enumerate(words):
+        if word == "--env-file" and index + 1 < len(words):
+            found.append(words[index + 1])
+        elif word.startswith("--env-file="):
+            found.append(word.partition("=")[2])
+    return found
 
 
 def _words(argv: list[str]) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QTableWidgetItem, QTreeWidgetItem
 
 from desktop_app.panes.containers.model import NAME, RESTART
@@ -284,5 +285,37 @@ def test_details_that_cannot_be_read_are_cleared_and_say_so(
         assert details.summary() == {}
         assert not details.copy_run.isEnabled()
         assert details.inspect_view.tree.topLevelItemCount() == 0
+
+    run(scenario())
+
+
+def test_the_run_dialog_fills_from_a_pasted_command(
+    window: MainWindow, busybox_image: str, name: str, run: Any, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    pane = window.containers_pane
+    (tmp_path / "app.env").write_text("\ufeffMODE=file\nLEVEL=2\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DYT_SECRET", "from-here")
+
+    async def scenario() -> None:
+        opening = asyncio.ensure_future(pane.open_run_dialog())
+        await until(lambda: pane.run_dialog is not None, 2, "dialog open")
+        dialog = pane.run_dialog
+        assert dialog is not None
+        command = (f"docker run -dp 0:80 --name {name} --env-file app.env -e MODE=cli "
+                   f"-e DYT_SECRET -u=1000 -v ./site:/app:ro,cached --rm=false \\\n"
+                   f"  {busybox_image} sleep 5")  # fmt: skip
+        assert await dialog.fill_from_command(command)
+        assert dialog.name.text() == name
+        assert dialog.env.values() == ["MODE=cli", "LEVEL=2", "DYT_SECRET=from-here"]
+        assert dialog.volumes.values() == [f"{tmp_path}/site:/app:ro,cached"]
+        assert dialog.ports.values() == ["80/tcp"]
+        assert dialog.user.text() == "1000"
+        assert "DYT_SECRET from Dockyard's own environment" in dialog.paste_notes.text()
+        assert not await dialog.fill_from_command("docker run --name 'bad name' busybox")
+        assert "not a valid container name" in dialog.paste_notes.text()
+        dialog.reject()
+        await opening
 
     run(scenario())
