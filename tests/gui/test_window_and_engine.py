@@ -119,7 +119,7 @@ def test_screenshot_command_writes_one_picture_per_pane(
     # Then close-ups: a running container's Stats tab, an image's layers and digests, and
     # (where the engine has volumes) a volume's details, its files and the prune preview.
     extras = {name.split("-", 1)[1] for name in pictures[len(panes) :]}
-    dialogs = {"volume-files.png", "volume-prune-preview.png"}
+    dialogs = {"volume-files.png", "volume-prune-preview.png", "container-duplicate.png"}
     assert extras <= {"container-stats.png", "image-layers.png", "image-digests.png",
                       "volume-details.png"} | dialogs  # fmt: skip
     assert {"image-layers.png", "image-digests.png"} <= extras, "the test image is there"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -596,6 +596,27 @@ class ContainersPane(PaneFrame):
 
     def _open(self, url: str) -> None:
         QDesktopServices.openUrl(QUrl(url))
+
+    # --- screenshots ----------------------------------------------------------------------
+
+    async def pictures(self) -> AsyncIterator[tuple[str, QWidget | None]]:
+        """The close looks `dockyard --screenshot` saves: the Run dialog filled to duplicate
+        a container, with the options it has no field for."""
+        containers = self.model.containers()
+        if not containers or self.session is None:
+            return
+        chosen = max(containers, key=lambda c: (c.state == "running", len(c.ports)))
+        form = await self.form_of(ContainerRef(chosen.id, chosen.name), keep_name=False)
+        if form is None:
+            return
+        from desktop_app.dialogs.run_container import RunDialog
+
+        dialog = RunDialog(self.session, form, None, self)
+        dialog.show()
+        await asyncio.sleep(0.4)
+        yield "container-duplicate", dialog
+        dialog.close()
+        dialog.deleteLater()
 
 
 __all__ = ["COLUMNS", "ContainersPane"]
