@@ -103,7 +103,12 @@ class RunDialog(QDialog):
         self.operation: Operation[str] | None = None
         self.result_spec: FormResult | None = None
         self._image_config: dict[str, Any] | None = None
-        self.setWindowTitle(f"Recreate {replacing.name}" if replacing else "Run a container")
+        if replacing is not None:
+            self.setWindowTitle(f"Recreate {replacing.name}")
+        elif self.blueprint is not None:
+            self.setWindowTitle(f"Duplicate {self.blueprint.name}")
+        else:
+            self.setWindowTitle("Run a container")
         self.resize(760, 820)
 
         self.image = QLineEdit(placeholderText="Image, for example nginx:1.27")
