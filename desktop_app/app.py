@@ -40,12 +40,27 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=Path,
         help="write one PNG of each pane into DIR once its data is loaded, then exit",
     )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        type=_size,
+        help="the window's size, e.g. 1024x700 (for screenshots at a given size)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log what happens to stderr")
     parser.add_argument("--report-ready", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--close-when-ready", choices=["window", "shortcut"], help=argparse.SUPPRESS
     )
     return parser.parse_args(argv)
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit()) or int(width) < 640 or int(height) < 480:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a size: write WIDTHxHEIGHT, at least 640x480"
+        )
+    return int(width), int(height)
 
 
 def _install_excepthook(window: MainWindow) -> None:
@@ -159,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     loop = DockyardEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow()
+    if args.size is not None:
+        window.resize(*args.size)
     _install_excepthook(window)
     _quit_on_signals(loop, window)
     # What start-up made (modules, classes, Qt wrappers) lives as long as the app: keep the

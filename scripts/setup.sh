@@ -9,11 +9,18 @@ venv="$repo_root/.venv"
 # the CLI), the static busybox that test images are built from, a registry for pull/push
 # tests (htpasswd from apache2-utils for its users), Compose, a D-Bus session bus and
 # gnome-keyring (the Secret Service that keeps registry passwords; tests run a private one),
-# and what Qt needs to draw without a screen.
+# what Qt needs to draw (offscreen, and on an X display through its xcb plugin: the
+# libraries `ldd` names for libqxcb.so), and Xvfb, the X server the tests open windows on.
+dockyard_xcb_packages=(
+  libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
+  libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
+  libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0
+)
 dockyard_debian_packages=(
   docker.io busybox-static docker-registry docker-compose apache2-utils
   dbus-daemon dbus-bin dbus-session-bus-common gnome-keyring
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
+  "${dockyard_xcb_packages[@]}" xvfb xauth
 )
 
 dockyard_missing_packages() {
@@ -74,6 +81,15 @@ dockyard_install_venv() {
       "$venv/bin/python" -m pip install -q -e "$repo_root[dev]" || return 1
     echo "$want" >"$stamp"
   fi
+}
+
+# Why Qt could not open a window on this X display, or nothing: the libraries its xcb
+# plugin needs that this machine lacks.
+dockyard_missing_xcb_libraries() {
+  local plugin
+  plugin=$("$venv/bin/python" -c 'import PySide6, pathlib; print(pathlib.Path(PySide6.__file__).parent / "Qt/plugins/platforms/libqxcb.so")' 2>/dev/null) || return 0
+  [ -f "$plugin" ] || return 0
+  ldd "$plugin" 2>/dev/null | awk '/not found/ {print $1}' | sort -u | tr '\n' ' '
 }
 
 dockyard_setup() {

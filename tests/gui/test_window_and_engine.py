@@ -8,10 +8,12 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
@@ -179,3 +181,45 @@ def test_a_hung_engine_is_named_and_switching_away_is_not_held_up(
     finally:
         win.close()
         win.deleteLater()
+
+
+def _free_display() -> int:
+    for number in range(90, 200):
+        if (
+            not Path(f"/tmp/.X11-unix/X{number}").exists()
+            and not Path(f"/tmp/.X{number}-lock").exists()
+        ):
+            return number
+    raise AssertionError("no free X display number between :90 and :199")
+
+
+@pytest.mark.parametrize("size", ["1440x900", "1024x700"])
+def test_scripts_start_opens_a_window_on_a_real_x_display(
+    test_engine: EngineUnderTest, busybox_image: str, tmp_path: Path, size: str
+) -> None:
+    """Qt's xcb platform (what a desktop uses), on Xvfb: the set-up installs what it needs."""
+    number = _free_display()
+    server = subprocess.Popen(
+        ["Xvfb", f":{number}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        socket = Path(f"/tmp/.X11-unix/X{number}")
+        for _ in range(100):
+            if socket.exists():
+                break
+            time.sleep(0.05)
+        assert socket.exists(), "Xvfb did not start"
+        env = dict(os.environ, DISPLAY=f":{number}", QT_QPA_PLATFORM="xcb",
+                   DOCKER_HOST=test_engine.endpoint.host)  # fmt: skip
+        done = subprocess.run(
+            [str(REPO / "scripts" / "start"), "--screenshot", str(tmp_path), "--size", size],
+            env=env, cwd=REPO, capture_output=True, text=True, timeout=180,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-3000:]
+        first = QImage(str(tmp_path / "01-containers.png"))
+        width, height = (int(n) for n in size.split("x"))
+        assert (first.width(), first.height()) == (width, height)
+    finally:
+        server.terminate()
+        server.wait(10)
