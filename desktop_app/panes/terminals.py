@@ -149,7 +149,8 @@ class TerminalTab(QWidget):
         elif container is not None and container.state != "running":
             self.view.note(f"{self.ref.name} stopped; this terminal is closed.")
         else:
-            self.view.note(f"'{terminal.title}' ended (exit code {code}).")
+            ending = f" with exit code {code}" if code is not None else ""
+            self.view.note(f"'{terminal.title}' ended{ending}.")
 
     # --- a lost engine connection -----------------------------------------------------
 
@@ -234,15 +235,17 @@ class TerminalTab(QWidget):
                 elif self._size is not None:
                     await resize_terminal(bridge, terminal, *self._size)
 
-    async def shut(self) -> None:
-        """End the terminal: close its connection and stop its tasks."""
+    async def shut(self) -> bool:
+        """End the terminal: close its connection, end its program in the container, and
+        stop its tasks. False when the program may still run there."""
         with contextlib.suppress(RuntimeError, TypeError):
             self.session.connection_changed.disconnect(self._on_connection)
         for task in (self._pump, self._writer):
             if task is not None:
                 task.cancel()
         if self.terminal is not None and self.session.bridge is not None:
-            await close_terminal(self.session.bridge, self.terminal)
+            return await close_terminal(self.session.bridge, self.terminal)
+        return True
 
 
 class TerminalsPane(QWidget):
@@ -263,7 +266,12 @@ class TerminalsPane(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setMargin(40)
         layout = QVBoxLayout(self)
+        self.notice = QLabel()
+        self.notice.setObjectName("terminalsNotice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
         layout.addWidget(QLabel(f"<h2>{self.title}</h2>"))
+        layout.addWidget(self.notice)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.empty, 1)
         self.tabs.hide()
@@ -305,11 +313,22 @@ class TerminalsPane(QWidget):
     def _on_close(self, index: int) -> None:
         tab = self.tab(index)
         self.tabs.removeTab(index)
-        spawn(tab.shut(), "closing a terminal")
-        tab.deleteLater()
+        spawn(self._shut(tab), "closing a terminal")
         if not self.tabs.count():
             self.tabs.hide()
             self.empty.show()
+
+    async def _shut(self, tab: TerminalTab) -> None:
+        title = tab.terminal.title if tab.terminal is not None else "the terminal"
+        name = tab.ref.name
+        ended = await tab.shut()
+        tab.deleteLater()
+        if not ended:
+            self.notice.setText(
+                f"Closed '{title}' in {name}, but it may still run there: Dockyard could not "
+                f"end it. docker top {name} lists its processes."
+            )
+            self.notice.show()
 
     async def close_all(self) -> None:
         while self.tabs.count():
