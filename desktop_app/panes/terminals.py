@@ -60,6 +60,7 @@ class TerminalTab(QWidget):
         self._pump: asyncio.Task[None] | None = None
         self._outbox: asyncio.Queue[bytes] = asyncio.Queue()
         self._size: tuple[int, int] | None = None
+        self.opened_size: tuple[int, int] | None = None  # the TTY's size when it was made
         self._writer: asyncio.Task[None] | None = spawn(self._write(), "terminal input")
         self.lost_bar = QWidget()
         self.lost_bar.setObjectName("terminalLost")
@@ -85,9 +86,12 @@ class TerminalTab(QWidget):
         bridge = self.session.bridge
         assert bridge is not None
         rows, cols = self.view.term.lines, self.view.term.columns
+        self.opened_size = (rows, cols)
         self.terminal = await open_exec_terminal(bridge, self.ref.id, command, user, rows, cols)
         self.ended.clear()
         self._pump = spawn(self._read(), "terminal output")
+        if self._size is not None and self._size != (rows, cols):
+            self._outbox.put_nowait(b"")  # resized while it opened: apply the size now
 
     async def start_attach(self, tty: bool) -> None:
         self._reopen = lambda: self.start_attach(tty)
@@ -307,6 +311,14 @@ class TerminalsPane(QWidget):
         self.tabs.setCurrentWidget(tab)
         self.tabs.show()
         self.empty.hide()
+        # Lay the tab out now, so that the terminal opens at its real size, not 24x80.
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        tab_layout = tab.layout()
+        if tab_layout is not None:
+            tab_layout.activate()
+        tab.view.fit()
         tab.view.setFocus()
         return tab
 

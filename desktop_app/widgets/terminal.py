@@ -97,6 +97,11 @@ class TerminalView(QWidget):
         cols = max(20, (self.width() - 4) // self.cell_width)
         return rows, cols
 
+    def fit(self) -> None:
+        """Take the size the widget has now (rather than after the resize settles)."""
+        self._resize_timer.stop()
+        self._apply_size()
+
     def _apply_size(self) -> None:
         rows, cols = self.grid_size()
         if (rows, cols) != (self.term.lines, self.term.columns):

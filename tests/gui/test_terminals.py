@@ -54,7 +54,13 @@ def test_shell_size_vi_top_and_the_container_stopping(
         window.show_pane(window.terminals_pane.title)
         tab = await window.terminals_pane.open_exec(session, ref, ["sh"])
         view = tab.view
+        # The shell's TTY is made at the terminal's real size, not 24x80.
+        first = view.grid_size()
+        assert first != (24, 80)
+        assert tab.opened_size == first
         await until(lambda: "#" in view.text(), 5, "a prompt")
+        view.send(b"stty size\r")
+        await until(lambda: f"{first[0]} {first[1]}" in view.text(), 5, "the TTY's first size")
         window.resize(1100, 760)  # the widget changes size; the TTY must follow
         await until(lambda: (view.term.lines, view.term.columns) == view.grid_size(), 3, "resized")
         rows, cols = view.grid_size()
