@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QAction, QColor, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -231,6 +233,25 @@ class KindFilter(QSortFilterProxyModel):
         return bool(self.keep(row)) and (not self.words or model.fmt.matches(row, self.words))
 
 
+class _TypingToFilter(QObject):
+    """Sends what is typed in a list (letters, digits, punctuation) to its filter box."""
+
+    def __init__(self, filter_box: QLineEdit, parent: QObject) -> None:
+        super().__init__(parent)
+        self.filter_box = filter_box
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            typed = event.text()
+            plain = not (event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+                         & ~Qt.KeyboardModifier.KeypadModifier)  # fmt: skip
+            if plain and typed and typed.isprintable() and not typed.isspace():
+                self.filter_box.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.filter_box.insert(typed)
+                return True
+        return super().eventFilter(watched, event)
+
+
 class PaneFrame(QWidget):
     """What every pane of a list of Docker objects looks like and does alike: the heading
     with the count, the pane's toggles and the filter box; the toolbar; the message line;
@@ -301,6 +322,19 @@ class PaneFrame(QWidget):
         layout.addWidget(self.toolbar)
         layout.addWidget(self.message)
         layout.addWidget(self.splitter, 1)
+        # The platform's Find keys (Ctrl+F) go to the filter, and so does typing in the list:
+        # letters are words to look for, never commands.
+        find = QAction("Filter", self)
+        find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.triggered.connect(self.focus_filter)
+        self.addAction(find)
+        self._typing = _TypingToFilter(self.filter_box, self)
+        self.view.installEventFilter(self._typing)
+
+    def focus_filter(self) -> None:
+        self.filter_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_box.selectAll()
 
     # --- what a pane gives -------------------------------------------------------------
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
 
 from desktop_app.panes.containers.model import NAME, PORTS, STATUS
 from desktop_app.window import MainWindow
 from tests.bridge.helpers import docker_async
-from tests.gui.conftest import container_row, until
+from tests.gui.conftest import answer_choice, container_row, until
 
 
 def rows_by_name(window: MainWindow) -> dict[str, Any]:
@@ -78,7 +79,14 @@ def test_every_action_from_the_toolbar(
         await trigger(pane.pause_action, "running")
         await trigger(pane.stop_action, "exited")
         await trigger(pane.restart_action, "running")
-        await trigger(pane.kill_action, "exited")
+        # Kill asks first, as Remove does.
+        pane.select([name])
+        killing = asyncio.ensure_future(pane.kill(pane.selected()))
+        words = await answer_choice(pane, "kill")
+        assert name in words
+        assert "SIGKILL" in words
+        assert await killing
+        await until(lambda: state() == "exited", 10, "killed")
 
     run(scenario())
     commands = window.activity.commands()
@@ -215,3 +223,28 @@ def test_compose_projects_group_their_containers(
     assert children == [f"{name}-web-1"]
     pane.show_stopped.setChecked(False)
     assert name not in [proxy.index(r, NAME).data() for r in range(proxy.rowCount())]
+
+
+def test_typing_in_the_list_filters_and_never_acts(
+    window: MainWindow, busybox_image: str, cli: Callable[..., Any], label: list[str],
+    name: str, run: Any, qtbot: QtBot,
+) -> None:  # fmt: skip
+    cli("run", "-d", *label, "--name", name, busybox_image, "sleep", "300")
+    pane = window.containers_pane
+
+    async def scenario() -> None:
+        await until(lambda: name in rows_by_name(window), 2, "row")
+        pane.select([name])
+        pane.view.setFocus()
+        # Once, typing "shop" here paused the container (S started, P paused).
+        qtbot.keyClicks(pane.view, "shop")
+        assert pane.filter_box.text() == "shop"
+        assert pane.filter_box.hasFocus()
+        await asyncio.sleep(0.5)
+        assert rows_by_name(window)[name].state == "running"
+        pane.filter_box.clear()
+        pane.view.setFocus()
+        qtbot.keyClick(pane.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        assert pane.filter_box.hasFocus()
+
+    run(scenario())

@@ -161,15 +161,15 @@ class ContainersPane(PaneFrame):
         self.run_action = self.action("Run…", "Ctrl+N", "Create and start a new container",
                                       self._on_run_new)  # fmt: skip
         self.toolbar.addSeparator()
-        self.start_action = self.action("Start", "S", "Start the selected containers",
-                                        self._on_start)  # fmt: skip
-        self.stop_action = self.action("Stop", "X", "Stop: SIGTERM, then SIGKILL after 10 s",
-                                       self._on_stop)  # fmt: skip
-        self.restart_action = self.action("Restart", "R", "Stop, then start again",
-                                          self._on_restart)  # fmt: skip
-        self.pause_action = self.action("Pause", "P", "Freeze or thaw every process inside",
-                                        self._on_pause_toggle)  # fmt: skip
-        self.kill_action = self.action("Kill", "K", "Send SIGKILL at once", self._on_kill)
+        start_tip, stop_tip = "Start the selected containers", "SIGTERM, then SIGKILL after 10 s"
+        self.start_action = self.action("Start", "Ctrl+Shift+S", start_tip, self._on_start)
+        self.stop_action = self.action("Stop", "Ctrl+Shift+X", stop_tip, self._on_stop)
+        restart_tip, pause_tip = "Stop, then start again", "Freeze or thaw every process inside"
+        self.restart_action = self.action("Restart", "Ctrl+Shift+R", restart_tip, self._on_restart)
+        self.pause_action = self.action("Pause", "Ctrl+Shift+P", pause_tip, self._on_pause_toggle)
+        self.kill_action = self.action(
+            "Kill", "Ctrl+Shift+K", "Send SIGKILL at once, after asking", self._on_kill
+        )
         self.remove_action = self.action("Remove", QKeySequence.StandardKey.Delete, "Delete",
                                          self._on_remove)  # fmt: skip
 
@@ -412,10 +412,31 @@ class ContainersPane(PaneFrame):
 
     @asyncSlot()
     async def _on_kill(self) -> None:
-        await self._run(
-            [c for c in self.selected() if c.state in ("running", "restarting")],
-            kill_container,
-        )
+        await self.kill(self.selected())
+
+    async def kill(self, chosen: list[ContainerSummary]) -> bool:
+        """Kill the running ones of `chosen`, after asking (as Remove asks)."""
+        running = [c for c in chosen if c.state in ("running", "restarting")]
+        if not running:
+            return False
+        from desktop_app.dialogs.choice import ChoiceDialog
+
+        names = ", ".join(c.name for c in running[:6]) + (" …" if len(running) > 6 else "")
+        dialog = ChoiceDialog(
+            "Kill containers" if len(running) > 1 else "Kill container",
+            f"<p>Kill <b>{names}</b>? Their processes end at once (SIGKILL), with no chance to "
+            "save their work or shut down cleanly. Stop asks them to end first.</p>",
+            [("kill", "Kill")], self, destructive=["kill"],
+        )  # fmt: skip
+        self.dialog = dialog
+        try:
+            if not await answer(dialog) or dialog.chosen != "kill":
+                return False
+        finally:
+            self.dialog = None
+            dialog.deleteLater()
+        await self._run(running, kill_container)
+        return True
 
     @asyncSlot()
     async def _on_remove(self) -> None:
