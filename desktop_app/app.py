@@ -174,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     loop = DockyardEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow()
+    if args.screenshot is None:  # pictures are taken of a window as it first opens
+        window.remember = True
+        window.restore_settings()
     if args.size is not None:
         window.resize(*args.size)
     _install_excepthook(window)

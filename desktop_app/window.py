@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from desktop_app import theme
+from desktop_app import settings, theme
 from desktop_app.memory import give_back_free_memory
 from desktop_app.panes import PANES, FollowsEngine, HasActions, PaneContext
 from desktop_app.panes.containers.pane import ContainersPane
@@ -75,6 +75,8 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.session: EngineSession | None = None
         self._was_lost = False
+        #: Whether closing keeps the window's size, pane and drawer for the next launch.
+        self.remember = False
 
         self.credentials = CredentialStore()
         context = PaneContext(self.credentials)
@@ -136,16 +138,20 @@ class MainWindow(QMainWindow):
         )
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity_dock)
         self.resizeDocks([self.activity_dock], [170], Qt.Orientation.Vertical)
+        self.activity_dock.hide()  # opened from the status bar; remembered between launches
 
         self.status_dot = QLabel("●")
         self.status_text = QLabel("No engine yet")
         self.status_text.setObjectName("engineStatus")
         activity_button = QToolButton()
+        activity_button.setObjectName("activityButton")
         activity_button.setText("Activity")
+        activity_button.setToolTip("What Dockyard did and does, with the docker commands")
         activity_button.setAutoRaise(True)
         activity_button.clicked.connect(
             lambda: self.activity_dock.setVisible(not self.activity_dock.isVisible())
         )
+        self.activity_button = activity_button
         self.statusBar().addWidget(self.status_dot)
         self.statusBar().addWidget(self.status_text, 1)
         self.statusBar().addPermanentWidget(activity_button)
@@ -318,6 +324,31 @@ class MainWindow(QMainWindow):
 
     # --- closing ----------------------------------------------------------------------
 
+    def restore_settings(self) -> None:
+        """Take back the size, place, pane and drawer of the last launch."""
+        saved = settings.store()
+        geometry = saved.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = saved.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        self.activity_dock.setVisible(saved.value("window/activity", "false") == "true")
+        pane = saved.value("window/pane")
+        if isinstance(pane, str) and pane in self.panes:
+            self.show_pane(pane)
+
+    def save_settings(self) -> None:
+        if not self.remember:
+            return
+        saved = settings.store()
+        saved.setValue("window/geometry", self.saveGeometry())
+        saved.setValue("window/state", self.saveState())
+        saved.setValue("window/activity", "true" if self.activity_dock.isVisible() else "false")
+        saved.setValue("window/pane", list(self.panes)[self.sidebar.currentRow()])
+        saved.sync()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
         super().closeEvent(event)
         self.closed.emit()

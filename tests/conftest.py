@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import subprocess
+import tempfile
 import threading
 import time
 import uuid
@@ -34,6 +35,8 @@ T = TypeVar("T")
 
 # Qt draws offscreen in tests: no screen is needed, and none is touched.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# What the app remembers between launches goes to a folder of the run's own, not the user's.
+os.environ["DOCKYARD_CONFIG_DIR"] = tempfile.mkdtemp(prefix="dockyard-test-settings-")
 
 
 @pytest.fixture(scope="session")

@@ -191,9 +191,26 @@ class LogsPanel(QWidget):
             session.resources_changed.connect(self._on_changes)
 
     def show_targets(self, targets: list[LogTarget]) -> None:
-        """Show the log of these containers (several: interleaved, each line marked)."""
+        """Show the log of these containers (several: interleaved, each line marked). Other
+        containers than before get a fresh view: no search, all lines, following."""
+        if [t.id for t in targets] != [t.id for t in self.targets]:
+            self._fresh_view()
         self.targets = targets
         self.restart()
+
+    def _fresh_view(self) -> None:
+        for widget in (self.search, self.only_matching, self.follow):
+            widget.blockSignals(True)
+        self.search.clear()
+        self.only_matching.setChecked(False)
+        self.follow.setChecked(True)
+        for widget in (self.search, self.only_matching, self.follow):
+            widget.blockSignals(False)
+        self._matches, self._match = [], -1
+        self.match_label.setText("")
+        self.view.set_search(None)
+        self.model.only_matching(None)
+        self.view.follow = True
 
     def restart(self) -> None:
         """Load the log again with the current tail and since."""
@@ -357,6 +374,7 @@ class LogsPanel(QWidget):
             self.match_label.setText(f"{len(self._matches):,} matches")
         elif not self.search.text():
             self.match_label.setText("")
+            self.view.follow = self.follow.isChecked()
 
     def step(self, direction: int) -> None:
         """Go to the next (1) or previous (-1) match."""
@@ -364,10 +382,9 @@ class LogsPanel(QWidget):
             return
         self._match = (self._match + direction) % len(self._matches)
         row = self._matches[self._match]
+        # Looking at a match holds the view still; the log goes on being followed, and the
+        # view goes back to its end when the search is cleared or Follow is pressed again.
         self.view.follow = False
-        self.follow.blockSignals(True)
-        self.follow.setChecked(False)
-        self.follow.blockSignals(False)
         index = self.model.index(row)
         self.view.scrollTo(index)
         self.view.setCurrentIndex(index)

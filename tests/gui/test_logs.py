@@ -119,3 +119,33 @@ def test_escape_codes_and_control_bytes_show_as_a_terminal_shows_them(
         assert shown[:4] == ["starting", "nul and bell gone", "progress 100%", "col     umns"]
 
     run(scenario())
+
+
+def test_each_container_opens_with_a_fresh_view_and_searching_keeps_follow(
+    window: MainWindow, busybox_image: str, cli: Callable[..., Any], label: list[str],
+    name: str, run: Any,
+) -> None:  # fmt: skip
+    for which in ("a", "b"):
+        cli("run", "-d", *label, "--name", f"{name}-{which}", busybox_image, "sh", "-c",
+            f"echo hello from {which}; echo other; sleep 300")  # fmt: skip
+
+    async def scenario() -> None:
+        containers = window.containers_pane.model.containers
+        await until(lambda: sum(c.name.startswith(name) for c in containers()) == 2, 3, "rows")
+        panel = open_logs(window, f"{name}-a")
+        await until(lambda: "hello from a" in texts(panel), 5, "a's log")
+        panel.search.setText("hello")
+        panel.search.returnPressed.emit()  # Enter: go to the first match
+        assert panel.match_label.text() == "1 of 1"
+        assert panel.follow.isChecked(), "searching does not stop following"
+        panel.only_matching.setChecked(True)
+        # Another container: its own, fresh view.
+        panel = open_logs(window, f"{name}-b")
+        await until(lambda: "hello from b" in texts(panel), 5, "b's log")
+        assert panel.search.text() == ""
+        assert not panel.only_matching.isChecked()
+        assert panel.follow.isChecked()
+        assert panel.match_label.text() == ""
+        assert texts(panel)[:2] == ["hello from b", "other"]
+
+    run(scenario())

@@ -223,3 +223,34 @@ def test_scripts_start_opens_a_window_on_a_real_x_display(
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_the_window_remembers_its_size_pane_and_drawer(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOCKYARD_CONFIG_DIR", str(tmp_path))
+    first = MainWindow()
+    first.remember = True
+    first.restore_settings()
+    first.show()
+    qtbot.waitExposed(first)
+    assert not first.activity_dock.isVisible(), "the drawer starts closed"
+    first.resize(760, 560)  # within the offscreen screen (800x600): restoring clamps to it
+    first.show_pane("Volumes")
+    first.activity_button.click()
+    assert first.activity_dock.isVisible()
+    first.close()
+
+    second = MainWindow()
+    second.remember = True
+    second.restore_settings()
+    second.show()
+    qtbot.waitExposed(second)
+    try:
+        assert (second.width(), second.height()) == (760, 560)
+        assert second.stack.currentWidget() is second.panes["Volumes"]
+        assert second.activity_dock.isVisible()
+    finally:
+        second.close()
+        first.deleteLater()
+        second.deleteLater()
