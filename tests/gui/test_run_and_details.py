@@ -121,6 +121,18 @@ def test_restart_policy_editor_changes_the_container(
         await until(lambda: pane.policy_dialog is not None, 2, "dialog open")
         dialog = pane.policy_dialog
         assert dialog is not None
+        # Every policy: its explanation and its command are shown whole, the name included.
+        for policy in ("no", "always", "unless-stopped", "on-failure"):
+            dialog.editor.set_policy(RestartPolicy(policy, 3 if policy == "on-failure" else 0))
+            await asyncio.sleep(0)
+            value = "on-failure:3" if policy == "on-failure" else policy
+            assert dialog.command.text().endswith(
+                f"<code>docker update --restart {value} {name}</code>"
+            )
+            for shown in (dialog.command, dialog.editor.explanation):
+                assert shown.height() >= shown.heightForWidth(shown.width()), policy
+            assert dialog.width() <= 1024
+            assert dialog.height() <= 700
         dialog.editor.set_policy(RestartPolicy("on-failure", 4))
         assert f"docker update --restart on-failure:4 {name}" in dialog.command.text()
         dialog.save.click()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 from qasync import asyncSlot
 
@@ -31,6 +34,8 @@ class RestartPolicyDialog(QDialog):
         self.editor.set_policy(current)
         self.command = QLabel()
         self.command.setObjectName("restartCommand")
+        self.command.setWordWrap(True)
+        self.command.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {theme.colour('bad')};")
@@ -53,7 +58,11 @@ class RestartPolicyDialog(QDialog):
 
     def _show_command(self) -> None:
         operation = update_restart_policy(self.container, self.editor.policy())
-        self.command.setText(f"The same with the docker command: <code>{operation.command}</code>")
+        self.command.setText(
+            f"The same with the docker command: <code>{html.escape(operation.command)}</code>"
+        )
+        # The explanation and the command change length with the policy: fit them whole.
+        self.adjustSize()
 
     @asyncSlot()
     async def _on_save(self) -> None:
