@@ -20,7 +20,7 @@ from engine_bridge.engines.base import EngineProvider, Lifecycle, ProviderStatus
 from engine_bridge.engines.bundled import BundledEngine
 from engine_bridge.engines.choice import Choice, Preference, choose
 from engine_bridge.engines.local import SystemEngine
-from engine_bridge.errors import EngineError, ErrorKind
+from engine_bridge.errors import EngineError, ErrorKind, NotStarted
 from engine_bridge.live.log_follower import Happening, LogFollower, LogNote
 from engine_bridge.live.logs import container_log, export_container_log
 from engine_bridge.live.stats_watch import StatsWatch
@@ -116,9 +116,9 @@ __all__ = [
     "ConnectionChange", "ContainerRef", "ContainerSummary", "CredentialStore", "Credentials",
     "Endpoint", "EngineBridge", "EngineError", "EngineFacts", "EngineProvider", "EngineState",
     "ErrorKind", "Happening", "ImageSummary", "LayerProgress", "Lifecycle", "LogFollower",
-    "LogLine", "LogNote", "MountPoint", "NetworkSummary", "Operation", "OperationLog",
-    "OperationState", "PortBinding", "Preference", "ProviderStatus", "PrunePlan",
-    "RestartPolicy", "StatsHistory", "StatsSample", "StatsWatch", "SystemEngine",
+    "LogLine", "LogNote", "MountPoint", "NetworkSummary", "NotStarted", "Operation",
+    "OperationLog", "OperationState", "PortBinding", "Preference", "ProviderStatus",
+    "PrunePlan", "RestartPolicy", "StatsHistory", "StatsSample", "StatsWatch", "SystemEngine",
     "TerminalSession", "TransferProgress", "Verification", "VolumeFile", "VolumeSummary",
     "VolumeTree", "VolumeUsage", "archive_names", "attach_terminal", "blueprint_of_container",
     "choose", "clone_volume", "close_terminal", "container_log", "container_processes",

@@ -6,6 +6,7 @@ do. `explain()` turns any exception raised by the docker SDK, requests or the OS
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import http.client
 import re
@@ -104,12 +105,36 @@ _NO_SUCH = re.compile(r"No such (?P<what>container|image|volume|network|object|e
 _IMAGE_MISSING = re.compile(r"(pull access denied|No such image|not found: manifest unknown)")
 
 
+class NotStarted(EngineError):
+    """A container was created but would not start: it is left, as `docker run` leaves it.
+    `container_id` and `name` say which, for the offer to remove it and try again."""
+
+    def __init__(self, cause: EngineError, container_id: str, name: str) -> None:
+        shown = name or container_id[:12]
+        super().__init__(
+            cause.kind,
+            f"{shown} was created but could not start",
+            cause.message or cause.title,
+            f"It is left behind in the Created state, as docker run leaves it. Remove it and "
+            f"try again once the cause is fixed. {cause.hint}".strip(),
+        )
+        self.container_id = container_id
+        self.name = name
+
+
 def explain(exc: BaseException, endpoint: Endpoint | None = None) -> EngineError:
     """Return an `EngineError` that says what `exc` means for the user."""
     if isinstance(exc, EngineError):
         return exc
     if isinstance(exc, docker.errors.APIError):
-        return _explain_api_error(exc)
+        explained = _explain_api_error(exc)
+        # The error holds its HTTP response; an engine that closes the connection after an
+        # error (a container that cannot start) would otherwise leave the socket to the GC.
+        response = getattr(exc, "response", None)
+        if response is not None:
+            with contextlib.suppress(Exception):
+                response.close()
+        return explained
     chain = _chain(exc)
     garbled = next((e for e in chain if isinstance(e, http.client.BadStatusLine)), None)
     if isinstance(garbled, http.client.RemoteDisconnected):

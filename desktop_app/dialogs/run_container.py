@@ -3,6 +3,7 @@ docker command that does the same shown live."""
 
 from __future__ import annotations
 
+import html
 import os
 import shlex
 from typing import Any
@@ -42,11 +43,13 @@ from desktop_app.widgets.rows_editor import RowsEditor
 from engine_bridge import (
     ContainerRef,
     EngineError,
+    NotStarted,
     Operation,
     RestartPolicy,
     duplicate_container,
     inspect_image,
     recreate_container,
+    remove_container,
     run_blocking,
     run_container,
     short_name,
@@ -260,6 +263,11 @@ class RunDialog(QDialog):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(form_widget)
 
+        self.not_started: ContainerRef | None = None  # what a failed run left behind
+        self.remove_failed = QPushButton("Remove it and try again")
+        self.remove_failed.setObjectName("runRemoveFailed")
+        self.remove_failed.clicked.connect(self._on_remove_failed)
+        self.remove_failed.hide()
         self.problems_label = QLabel()
         self.problems_label.setObjectName("runProblems")
         self.problems_label.setWordWrap(True)
@@ -289,6 +297,7 @@ class RunDialog(QDialog):
             layout.addWidget(_hint("recreate"))
         layout.addWidget(scroll, 1)
         layout.addWidget(self.problems_label)
+        layout.addWidget(self.remove_failed, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(preview_head)
         layout.addWidget(self.preview)
         layout.addWidget(buttons)
@@ -524,6 +533,28 @@ class RunDialog(QDialog):
     async def _on_run(self) -> None:
         await self.run()
 
+    @asyncSlot()
+    async def _on_remove_failed(self) -> None:
+        await self.remove_failed_and_retry()
+
+    async def remove_failed_and_retry(self) -> None:
+        """Remove the container a failed run left (Created, never started), run again."""
+        failed = self.not_started
+        if failed is None:
+            return
+        self.remove_failed.setEnabled(False)
+        try:
+            await self.session.perform(remove_container(failed, force=True))
+        except EngineError as exc:
+            self.problems_label.setText(html.escape(exc.in_words()))
+            return
+        finally:
+            self.remove_failed.setEnabled(True)
+        self.not_started = None
+        self.remove_failed.hide()
+        self.problems_label.hide()
+        await self.run()
+
     async def run(self) -> None:
         """Create (or recreate) the container; on failure say why and stay open."""
         spec = self.result_spec.spec if self.result_spec else None
@@ -531,11 +562,19 @@ class RunDialog(QDialog):
             return
         operation = self._operation(spec)
         self.run_button.setEnabled(False)
+        self.remove_failed.hide()
         try:
             self.operation = await self.session.perform(operation)
         except EngineError as exc:
-            self.problems_label.setText(f"<b>{exc.title}.</b> {exc.message}<br>{exc.hint}")
+            words = html.escape
+            self.problems_label.setText(
+                f"<b>{words(exc.title)}.</b> {words(exc.message)}<br>{words(exc.hint)}"
+            )
             self.problems_label.show()
+            self.not_started = (
+                ContainerRef(exc.container_id, exc.name) if isinstance(exc, NotStarted) else None
+            )
+            self.remove_failed.setVisible(self.not_started is not None)
             return
         finally:
             self.run_button.setEnabled(True)

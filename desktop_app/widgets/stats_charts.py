@@ -113,15 +113,39 @@ def window_choice(on_change: Callable[[int], None]) -> QComboBox:
     return box
 
 
+class _ValueAxis(pg.AxisItem):  # type: ignore[misc]
+    """A value axis whose ticks are written as the lists write the same figure (memory in
+    KiB, MiB and GiB as docker stats does; transfer rates in kB/s and MB/s), rather than
+    with pyqtgraph's own decimal prefixes."""
+
+    def __init__(self, words: Callable[[float], str]) -> None:
+        super().__init__("left")
+        self._words = words
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [self._words(value * scale) for value in values]
+
+
+_AXIS_WORDS: dict[str, Callable[[float], str]] = {
+    "B": lambda v: binary_size(int(v)),
+    "B/s": lambda v: f"{decimal_size(int(v))}/s",
+}
+
+
 def _plot(layout: pg.GraphicsLayout, chart: Chart, row: int, col: int = 0) -> pg.PlotItem:
-    plot = layout.addPlot(row=row, col=col, axisItems={"bottom": pg.DateAxisItem()})
+    axes: dict[str, pg.AxisItem] = {"bottom": pg.DateAxisItem()}
+    words = _AXIS_WORDS.get(chart.unit)
+    if words is not None:
+        axes["left"] = _ValueAxis(words)
+    plot = layout.addPlot(row=row, col=col, axisItems=axes)
     plot.setTitle(chart.title, size="10pt", color=theme.colour("text"))
     plot.setMouseEnabled(x=False, y=False)
     plot.setMenuEnabled(False)
     plot.hideButtons()
     plot.showGrid(x=True, y=True, alpha=0.15)
     plot.getAxis("left").setWidth(64)
-    if chart.unit:
+    if chart.unit and words is None:
         plot.getAxis("left").setLabel(units=chart.unit)
     return plot
 

@@ -331,3 +331,31 @@ def test_the_run_dialog_fills_from_a_pasted_command(
         await opening
 
     run(scenario())
+
+
+def test_a_run_that_cannot_start_says_why_and_offers_to_clean_up(
+    window: MainWindow, busybox_image: str, cli: Callable[..., Any], name: str, run: Any
+) -> None:
+    pane = window.containers_pane
+
+    async def scenario() -> None:
+        opening = asyncio.ensure_future(pane.open_run_dialog())
+        await until(lambda: pane.run_dialog is not None, 2, "dialog open")
+        dialog = pane.run_dialog
+        assert dialog is not None
+        dialog.image.setText(busybox_image)
+        dialog.name.setText(name)
+        dialog.labels.set_values([f"{TEST_LABEL}=1"])
+        dialog.command.setText("/no/such/program")
+        await dialog.run()
+        said = dialog.problems_label.text()
+        assert f"{name} was created but could not start" in said
+        assert "as docker run leaves it" in said
+        assert dialog.remove_failed.isVisible()
+        assert inspect(cli, name)["State"]["Status"] == "created"
+        dialog.command.setText("sleep 300")
+        await dialog.remove_failed_and_retry()
+        assert await opening
+        assert inspect(cli, name)["State"]["Running"]
+
+    run(scenario())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyqtgraph as pg
 from PySide6.QtCore import QModelIndex
 
 from desktop_app.panes.containers.model import CPU, MEMORY, SPARKLINE_ROLE
@@ -185,3 +186,19 @@ def test_the_total_adds_containers_read_at_different_moments() -> None:
     assert list(seconds) == [101.0, 102.0, 103.0, 104.0]
     assert list(totals) == [10.0, 10.0, 15.0, 15.0]
     assert [len(x) for x in _summed([])] == [0, 0]
+
+
+def test_chart_axes_write_figures_as_the_lists_do(qtbot: Any) -> None:
+    """Memory in KiB/MiB/GiB (as docker stats and the Containers list), rates in kB/s and
+    MB/s (as the Network and Block I/O figures), never pyqtgraph's own "MB" for memory."""
+    from desktop_app.widgets.stats_charts import CONTAINER_CHARTS, _plot
+
+    layout = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(layout)
+    memory = _plot(layout.ci, CONTAINER_CHARTS[1], 0)
+    network = _plot(layout.ci, CONTAINER_CHARTS[2], 1)
+    assert memory.getAxis("left").tickStrings([10 * 1024**2, 1536 * 1024], 1, 1) == [
+        "10MiB", "1.5MiB",
+    ]  # fmt: skip
+    assert network.getAxis("left").tickStrings([1_500_000], 1, 1) == ["1.5MB/s"]
+    assert memory.getAxis("left").labelUnits == ""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from engine_bridge.dto import RestartPolicy
-from engine_bridge.errors import EngineError, explain
+from engine_bridge.errors import EngineError, NotStarted, explain
 from engine_bridge.operations import Operation
 from engine_bridge.specs.restart_policy import render_restart_policy
 
@@ -117,7 +117,11 @@ def run_container(spec: RunSpec) -> Operation[str]:
     def work(cl: Any) -> str:
         created = cl.api.create_container(host_config=cl.api.create_host_config(**host), **create)
         container_id = str(created["Id"])
-        cl.api.start(container_id)
+        try:
+            cl.api.start(container_id)
+        except Exception as exc:
+            # Not chained: the engine's error holds its HTTP response, which holds a socket.
+            raise NotStarted(explain(exc), container_id, spec.name) from None
         return container_id
 
     return Operation(f"Run {spec.name or spec.image}", spec.argv(), work, verb="creating")
