@@ -11,7 +11,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from desktop_app.panes.containers.model import NAME, PORTS, STATUS
+from desktop_app.panes.containers.model import CREATED, NAME, PORTS, STATUS
 from desktop_app.window import MainWindow
 from tests.bridge.helpers import docker_async
 from tests.gui.conftest import answer_choice, container_row, until
@@ -247,5 +247,23 @@ def test_typing_in_the_list_filters_and_never_acts(
         pane.view.setFocus()
         QTest.keyClick(pane.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
         assert pane.filter_box.hasFocus()
+
+    run(scenario())
+
+
+def test_young_containers_age_by_the_second(
+    window: MainWindow, busybox_image: str, cli: Callable[..., Any], label: list[str],
+    name: str, run: Any,
+) -> None:  # fmt: skip
+    cli("run", "-d", *label, "--name", name, busybox_image, "sleep", "300")
+
+    def created() -> str:
+        index = container_row(window, name)
+        return str(index.siblingAtColumn(CREATED).data()) if index is not None else ""
+
+    async def scenario() -> None:
+        await until(lambda: "ago" in created(), 3, "the created time")
+        first = created()
+        await until(lambda: created() != first, 2.5, "a second later, another age")
 
     run(scenario())

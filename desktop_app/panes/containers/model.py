@@ -138,6 +138,19 @@ class ContainersModel(QAbstractItemModel):
                     self.index(len(node.children) - 1, CREATED, parent),
                 )
 
+    def tick_young(self, now: datetime | None = None) -> None:
+        """Let a second pass for the rows whose words change by the second ("Up 5 seconds",
+        "12 seconds ago"): those made or started within the last two minutes."""
+        self.now = now or datetime.now(UTC)
+        for key, node in self._nodes.items():
+            c = node.container
+            if c is None:
+                continue
+            moments = [m for m in (c.created, c.started_at) if m is not None]
+            if any((self.now - m).total_seconds() < 120 for m in moments):
+                node.cells = None
+                self._row_changed(key)
+
     def stats_changed(self) -> None:
         """New readings arrived: the CPU and Memory cells of every row are drawn again."""
         for node in [self._root, *self._nodes.values()]:

@@ -120,9 +120,14 @@ class ContainersPane(PaneFrame):
             self.proxy.rowsRemoved,
         ):
             signal.connect(self._schedule_placeholder)  # fmt: skip
+        # Time passes in the Status and Created columns: every row each 30 s, and each
+        # second the rows young enough to count in seconds.
         self._clock = QTimer(self, interval=30_000)
         self._clock.timeout.connect(lambda: self.model.tick(datetime.now(UTC)))
         self._clock.start()
+        self._seconds = QTimer(self, interval=1_000)
+        self._seconds.timeout.connect(lambda: self.model.tick_young(datetime.now(UTC)))
+        self._seconds.start()
         self.update_actions()
         self._update_placeholder()
 
