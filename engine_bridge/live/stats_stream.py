@@ -3,6 +3,8 @@ or as a stream."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -27,8 +29,23 @@ async def stats_once(bridge: EngineBridge, container_id: str) -> StatsSample:
 
 async def stats_response(bridge: EngineBridge, container_id: str) -> Any:
     """The open HTTP response of a container's stats stream, for a reader of many streams
-    (StatsHub); whoever gets it closes it."""
-    return await bridge.call(sdk.stats_response, bridge.sdk_client, container_id)
+    (StatsHub); whoever gets it closes it. When the caller is cancelled while the engine is
+    still answering (the list scrolled on, the window closed), the response is closed as
+    soon as it arrives: nobody else would, and its socket would be left to the collector."""
+    opening = asyncio.ensure_future(
+        bridge.call(sdk.stats_response, bridge.sdk_client, container_id)
+    )
+    try:
+        return await asyncio.shield(opening)
+    except asyncio.CancelledError:
+        opening.add_done_callback(_close_unwanted)
+        raise
+
+
+def _close_unwanted(opening: asyncio.Future[Any]) -> None:
+    if not opening.cancelled() and opening.exception() is None:
+        with contextlib.suppress(Exception):
+            opening.result().close()
 
 
 def stats_stream(
