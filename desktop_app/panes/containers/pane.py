@@ -195,6 +195,7 @@ class ContainersPane(PaneFrame):
 
     def attach(self, session: EngineSession | None) -> None:
         """Show the containers of `session`'s engine (None: of no engine)."""
+        self._details_timer.stop()  # a reload due for the engine being left is not wanted
         if self.session is not None:
             self.session.resources_changed.disconnect(self._on_changes)
             self.session.connection_changed.disconnect(self._on_connection)

@@ -63,6 +63,7 @@ class VolumesPane(VolumeTransfers):
         self.sizes_read: datetime | None = None
         self.files: VolumeFiles | None = None
         self._sizing = LatestTask("volume-sizes")
+        self._sizes_again = False
         self._inspecting = LatestTask("volume-inspect")
         super().__init__(context, parent)
         self.show_only.currentIndexChanged.connect(self._on_show_only)
@@ -150,8 +151,14 @@ class VolumesPane(VolumeTransfers):
     # --- sizes ----------------------------------------------------------------------------
 
     def _read_sizes(self) -> None:
-        if self.session is not None and self.session.bridge is not None:
-            self._sizing.start(self._sizes())
+        if self.session is None or self.session.bridge is None:
+            return
+        if self._sizing.running:
+            # The engine runs one disk usage at a time and refuses a second: read again
+            # once this one is done.
+            self._sizes_again = True
+            return
+        self._sizing.start(self._sizes())
 
     async def _sizes(self) -> None:
         assert self.session is not None
@@ -159,13 +166,16 @@ class VolumesPane(VolumeTransfers):
         self.count_label.setText(self.count_label.text() + " · reading sizes…")
         try:
             self.sizes = await volumes_disk_usage(self.session.bridge)
+            self.sizes_read = datetime.now(UTC)
+            self.refresh_rows()
         except EngineError as exc:
             self.say(notify.of_error(exc, hint=False))
-            return
         finally:
             self._update_counts()
-        self.sizes_read = datetime.now(UTC)
-        self.refresh_rows()
+        if self._sizes_again:
+            self._sizes_again = False
+            self._sizing.task = None  # this one ends here: the next is not its replacement
+            self._sizing.start(self._sizes())
 
     def _on_sizes(self) -> None:
         self._read_sizes()

@@ -479,15 +479,13 @@ def import_volume(path: str, name: str, create: bool, driver: str = LOCAL_DRIVER
         if create:
             client.api.create_volume(name, driver=driver)
         try:
-            with _pausing(client, stop), helper(client, {MOUNT: (name, False)}) as container:
-
-                def blocks() -> Iterator[bytes]:
-                    with open(path, "rb") as archive:
-                        yield from iter(partial(archive.read, _BLOCK), b"")
-
-                client.api.put_archive(
-                    container, MOUNT, iter(_Counted(blocks(), op, total, "read"))
-                )
+            with (
+                _pausing(client, stop),
+                helper(client, {MOUNT: (name, False)}) as container,
+                open(path, "rb") as archive,  # closed here, even when cancelled half-way
+            ):
+                blocks = iter(partial(archive.read, _BLOCK), b"")
+                client.api.put_archive(container, MOUNT, iter(_Counted(blocks, op, total, "read")))
                 op.check_cancelled()
         except BaseException:
             if create:
