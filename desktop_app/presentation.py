@@ -20,6 +20,11 @@ class Column:
     tip: str = ""
 
 
+def counted(number: int, thing: str, things: str | None = None) -> str:
+    """ "1 image", "3 images": a number with its noun, singular or plural."""
+    return f"{number} {thing if number == 1 else things or thing + 's'}"
+
+
 def duration(seconds: float) -> str:
     """A duration the way `docker ps` says it: "Less than a second", "3 minutes", "2 days"."""
     seconds = max(0.0, seconds)

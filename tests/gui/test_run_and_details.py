@@ -64,6 +64,8 @@ def test_run_dialog_creates_what_its_preview_says(
         await dialog.run()
         assert await opening
         await until(lambda: row_id(window, name) is not None, 2, "new row")
+        # The new container is the one selected, its details under the list.
+        await until(lambda: [c.name for c in pane.selected()] == [name], 3, "selected")
 
     run(scenario())
     data = inspect(cli, name)

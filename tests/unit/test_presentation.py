@@ -18,3 +18,11 @@ def test_sizes_and_percentages_read_like_docker_stats() -> None:
     assert binary_size(1023.99 * 2**20) == "1024MiB"
     assert percent(100.479) == "100.48%"
     assert percent(0) == "0.00%"
+
+
+def test_counts_say_their_noun_in_the_right_number() -> None:
+    from desktop_app.presentation import counted
+
+    assert counted(1, "unused image") == "1 unused image"
+    assert counted(3, "unused image") == "3 unused images"
+    assert counted(0, "entry", "entries") == "0 entries"

@@ -98,6 +98,7 @@ class ContainersPane(PaneFrame):
         self.show_stopped.setChecked(True)
         self.show_stopped.setToolTip("Like docker ps -a: include containers that are not running")
         self.remove_dialog: QDialog | None = None
+        self._select_when_listed: str | None = None
         self._loaded = False
         self._placeholder_due = False
         super().__init__(context, parent)
@@ -215,6 +216,10 @@ class ContainersPane(PaneFrame):
 
     def _on_changes(self, changes: Sequence[Change]) -> None:
         self.model.apply(changes)
+        pending = self._select_when_listed
+        if pending is not None and self.model.container(pending) is not None:
+            self._select_when_listed = None
+            self.select_when_listed(pending)
         shown = self.details.container_id if self._details is not None else None
         if shown is not None and any(c.key == shown for c in changes):
             self._details_timer.start()  # the engine changed it: read it again, once
@@ -498,8 +503,20 @@ class ContainersPane(PaneFrame):
         self.run_dialog = dialog
         accepted = await answer(dialog)
         self.run_dialog = None
+        made = dialog.operation.result if accepted and dialog.operation else None
         dialog.deleteLater()
+        if made:
+            self.select_when_listed(made)
         return bool(accepted)
+
+    def select_when_listed(self, container_id: str) -> None:
+        """Select the container now, or as soon as the engine's events list it (one the
+        user just made)."""
+        found = self.model.container(container_id)
+        if found is not None:
+            self.select([found.name])
+        else:
+            self._select_when_listed = container_id
 
     async def form_of(self, ref: ContainerRef, keep_name: bool) -> RunForm | None:
         """The Run dialog's fields for a copy of a container (or for itself, recreated)."""

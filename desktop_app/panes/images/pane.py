@@ -25,7 +25,7 @@ from desktop_app.panes.base import ROW_ROLE, ListPane
 from desktop_app.panes.images.login_dialog import RegistryLoginDialog
 from desktop_app.panes.images.reference_dialog import ImageReferenceDialog
 from desktop_app.panes.images.rows import CREATED, ImageRow, ImageRows, count_text, rows_of
-from desktop_app.presentation import decimal_size
+from desktop_app.presentation import counted, decimal_size
 from engine_bridge import (
     Credentials,
     EngineError,
@@ -340,8 +340,9 @@ class ImagesPane(ListPane[ImageRow]):
         self.message.hide()
         dialog = ChoiceDialog(
             "Prune images",
-            f"{text('images.prune')}<br><br>{len(dangling)} dangling images would free about "
-            f"<b>{freed(dangling)}</b>; all {len(unused)} unused images about "
+            f"{text('images.prune')}<br><br>{counted(len(dangling), 'dangling image')} would "
+            f"free about <b>{freed(dangling)}</b>; "
+            f"{'the' if len(unused) == 1 else 'all'} {counted(len(unused), 'unused image')} about "
             f"<b>{freed(unused)}</b>.",
             [("dangling", "Remove dangling"), ("unused", "Remove all unused")],
             self,
