@@ -38,11 +38,16 @@ async def stats_response(bridge: EngineBridge, container_id: str) -> Any:
     try:
         return await asyncio.shield(opening)
     except asyncio.CancelledError:
+        _unwanted.add(opening)  # kept until the engine answers, then closed
         opening.add_done_callback(_close_unwanted)
         raise
 
 
+_unwanted: set[asyncio.Future[Any]] = set()
+
+
 def _close_unwanted(opening: asyncio.Future[Any]) -> None:
+    _unwanted.discard(opening)
     if not opening.cancelled() and opening.exception() is None:
         with contextlib.suppress(Exception):
             opening.result().close()

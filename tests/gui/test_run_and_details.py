@@ -131,8 +131,8 @@ def test_restart_policy_editor_changes_the_container(
             assert dialog.command.text().endswith(
                 f"<code>docker update --restart {value} {name}</code>"
             )
-            for shown in (dialog.command, dialog.editor.explanation):
-                assert shown.height() >= shown.heightForWidth(shown.width()), policy
+            await until(lambda: _whole(dialog.command) and _whole(dialog.editor.explanation),
+                        2, f"{policy}: the explanation and the command shown whole")  # fmt: skip
             assert dialog.width() <= 1024
             assert dialog.height() <= 700
         dialog.editor.set_policy(RestartPolicy("on-failure", 4))
@@ -361,3 +361,8 @@ def test_a_run_that_cannot_start_says_why_and_offers_to_clean_up(
         assert inspect(cli, name)["State"]["Running"]
 
     run(scenario())
+
+
+def _whole(label: Any) -> bool:
+    """Whether a word-wrapped label has the height its text needs at its width."""
+    return bool(label.height() >= label.heightForWidth(label.width()))
