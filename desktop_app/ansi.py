@@ -12,6 +12,8 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 
+from desktop_app.theme_colours import ESCAPE_CODES
+
 # What a terminal reads as one command: CSI (ESC [ parameters, intermediates, final byte,
 # private modes such as "?25l" included), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC strings,
 # character-set choices (ESC ( B), any other two-byte escape, a lone ESC at the end, and
@@ -29,11 +31,8 @@ _SPECIAL = re.compile(r"[\x00-\x1f\x7f]")
 # What moves the cursor, so that later text lands elsewhere than at the end.
 _MOVES = re.compile(r"[\r\b\t]|\x1b\[[0-?]*[ -/]*[CDGK]")
 
-# The 16 basic colours, as terminals commonly show them.
-PALETTE = (
-    "#000000", "#c01c28", "#26a269", "#a2734c", "#12488b", "#a347ba", "#2aa1b3", "#d0cfcc",
-    "#5e5c64", "#f66151", "#33d17a", "#e9ad0c", "#2a7bde", "#c061cb", "#33c7de", "#ffffff",
-)  # fmt: skip
+# The 16 basic colours, from the theme's colour tables.
+PALETTE = ESCAPE_CODES
 TAB_STOP = 8
 
 

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QBrush, QColor, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QBrush, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app import theme
+
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
-_MATCH = QBrush(QColor(254, 239, 195))
+_MATCH = QBrush(theme.qcolour("match"))
 
 
 def child_path(parent: str, key: str | int) -> str:

@@ -7,8 +7,10 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, Q
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-_LINE = QColor(26, 115, 232)
-_FILL = QColor(26, 115, 232, 40)
+from desktop_app import theme
+
+_LINE = theme.qcolour("accent")
+_FILL = QColor(_LINE.red(), _LINE.green(), _LINE.blue(), 40)
 _TEXT_WIDTH = 70
 _MIN_CHART = 36
 

@@ -222,7 +222,9 @@ class TerminalView(QWidget):
                     painter.drawText(2 + x * width, 2 + y * height + ascent, char.data)
         if not term.cursor.hidden and self.input_enabled:
             cursor = QRect(2 + term.cursor.x * width, 2 + term.cursor.y * height, width, height)
-            painter.fillRect(cursor, QColor(229, 229, 229, 140 if self.hasFocus() else 60))
+            shade = QColor(_FOREGROUND)
+            shade.setAlpha(140 if self.hasFocus() else 60)
+            painter.fillRect(cursor, shade)
         painter.end()
 
     def _selected(self, y: int, x: int) -> bool:

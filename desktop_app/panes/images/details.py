@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -182,7 +182,7 @@ class ImageDetails(QTabWidget):
 
     def _fill_layers(self, layers: list[ImageLayer]) -> None:
         self.layers.setRowCount(len(layers))
-        grey = QColor(128, 134, 139)
+        grey = theme.qcolour("muted")
         number = 0
         for r, layer in enumerate(layers):
             if not layer.empty:
