@@ -72,13 +72,15 @@ class VolumeRows:
     """The row format of the Volumes list (panes.base.RowFormat)."""
 
     columns = (
-        Column("Name"),
+        Column("Name", 220),
         Column("Driver", 70),
         Column("Used by", 200, tip="The containers that mount the volume, running or not"),
         Column("Project", 110, tip="The Compose project that made it"),
         Column("Size", 80, right=True, tip="From the engine's disk usage (Sizes)"),
         Column("Created", 130),
-        Column("Mountpoint", 220, tip="Where the engine keeps its files, on the engine's host"),
+        # The last column takes the room left: a narrow window shortens the mountpoint,
+        # never the name.
+        Column("Mountpoint", tip="Where the engine keeps its files, on the engine's host"),
     )
 
     def __init__(self) -> None:
