@@ -36,6 +36,7 @@ class ErrorKind(enum.Enum):
     PROVIDER = "provider"
     UNAUTHORIZED = "unauthorized"
     REGISTRY_UNREACHABLE = "registry-unreachable"
+    BUSY = "busy"  # the engine is doing this very thing already: ask again once it is done
 
 
 class EngineError(Exception):
@@ -221,6 +222,13 @@ def _explain_api_error(exc: docker.errors.APIError) -> EngineError:
     status = exc.status_code or 0
     if "cannot unmarshal" in message:  # 400 on newer engines, 500 on older ones
         return _unreadable_setting(message)
+    if "disk usage operation is already running" in message:  # 500 on engines before 23.0
+        return EngineError(
+            ErrorKind.BUSY,
+            "The engine is already working out disk usage",
+            "It works out one at a time, and one asked for earlier is still going on.",
+            "Wait a moment, then ask for sizes again.",
+        )
     if status in (401, 403) or (status == 500 and (_UNAUTHORIZED.search(message)
                                                    or _REGISTRY_DOWN.search(message))):  # fmt: skip
         found = registry_error(message)

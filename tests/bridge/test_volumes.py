@@ -4,6 +4,7 @@ and verify, with round trips compared by checksum, and cancelled work leaving no
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import os
@@ -16,6 +17,7 @@ import pytest
 from engine_bridge.bridge import EngineBridge
 from engine_bridge.errors import EngineError, ErrorKind
 from engine_bridge.operations import Operation, OperationState
+from engine_bridge.resources.disk_usage import disk_usage
 from engine_bridge.resources.volumes import (
     HELPER_LABEL,
     archive_names,
@@ -333,3 +335,58 @@ def test_an_engine_with_no_image_gets_an_empty_one(docker_client: Any, monkeypat
     finally:
         monkeypatch.undo()
         api.remove_image(volume_files.EMPTY_IMAGE)
+
+
+def test_sizes_wait_for_a_disk_usage_another_client_started(
+    test_engine: EngineUnderTest, docker_client: Any, busybox_image: str, name: str, arun: Any
+) -> None:
+    """Engines before 23.0 refuse a second disk usage while one runs, whoever asked for it.
+    The app's readers share one read, and a read refused that way waits and asks again."""
+    docker_client.api.create_volume(name, labels=LABELS)
+    walker = docker_client.containers.run(
+        busybox_image, ["sh", "-c", "cd /v && seq 1 60000 | xargs touch"],
+        volumes={name: {"bind": "/v"}}, labels=LABELS, detach=True,
+    )  # fmt: skip
+    assert walker.wait(timeout=120)["StatusCode"] == 0
+    walker.remove()
+
+    async def scenario() -> None:
+        bridge = EngineBridge(test_engine.endpoint)
+        await bridge.connect()
+        api = bridge.sdk_client.api
+        real_df, outcomes = api.df, []
+
+        def counted_df() -> Any:  # the engine's own answer, with a note of each one
+            try:
+                found = real_df()
+            except Exception as exc:
+                outcomes.append(str(exc))
+                raise
+            outcomes.append("read")
+            return found
+
+        api.df = counted_df
+        try:
+            # Two readers in the app at once: one request to the engine.
+            first, second = await asyncio.gather(disk_usage(bridge), disk_usage(bridge))
+            assert first is second
+            assert outcomes == ["read"]
+            # Another client's disk usage under way: ours is refused, waits, and gets it.
+            assert bridge.facts is not None
+            refuses = int(bridge.facts.engine_version.split(".")[0]) < 23
+            for _attempt in range(20):
+                outcomes.clear()
+                other = asyncio.get_running_loop().run_in_executor(None, docker_client.api.df)
+                await asyncio.sleep(0.01)
+                usage = await volumes_disk_usage(bridge)
+                await other
+                assert usage[name].size == 0
+                assert outcomes[-1] == "read"
+                if any("already running" in o for o in outcomes) or not refuses:
+                    break
+            assert not refuses or len(outcomes) > 1, "the other client's read never overlapped"
+        finally:
+            api.df = real_df
+            await bridge.close()
+
+    arun(scenario())

@@ -50,6 +50,15 @@ def test_missing_image() -> None:
     assert "Pull it first" in error.hint
 
 
+def test_engine_busy_with_disk_usage() -> None:
+    error = explain(api_error(500, "a disk usage operation is already running"))
+    assert error.kind is ErrorKind.BUSY
+    assert error.in_words() == (
+        "The engine is already working out disk usage. It works out one at a time, and one "
+        "asked for earlier is still going on. Wait a moment, then ask for sizes again."
+    )
+
+
 def test_socket_missing() -> None:
     exc = requests.exceptions.ConnectionError(FileNotFoundError(2, "No such file or directory"))
     error = explain(exc, UNIX)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine_bridge.credentials import server_address
 from engine_bridge.errors import EngineError, registry_error
+from engine_bridge.resources.disk_usage import disk_usage
 from engine_bridge.resources.images.summary import ImageSummary
 from engine_bridge.specs.image_layers import layers_of
 from engine_bridge.specs.image_ref import parse_image_ref
@@ -90,5 +91,4 @@ async def registry_manifest(
 async def images_disk_usage(bridge: EngineBridge) -> list[dict[str, Any]]:
     """Per image: size, size shared with others, and how many containers use it
     (`docker system df -v`); takes a moment on a large engine."""
-    data = await bridge.call(bridge.sdk_client.api.df)
-    return list((data or {}).get("Images") or [])
+    return list((await disk_usage(bridge)).get("Images") or [])

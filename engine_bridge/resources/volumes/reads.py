@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engine_bridge.errors import EngineError, ErrorKind
+from engine_bridge.resources.disk_usage import disk_usage
 from engine_bridge.resources.volumes.summary import VolumeSummary, VolumeUsage
 
 if TYPE_CHECKING:
@@ -48,6 +49,5 @@ def usage_of(df: dict[str, Any]) -> dict[str, VolumeUsage]:
 async def volumes_disk_usage(bridge: EngineBridge) -> dict[str, VolumeUsage]:
     """Every volume's size and how many containers mount it (`docker system df -v`).
 
-    The engine walks every file of every volume for this: seconds on a big engine. Run it
-    on its own thread, so lists and inspects go on meanwhile."""
-    return usage_of(await bridge.call_long(bridge.sdk_client.api.df))
+    The engine walks every file of every volume for this: seconds on a big engine."""
+    return usage_of(await disk_usage(bridge))
