@@ -15,8 +15,8 @@ from types import FrameType, TracebackType
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from desktop_app import settings, theme
 from desktop_app.event_loop import DockyardEventLoop
-from desktop_app.learning import theme
 from desktop_app.memory import settle_malloc
 from desktop_app.window import MainWindow
 from engine_bridge import Preference, choose
@@ -45,6 +45,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="WxH",
         type=_size,
         help="the window's size, e.g. 1024x700 (for screenshots at a given size)",
+    )
+    parser.add_argument(
+        "--theme",
+        choices=[c.value for c in theme.Choice],
+        help="light or dark whatever the desktop says, or system to follow it (default: as "
+        "chosen in Settings); with --screenshot, only this theme's pictures",
     )
     parser.add_argument("--verbose", action="store_true", help="log what happens to stderr")
     parser.add_argument("--report-ready", action="store_true", help=argparse.SUPPRESS)
@@ -121,9 +127,13 @@ async def _open_engine_and_work(
     else:
         await window.use_engine(choice.provider, start=choice.start_bundled)
     if args.screenshot is not None:
-        from desktop_app.screenshots import write_screenshots
+        from desktop_app.screenshots import SIZES, write_screenshots
 
-        for path in await write_screenshots(window, args.screenshot):
+        sizes = [args.size] if args.size else SIZES
+        themes = (
+            [theme.Choice(args.theme)] if args.theme else [theme.Choice.LIGHT, theme.Choice.DARK]
+        )
+        for path in await write_screenshots(window, args.screenshot, sizes, themes):
             print(path, flush=True)
     else:
         await closed.wait()
@@ -167,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Dockyard")
     app.setOrganizationName("Dockyard")
-    app.setStyleSheet(theme())
+    chosen = args.theme or settings.store().value("appearance/theme", theme.Choice.SYSTEM.value)
+    theme.apply(theme.Choice(str(chosen)) if chosen in set(theme.Choice) else theme.Choice.SYSTEM)
+    theme.follow_desktop()
     # The window's closing starts the goodbye (run() lets go of the engine first); Qt must
     # not end the loop under it when the last window closes.
     app.setQuitOnLastWindowClosed(False)

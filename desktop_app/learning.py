@@ -1,5 +1,4 @@
-"""What the app reads from resources/: the texts that explain Docker to learners, and the
-theme."""
+"""What the app reads from resources/: the texts that explain Docker to learners."""
 
 from __future__ import annotations
 
@@ -21,8 +20,3 @@ def _texts() -> dict[str, dict[str, str]]:
 def text(topic: str, part: str = "body") -> str:
     """One part ("title", "body", ...) of a topic, e.g. text("containers.empty", "title")."""
     return _texts()[topic][part]
-
-
-def theme(name: str = "light") -> str:
-    """The Qt style sheet of a theme in resources/themes."""
-    return (RESOURCES / "themes" / f"{name}.qss").read_text(encoding="utf-8")

@@ -1,24 +1,37 @@
 """`dockyard --screenshot DIR`: one PNG per pane, each taken once its data is loaded, then
 the close looks: those named here, and those a pane arranges itself (`pictures()`, an async
-iterator of (name, widget to grab or None for the window))."""
+iterator of (name, widget to grab or None for the window)). One set per theme and window
+size, each in a folder of its own ("dark-1024x700")."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop_app import theme
 from desktop_app.window import MainWindow
 from engine_bridge import Connection, ContainerSummary
 
 log = logging.getLogger(__name__)
 
 
-async def write_screenshots(window: MainWindow, folder: Path, timeout: float = 60.0) -> list[Path]:
-    """Wait for the engine's lists (or for the no-engine page), then save every pane."""
-    folder.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240  (one local mkdir, before any engine work)
+#: The window sizes pictures are taken at unless one is asked for: a laptop's, and a small one.
+SIZES = ((1440, 900), (1024, 700))
+
+
+async def write_screenshots(
+    window: MainWindow,
+    folder: Path,
+    sizes: Sequence[tuple[int, int]] = SIZES,
+    themes: Sequence[theme.Choice] = (theme.Choice.LIGHT, theme.Choice.DARK),
+    timeout: float = 60.0,
+) -> list[Path]:
+    """Wait for the engine's lists (or for the no-engine page), then save every pane in
+    each theme at each size."""
     deadline = asyncio.get_running_loop().time() + timeout
     while window.session is not None and not window.containers_pane.is_loaded:
         state = window.session.state
@@ -28,6 +41,18 @@ async def write_screenshots(window: MainWindow, folder: Path, timeout: float = 6
             log.warning("the engine's lists did not load within %.0f s", timeout)
             break
         await asyncio.sleep(0.05)
+    written: list[Path] = []
+    for width, height in sizes:
+        for chosen in themes:
+            window.resize(width, height)
+            theme.apply(chosen)
+            where = folder / f"{chosen.value}-{width}x{height}"
+            where.mkdir(parents=True, exist_ok=True)
+            written.extend(await _write_set(window, where))
+    return written
+
+
+async def _write_set(window: MainWindow, folder: Path) -> list[Path]:
     written = []
     for number, title in enumerate(window.panes, start=1):
         window.show_pane(title)

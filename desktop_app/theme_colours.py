@@ -13,6 +13,11 @@ LIGHT = {
     "stderr": "#fef3f2", "stderr.mark": "#d93025", "notice": "#e8f0fe", "match": "#fde293",
     "match.current": "#fbbc04", "stamp": "#80868b", "cursor": "#9aa0a6", "bad.field": "#fce8e6",
     "chart.background": "#ffffff", "chart.limit": "#d93025", "chart.total": "#3c4043",
+    # The window's own parts (the palette and the style sheet).
+    "window": "#ffffff", "base": "#ffffff", "alternate": "#f8f9fa", "button": "#f1f3f4",
+    "strong": "#202124", "placeholder": "#80868b", "tooltip": "#3c4043",
+    "tooltip.text": "#ffffff", "hover": "#e8eaed", "selection.text": "#174ea6",
+    "focus": "#1a73e8", "on.accent": "#ffffff",
 }  # fmt: skip
 DARK = {
     "good": "#81c995", "bad": "#f28b82", "warn": "#fdd663", "info": "#bdc1c6",
@@ -23,6 +28,10 @@ DARK = {
     "stderr": "#3c2a2a", "stderr.mark": "#f28b82", "notice": "#2a3346", "match": "#6b5a1e",
     "match.current": "#a07d10", "stamp": "#9aa0a6", "cursor": "#9aa0a6", "bad.field": "#4a2a2a",
     "chart.background": "#202124", "chart.limit": "#f28b82", "chart.total": "#e8eaed",
+    "window": "#202124", "base": "#1b1b1e", "alternate": "#26272a", "button": "#3c4043",
+    "strong": "#f1f3f4", "placeholder": "#9aa0a6", "tooltip": "#e8eaed",
+    "tooltip.text": "#202124", "hover": "#3c4043", "selection.text": "#d2e3fc",
+    "focus": "#8ab4f8", "on.accent": "#202124",
 }  # fmt: skip
 
 #: Colours that tell series apart (chart lines, the sources of an interleaved log): the same

@@ -110,10 +110,6 @@ class MainWindow(QMainWindow):
         self.banner = QLabel()
         self.banner.setObjectName("engineBanner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(
-            f"background: {theme.colour('banner')}; color: {theme.colour('text')}; padding: 8px; "
-            f"border-bottom: 1px solid {theme.colour('banner.border')};"
-        )
         self.banner.hide()
 
         content = QWidget()
@@ -141,6 +137,7 @@ class MainWindow(QMainWindow):
         self.activity_dock.hide()  # opened from the status bar; remembered between launches
 
         self.status_dot = QLabel("●")
+        self.status_dot.setObjectName("statusDot")
         self.status_text = QLabel("No engine yet")
         self.status_text.setObjectName("engineStatus")
         activity_button = QToolButton()
@@ -319,7 +316,7 @@ class MainWindow(QMainWindow):
             self._set_status("busy", f"{self._engine_name()} · {status.state.value}…")
 
     def _set_status(self, tone: str, words: str) -> None:
-        self.status_dot.setStyleSheet(f"color: {theme.colour(_DOT[tone])}; font-size: 14px;")
+        theme.mark(self.status_dot, _DOT[tone])
         self.status_text.setText(words)
 
     # --- closing ----------------------------------------------------------------------

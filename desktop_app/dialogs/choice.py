@@ -44,7 +44,7 @@ class ChoiceDialog(QDialog):
             button = QPushButton(label)
             button.setObjectName(f"choice_{key}")
             if key in destructive:
-                button.setStyleSheet(f"color: {theme.colour('bad')};")
+                theme.mark(button, "bad")
             button.clicked.connect(lambda _=False, k=key: self._choose(k))
             buttons.addWidget(button)
         layout = QVBoxLayout(self)

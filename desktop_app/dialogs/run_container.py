@@ -73,14 +73,14 @@ _FIELD_NAMES = {
 def _note(words: str) -> QLabel:
     label = QLabel(words)
     label.setWordWrap(True)
-    label.setStyleSheet(f"color: {theme.colour('warn')};")
+    theme.mark(label, "warn")
     return label
 
 
 def _hint(topic: str) -> QLabel:
     label = QLabel(text(topic))
     label.setWordWrap(True)
-    label.setStyleSheet(f"color: {theme.colour('muted')};")
+    theme.mark(label, "muted")
     return label
 
 
@@ -271,7 +271,7 @@ class RunDialog(QDialog):
         self.problems_label = QLabel()
         self.problems_label.setObjectName("runProblems")
         self.problems_label.setWordWrap(True)
-        self.problems_label.setStyleSheet(f"color: {theme.colour('bad')};")
+        theme.mark(self.problems_label, "bad")
         self.preview = QPlainTextEdit()
         self.preview.setObjectName("runPreview")
         self.preview.setReadOnly(True)
@@ -376,9 +376,7 @@ class RunDialog(QDialog):
             "workdir": self.workdir,
         }  # fmt: skip
         for key, widget in plain.items():
-            widget.setStyleSheet(
-                f"border: 1px solid {theme.colour('bad')};" if key in problems else ""
-            )
+            theme.mark_problem(widget, key in problems)
             widget.setToolTip(problems.get(key, ""))
         for key, rows in (
             ("ports", self.ports),
@@ -497,12 +495,12 @@ class RunDialog(QDialog):
                 words, files.__getitem__, environ=os.environ, cwd=os.getcwd(), notes=notes
             )
         except (SpecError, ValueError, OSError, UnicodeDecodeError) as exc:
-            self.paste_notes.setStyleSheet(f"color: {theme.colour('bad')};")
+            theme.mark(self.paste_notes, "bad")
             self.paste_notes.setText(f"That command cannot be used: {exc}")
             self.paste_notes.show()
             return False
         self.fill(RunForm.from_spec(spec))
-        self.paste_notes.setStyleSheet(f"color: {theme.colour('muted')};")
+        theme.mark(self.paste_notes, "muted")
         self.paste_notes.setText(" ".join(notes) or "The fields now hold that command's options.")
         self.paste_notes.show()
         return True

@@ -42,7 +42,7 @@ class OpenTerminalDialog(QDialog):
         self.command.addItems(["sh", "bash", "/bin/ash"])
         self.user = QLineEdit(placeholderText="The container's user, e.g. root or 1000")
         hint = QLabel(f"The same with the docker command: docker exec -it {ref.name} sh")
-        hint.setStyleSheet(f"color: {theme.colour('muted')};")
+        theme.mark(hint, "muted")
         self.command.currentTextChanged.connect(
             lambda text: hint.setText(
                 "The same with the docker command: "
@@ -86,7 +86,7 @@ class RunCommandDialog(QDialog):
         self.run_button.clicked.connect(self._on_run)
         self.command.returnPressed.connect(self._on_run)
         self.equivalent = QLabel()
-        self.equivalent.setStyleSheet(f"color: {theme.colour('muted')};")
+        theme.mark(self.equivalent, "muted")
         self.output = QPlainTextEdit()
         self.output.setObjectName("commandOutput")
         self.output.setReadOnly(True)

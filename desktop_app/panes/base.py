@@ -296,6 +296,7 @@ class PaneFrame(QWidget):
         self.message = QLabel()
         self.message.setObjectName(f"{self.topic}Message")
         self.message.setWordWrap(True)
+        self.message.setContentsMargins(4, 2, 4, 2)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
         self.empty = QLabel()
@@ -423,7 +424,7 @@ class PaneFrame(QWidget):
     def say(self, notice: notify.Notice | str, bad: bool = False) -> None:
         if isinstance(notice, str):
             notice = notify.bad(notice) if bad else notify.good(notice)
-        self.message.setStyleSheet(f"color: {theme.of_tone(notice.tone)}; padding: 2px 4px;")
+        theme.mark(self.message, notice.tone.value)
         self.message.setText(notice.words)
         self.message.show()
 
@@ -499,10 +500,14 @@ class ListPane(PaneFrame, Generic[Row]):
     def connected(self) -> None:
         """Called when an engine was attached: after a connect or a switch of engine."""
 
+    def let_go(self) -> None:
+        """Called before the pane lets go of its engine: end the work that was for it."""
+
     # --- the engine -------------------------------------------------------------------
 
     def attach(self, session: EngineSession | None) -> None:
         if self.session is not None:
+            self.let_go()
             self.session.resources_changed.disconnect(self._on_changes)
         self.session = session
         self._shown_once = False

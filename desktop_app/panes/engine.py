@@ -72,7 +72,7 @@ class EnginePane(QWidget):
         self.where.setWordWrap(True)
         intro = QLabel(text("engine.page"))
         intro.setWordWrap(True)
-        intro.setStyleSheet(f"color: {theme.colour('muted')};")
+        theme.mark(intro, "muted")
 
         self.offer = QGroupBox()
         self.offer.setObjectName("noEngineOffer")

@@ -78,7 +78,7 @@ class ResourcesPane(QWidget):
         heading = QLabel(f"<h2>{text('stats.overview', 'title')}</h2>")
         note = QLabel(text("stats.overview"))
         note.setWordWrap(True)
-        note.setStyleSheet(f"color: {theme.colour('muted')};")
+        theme.mark(note, "muted")
         self.totals: dict[str, QLabel] = {}
         totals_row = QHBoxLayout()
         for key, caption in (("running", "Running"), ("cpu", "CPU"), ("memory", "Memory")):
@@ -87,9 +87,9 @@ class ResourcesPane(QWidget):
             box.setFrameShape(QFrame.Shape.StyledPanel)
             value = QLabel("-")
             value.setObjectName(f"total_{key}")
-            value.setStyleSheet("font-size: 18px; font-weight: 600;")
+            value.setProperty("role", "figure")
             words = QLabel(caption)
-            words.setStyleSheet(f"color: {theme.colour('muted')};")
+            theme.mark(words, "muted")
             inner = QVBoxLayout(box)
             inner.addWidget(words)
             inner.addWidget(value)

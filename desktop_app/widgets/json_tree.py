@@ -27,7 +27,6 @@ from desktop_app import theme
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
-_MATCH = QBrush(theme.qcolour("match"))
 
 
 def child_path(parent: str, key: str | int) -> str:
@@ -118,7 +117,7 @@ class JsonTree(QWidget):
             )
             matches += hit
             for column in (0, 1):
-                item.setBackground(column, _MATCH if hit else QBrush())
+                item.setBackground(column, QBrush(theme.qcolour("match")) if hit else QBrush())
             item.setHidden(bool(needle))
             item.setData(1, Qt.ItemDataRole.UserRole, hit)
         if needle:

@@ -210,7 +210,7 @@ class LogDelegate(QStyledItemDelegate):
         return QSize(100, height * max(1, -(-length // columns)))
 
     def _prefix_length(self, row: LogLine) -> int:
-        stamp = len(row.timestamp) + 1 if self.view.timestamps and row.timestamp else 0
+        stamp = len(row.timestamp) + 2 if self.view.timestamps and row.timestamp else 0
         return stamp + (len(row.source) + 3 if row.source else 0)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
@@ -237,8 +237,9 @@ class LogDelegate(QStyledItemDelegate):
         line_height = metrics.height() + 2
         columns = max(10, (rect.width() - 12) // max(1, width)) if view.wrap else 1 << 30
         pieces: list[tuple[str, ansi.Style]] = []
+        stamp = ansi.Style(foreground=theme.colour("stamp"))
         if view.timestamps and row.timestamp:
-            pieces.append((row.timestamp + " ", _STAMP))
+            pieces.append((row.timestamp + "  ", stamp))
         if row.source:
             pieces.append(
                 (row.source + " | ", ansi.Style(foreground=view.source_colour(row.source)))
@@ -246,7 +247,7 @@ class LogDelegate(QStyledItemDelegate):
         if len(plain) > DISPLAY_LIMIT:
             hidden = len(plain) - DISPLAY_LIMIT
             pieces.append((plain[:DISPLAY_LIMIT], ansi.PLAIN))
-            pieces.append((f" … {hidden:,} more characters (copy or export for all)", _STAMP))
+            pieces.append((f" … {hidden:,} more characters (copy or export for all)", stamp))
         else:
             pieces.extend(ansi.spans(row.text))
         prefix = self._prefix_length(row)
@@ -283,9 +284,6 @@ class LogDelegate(QStyledItemDelegate):
                 position += len(take)
                 piece = piece[len(take) :]
         painter.restore()
-
-
-_STAMP = ansi.Style(foreground=theme.colour("stamp"))
 
 
 class LogView(QListView):

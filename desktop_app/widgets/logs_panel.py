@@ -149,7 +149,7 @@ class LogsPanel(QWidget):
             box.toggled.connect(self._on_search)
         self.status = QLabel()
         self.status.setObjectName("logStatus")
-        self.status.setStyleSheet(f"color: {theme.colour('muted')};")
+        theme.mark(self.status, "muted")
         self._matches: list[int] = []
         self._match = -1
 
@@ -220,10 +220,10 @@ class LogsPanel(QWidget):
             since = since_value(self.since.text())
         except ValueError as exc:
             self.since.setToolTip(str(exc))
-            self.since.setStyleSheet(f"border: 1px solid {theme.colour('bad')};")
+            theme.mark_problem(self.since, True)
             return
         self.since.setToolTip("")
-        self.since.setStyleSheet("")
+        theme.mark_problem(self.since, False)
         if not self.targets or self.session is None or self.session.bridge is None:
             return
         self._tasks = [spawn(self._load(since), "log")]

@@ -30,7 +30,7 @@ class RestartPolicyEditor(QWidget):
         self.explanation = QLabel()
         self.explanation.setObjectName("restartExplanation")
         self.explanation.setWordWrap(True)
-        self.explanation.setStyleSheet(f"color: {theme.colour('muted')};")
+        theme.mark(self.explanation, "muted")
         row = QHBoxLayout()
         row.addWidget(self.choice)
         row.addWidget(self.retries)

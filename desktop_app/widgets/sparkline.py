@@ -9,8 +9,6 @@ from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from desktop_app import theme
 
-_LINE = theme.qcolour("accent")
-_FILL = QColor(_LINE.red(), _LINE.green(), _LINE.blue(), 40)
 _TEXT_WIDTH = 70
 _MIN_CHART = 36
 
@@ -64,14 +62,17 @@ def _draw(painter: QPainter, area: QRect, values: list[float], top: float) -> No
         ]
     )
     painter.save()
+    colour = theme.qcolour("accent")
+    fill = QColor(colour)
+    fill.setAlpha(40)
     area_polygon = QPolygonF(line)
     area_polygon.append(QPointF(area.left() + (len(values) - 1) * step, bottom))
     area_polygon.append(QPointF(area.left(), bottom))
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(_FILL)
+    painter.setBrush(fill)
     painter.drawPolygon(area_polygon)  # a faint fill needs no smoothing: it costs the most
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(_LINE, 1.2))
+    painter.setPen(QPen(colour, 1.2))
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.drawPolyline(line)
     painter.restore()

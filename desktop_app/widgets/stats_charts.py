@@ -30,9 +30,7 @@ from desktop_app import theme
 from desktop_app.presentation import binary_size, decimal_size, percent
 from engine_bridge import StatsHistory
 
-pg.setConfigOptions(
-    antialias=True, background=theme.colour("chart.background"), foreground=theme.colour("text")
-)
+pg.setConfigOptions(antialias=True)
 
 #: The windows a user can choose, in seconds.
 WINDOWS = {"Last minute": 60, "Last 5 minutes": 300, "Last 15 minutes": 900}
@@ -133,13 +131,38 @@ _AXIS_WORDS: dict[str, Callable[[float], str]] = {
 }
 
 
+class ThemedGraphs(pg.GraphicsLayoutWidget):  # type: ignore[misc]
+    """A pyqtgraph canvas in the theme's colours, recoloured when the theme switches.
+    `themed` lists the lines whose pen is a theme role, as (line, role, width)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.themed: list[tuple[pg.GraphicsObject, str, float]] = []
+        self.recolour()
+        theme.changes().changed.connect(self.recolour)
+
+    def recolour(self) -> None:
+        self.setBackground(theme.colour("chart.background"))
+        text = theme.colour("text")
+        for item in self.ci.items:
+            if not isinstance(item, pg.PlotItem):
+                continue
+            item.setTitle(item.titleLabel.text, size="10pt", color=text)
+            for name in ("left", "bottom"):
+                axis = item.getAxis(name)
+                axis.setPen(text)
+                axis.setTextPen(text)
+        for line, role, width in self.themed:
+            line.setPen(pg.mkPen(theme.colour(role), width=width))
+
+
 def _plot(layout: pg.GraphicsLayout, chart: Chart, row: int, col: int = 0) -> pg.PlotItem:
     axes: dict[str, pg.AxisItem] = {"bottom": pg.DateAxisItem()}
     words = _AXIS_WORDS.get(chart.unit)
     if words is not None:
         axes["left"] = _ValueAxis(words)
     plot = layout.addPlot(row=row, col=col, axisItems=axes)
-    plot.setTitle(chart.title, size="10pt", color=theme.colour("text"))
+    plot.setTitle(chart.title, size="10pt")
     plot.setMouseEnabled(x=False, y=False)
     plot.setMenuEnabled(False)
     plot.hideButtons()
@@ -171,7 +194,7 @@ class ContainerCharts(QWidget):
         self.readout = QLabel()
         self.readout.setObjectName("statsReadout")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
-        self.graphs = pg.GraphicsLayoutWidget()
+        self.graphs = ThemedGraphs()
         self.plots: dict[str, pg.PlotItem] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.cursors: list[pg.InfiniteLine] = []
@@ -184,12 +207,14 @@ class ContainerCharts(QWidget):
                 pen = pg.mkPen(line.colour, width=1.6, style=style)
                 self.curves[line.field] = plot.plot([], [], pen=pen, name=line.name)
             cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.colour("cursor"), width=1))
+            self.graphs.themed.append((cursor, "cursor", 1))
             cursor.hide()
             plot.addItem(cursor, ignoreBounds=True)
             self.cursors.append(cursor)
             if number:
                 plot.setXLink(self.plots[CONTAINER_CHARTS[0].title])
             self.plots[chart.title] = plot
+        self.graphs.recolour()
         self.graphs.scene().sigMouseMoved.connect(self._on_mouse)
         self._pointing = False
         scroll = QScrollArea()
@@ -292,21 +317,23 @@ class OverviewCharts(QWidget):
         self._sources: list[tuple[str, str, StatsHistory]] = []
         self.shown: dict[str, list[str]] = {}
         self.window_box = window_choice(self._on_window)
-        self.graphs = pg.GraphicsLayoutWidget()
+        self.graphs = ThemedGraphs()
         self.cpu = _plot(self.graphs.ci, Chart("CPU", "%", ()), 0, 0)
         self.memory = _plot(self.graphs.ci, Chart("Memory", "B", ()), 0, 1)
         self.memory.setXLink(self.cpu)
         self._lines: dict[str, tuple[pg.PlotDataItem, list[pg.PlotDataItem]]] = {}
         for plot in (self.cpu, self.memory):
             total = plot.plot([], [], pen=pg.mkPen(theme.colour("chart.total"), width=1.8))
+            self.graphs.themed.append((total, "chart.total", 1.8))
             lines = [plot.plot([], []) for _ in range(busiest)]
             self._lines[plot.titleLabel.text] = (total, lines)
+        self.graphs.recolour()
         # No legend: nine names would cover the lines. The colours are those of the table.
         note = QLabel(
             f"Dark line: all running containers together. Coloured lines: the {busiest} "
             "busiest, in their colour in the table below."
         )
-        note.setStyleSheet(f"color: {theme.colour('muted')};")
+        theme.mark(note, "muted")
         top = QHBoxLayout()
         top.addWidget(note, 1)
         top.addWidget(self.window_box)

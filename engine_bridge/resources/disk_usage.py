@@ -30,11 +30,17 @@ _under_way: weakref.WeakKeyDictionary[EngineBridge, asyncio.Future[dict[str, Any
 async def disk_usage(bridge: EngineBridge, patience: float = BUSY_PATIENCE) -> dict[str, Any]:
     """The engine's disk usage document; joins a read of it already under way."""
     running = _under_way.get(bridge)
-    if running is None or running.done():
+    if running is None:
         running = asyncio.ensure_future(_read(bridge, patience))
-        # Every reader may have gone by the time it fails: its error is theirs, not the loop's.
-        running.add_done_callback(lambda done: done.cancelled() or done.exception())
         _under_way[bridge] = running
+
+        def finished(done: asyncio.Future[dict[str, Any]]) -> None:
+            if _under_way.get(bridge) is done:
+                del _under_way[bridge]  # the next reader asks anew; the document is not kept
+            if not done.cancelled():
+                done.exception()  # every reader may have gone: the error was theirs to see
+
+        running.add_done_callback(finished)
     # One reader going away (a pane closed) does not end the read the others wait for.
     return await asyncio.shield(running)
 

@@ -105,15 +105,35 @@ def test_no_engine_offers_the_bundled_one(
         win.deleteLater()
 
 
-def test_screenshot_command_writes_one_picture_per_pane(
+def _lightness(picture: QImage, x: int, y: int) -> int:
+    return int(picture.pixelColor(x, y).lightness())
+
+
+def test_screenshot_command_writes_every_pane_in_both_themes_at_two_sizes(
     test_engine: EngineUnderTest, busybox_image: str, tmp_path: Path
 ) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOCKER_HOST=test_engine.endpoint.host)
     done = subprocess.run(
         [sys.executable, "-m", "desktop_app.app", "--screenshot", str(tmp_path)],
-        env=env, cwd=REPO, capture_output=True, text=True, timeout=120,
+        env=env, cwd=REPO, capture_output=True, text=True, timeout=400,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+    sets = sorted(p.name for p in tmp_path.iterdir())
+    assert sets == ["dark-1024x700", "dark-1440x900", "light-1024x700", "light-1440x900"]
+    for name in sets:
+        first = QImage(str(tmp_path / name / "01-containers.png"))
+        width, height = (int(n) for n in name.split("-")[1].split("x"))
+        assert (first.width(), first.height()) == (width, height)
+        # The sidebar and the list behind it: dark in the dark theme, light in the light one.
+        for x, y in ((20, height - 60), (width - 30, height // 2)):
+            if name.startswith("dark"):
+                assert _lightness(first, x, y) < 80, (name, x, y)
+            else:
+                assert _lightness(first, x, y) > 200, (name, x, y)
+    _check_one_set(tmp_path / "light-1440x900")
+
+
+def _check_one_set(tmp_path: Path) -> None:
     pictures = sorted(p.name for p in tmp_path.glob("*.png"))
     panes = ["01-containers.png", "02-images.png", "03-volumes.png", "04-resources.png",
              "05-terminals.png", "06-engine.png"]  # fmt: skip
@@ -193,9 +213,9 @@ def _free_display() -> int:
     raise AssertionError("no free X display number between :90 and :199")
 
 
-@pytest.mark.parametrize("size", ["1440x900", "1024x700"])
+@pytest.mark.parametrize(("size", "shade"), [("1440x900", "light"), ("1024x700", "dark")])
 def test_scripts_start_opens_a_window_on_a_real_x_display(
-    test_engine: EngineUnderTest, busybox_image: str, tmp_path: Path, size: str
+    test_engine: EngineUnderTest, busybox_image: str, tmp_path: Path, size: str, shade: str
 ) -> None:
     """Qt's xcb platform (what a desktop uses), on Xvfb: the set-up installs what it needs."""
     number = _free_display()
@@ -213,11 +233,13 @@ def test_scripts_start_opens_a_window_on_a_real_x_display(
         env = dict(os.environ, DISPLAY=f":{number}", QT_QPA_PLATFORM="xcb",
                    DOCKER_HOST=test_engine.endpoint.host)  # fmt: skip
         done = subprocess.run(
-            [str(REPO / "scripts" / "start"), "--screenshot", str(tmp_path), "--size", size],
+            [str(REPO / "scripts" / "start"), "--screenshot", str(tmp_path), "--size", size,
+             "--theme", shade],
             env=env, cwd=REPO, capture_output=True, text=True, timeout=180,
         )  # fmt: skip
         assert done.returncode == 0, done.stderr[-3000:]
-        first = QImage(str(tmp_path / "01-containers.png"))
+        assert [p.name for p in tmp_path.iterdir()] == [f"{shade}-{size}"]
+        first = QImage(str(tmp_path / f"{shade}-{size}" / "01-containers.png"))
         width, height = (int(n) for n in size.split("x"))
         assert (first.width(), first.height()) == (width, height)
     finally:

@@ -48,7 +48,7 @@ class RemoveContainersDialog(QDialog):
         if running:
             force = QLabel(text("containers.remove", "force"))
             force.setWordWrap(True)
-            force.setStyleSheet(f"color: {theme.colour('warn')};")
+            theme.mark(force, "warn")
             layout.addWidget(force)
         anonymous = sum(
             1 for c in containers for m in c.mounts if m.type == "volume" and _anonymous(m.name)

@@ -49,7 +49,7 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 def _note(words: str) -> QLabel:
     label = QLabel(words)
     label.setWordWrap(True)
-    label.setStyleSheet(f"color: {theme.colour('muted')};")
+    theme.mark(label, "muted")
     return label
 
 

@@ -40,8 +40,7 @@ class RegistryLoginDialog(QDialog):
         self.keyring_note = QLabel(keyring_problem or text("registry.login"))
         self.keyring_note.setObjectName("keyringNote")
         self.keyring_note.setWordWrap(True)
-        colour = theme.colour("bad" if keyring_problem else "muted")
-        self.keyring_note.setStyleSheet(f"color: {colour};")
+        theme.mark(self.keyring_note, "bad" if keyring_problem else "muted")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

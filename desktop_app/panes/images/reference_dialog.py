@@ -45,15 +45,15 @@ class ImageReferenceDialog(QDialog):
         self.reference.setPlaceholderText("for example 127.0.0.1:5000/team/web:1.0")
         explanation = QLabel(text(help_topic))
         explanation.setWordWrap(True)
-        explanation.setStyleSheet(f"color: {theme.colour('muted')};")
+        theme.mark(explanation, "muted")
         self.problem = QLabel()
         self.problem.setObjectName("referenceProblem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(f"color: {theme.colour('bad')};")
+        theme.mark(self.problem, "bad")
         self.command = QLabel()
         self.command.setObjectName("referenceCommand")
         self.command.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.command.setStyleSheet("font-family: monospace;")
+        self.command.setProperty("role", "command")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

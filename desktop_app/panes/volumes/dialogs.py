@@ -36,9 +36,7 @@ def _command_label() -> QLabel:
     label.setObjectName("dockerCommand")
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setStyleSheet(
-        f"font-family: monospace; background: {theme.colour('panel')}; padding: 6px;"
-    )
+    label.setProperty("role", "command")
     return label
 
 
@@ -59,7 +57,7 @@ class CreateVolumeDialog(QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("volumeProblem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(f"color: {theme.colour('bad')};")
+        theme.mark(self.problem, "bad")
         self.command = _command_label()
         intro = QLabel(text("volumes.create"))
         intro.setWordWrap(True)
@@ -149,7 +147,7 @@ class PruneDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.remove = QPushButton("Remove these volumes")
         self.remove.setObjectName("pruneConfirm")
-        self.remove.setStyleSheet(f"color: {theme.colour('bad')};")
+        theme.mark(self.remove, "bad")
         self.buttons.addButton(self.remove, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -307,7 +305,7 @@ class NameDialog(QDialog):
         self.name = QLineEdit(suggested)
         self.name.setObjectName("volumeName")
         self.problem = QLabel()
-        self.problem.setStyleSheet(f"color: {theme.colour('bad')};")
+        theme.mark(self.problem, "bad")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

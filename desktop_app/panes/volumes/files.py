@@ -57,7 +57,7 @@ class VolumeFiles(QDialog):
         self.heading.setWordWrap(True)
         self.warning = QLabel()
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(f"color: {theme.colour('warn')};")
+        theme.mark(self.warning, "warn")
         if running_users:
             self.warning.setText(
                 text("volumes.copy", "running") + " In use by: " + ", ".join(running_users) + "."

@@ -130,6 +130,10 @@ class VolumesPane(VolumeTransfers):
     def connected(self) -> None:
         self.sizes, self.sizes_read = {}, None
 
+    def let_go(self) -> None:
+        self._sizes_again = False
+        self._sizing.cancel()
+
     def first_shown(self) -> None:
         self._read_sizes()
 
