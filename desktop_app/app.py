@@ -29,8 +29,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--engine",
         choices=[p.value for p in Preference],
-        default=Preference.ASK.value,
-        help="ask (default): the engine the docker CLI would use, else offer Dockyard's own; "
+        help="ask (default, or as chosen in Settings): the engine the docker CLI would use, "
+        "else offer Dockyard's own; "
         "auto: the same, but start Dockyard's own engine without asking; "
         "system: only the system engine; bundled: start Dockyard's own engine",
     )
@@ -177,7 +177,12 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Dockyard")
     app.setOrganizationName("Dockyard")
-    chosen = args.theme or settings.store().value("appearance/theme", theme.Choice.SYSTEM.value)
+    saved = settings.store()
+    if args.engine is None:
+        at_launch = str(saved.value("engine/at-launch", Preference.ASK.value))
+        known = {p.value for p in Preference}
+        args.engine = at_launch if at_launch in known else Preference.ASK.value
+    chosen = args.theme or saved.value("appearance/theme", theme.Choice.SYSTEM.value)
     theme.apply(theme.Choice(str(chosen)) if chosen in set(theme.Choice) else theme.Choice.SYSTEM)
     theme.follow_desktop()
     # The window's closing starts the goodbye (run() lets go of the engine first); Qt must

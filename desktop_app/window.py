@@ -4,12 +4,14 @@ drawer, and the engine session that feeds them all."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from html import escape
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QHBoxLayout,
     QLabel,
@@ -22,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from desktop_app import settings, theme
+from desktop_app import icons, menus, settings, theme
+from desktop_app.dialogs import answer
 from desktop_app.memory import give_back_free_memory
 from desktop_app.panes import PANES, FollowsEngine, HasActions, PaneContext
 from desktop_app.panes.containers.pane import ContainersPane
@@ -30,7 +33,9 @@ from desktop_app.panes.engine import EnginePane
 from desktop_app.panes.images.pane import ImagesPane
 from desktop_app.panes.resources import ResourcesPane
 from desktop_app.panes.terminals import TerminalsPane
+from desktop_app.panes.volumes.pane import VolumesPane
 from desktop_app.session import EngineSession
+from desktop_app.tray import Tray
 from desktop_app.widgets.activity import ActivityView
 from engine_bridge import (
     BundledEngine,
@@ -49,9 +54,34 @@ from engine_bridge import (
     run_blocking,
 )
 
+if TYPE_CHECKING:
+    from desktop_app.dialogs.palette import Entry
+    from desktop_app.panes.base import PaneFrame
+
 log = logging.getLogger(__name__)
 
 P = TypeVar("P", bound=QWidget)
+
+
+def _go(window: MainWindow, title: str) -> Callable[[], None]:
+    return lambda: window.show_pane(title)
+
+
+def _then(window: MainWindow, title: str, do: Callable[[], object]) -> Callable[[], None]:
+    def go() -> None:
+        window.show_pane(title)
+        do()
+
+    return go
+
+
+def _reveal(window: MainWindow, pane: PaneFrame, key: str) -> Callable[[], None]:
+    def go() -> None:
+        window.show_pane(pane.title)
+        pane.reveal(key)
+
+    return go
+
 
 _DOT = {"ok": "good", "busy": "warn", "bad": "bad", "off": "stopped"}  # theme roles
 
@@ -62,7 +92,7 @@ class MainWindow(QMainWindow):
     Signals: `engine_ready()` when an engine's lists are loaded for the first time,
     `closed()` when the user closed the window.
     Attributes: `session` (the engine in use, or None), `panes` (by title),
-    `containers_pane`, `images_pane`, `resources_pane`, `engine_pane`,
+    `containers_pane`, `images_pane`, `volumes_pane`, `resources_pane`, `engine_pane`,
     `activity`, `credentials` (registry logins), `status_text`.
     """
 
@@ -86,6 +116,7 @@ class MainWindow(QMainWindow):
         # The panes that work together: a run from an image, a terminal from a container.
         self.containers_pane = self._pane(ContainersPane)
         self.images_pane = self._pane(ImagesPane)
+        self.volumes_pane = self._pane(VolumesPane)
         self.resources_pane = self._pane(ResourcesPane)
         self.terminals_pane = self._pane(TerminalsPane)
         self.engine_pane = self._pane(EnginePane)
@@ -98,6 +129,7 @@ class MainWindow(QMainWindow):
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName("Panes")
         self.sidebar.setFixedWidth(180)
         self.sidebar.setIconSize(QSize(20, 20))
         self.stack = QStackedWidget()
@@ -149,19 +181,87 @@ class MainWindow(QMainWindow):
             lambda: self.activity_dock.setVisible(not self.activity_dock.isVisible())
         )
         self.activity_button = activity_button
+        self.tray = Tray(self)
         self.statusBar().addWidget(self.status_dot)
         self.statusBar().addWidget(self.status_text, 1)
         self.statusBar().addPermanentWidget(activity_button)
         self._set_status("off", "No engine yet")
 
-        quit_action = QAction("Quit", self)
-        # The platform's Quit keys where it names some (not all do), else Ctrl+Q (Cmd+Q on
-        # macOS, where Qt reads Ctrl as Cmd).
-        quit_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
-                                 or [QKeySequence("Ctrl+Q")])  # fmt: skip
-        quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        quit_action.triggered.connect(self.close)
-        self.addAction(quit_action)
+        #: The dialog the window has open now (Settings, Go to anything), if any.
+        self.dialog: QWidget | None = None
+        self.setWindowIcon(icons.app_icon())
+        self._draw_sidebar_icons()
+        theme.changes().changed.connect(self._draw_sidebar_icons)
+        menus.build(self)
+
+    # --- what the menus open ------------------------------------------------------------
+
+    def _draw_sidebar_icons(self) -> None:
+        for row, title in enumerate(self.panes):
+            item = self.sidebar.item(row)
+            if item is not None:
+                item.setIcon(icons.icon(title.lower()))
+
+    def choose_theme(self, chosen: theme.Choice) -> None:
+        """Switch the theme now, and keep the choice for the next launch."""
+        theme.apply(chosen)
+        saved = settings.store()
+        saved.setValue("appearance/theme", chosen.value)
+        saved.sync()
+
+    @asyncSlot()
+    async def open_settings(self) -> None:
+        from desktop_app.dialogs.settings_dialog import SettingsDialog
+
+        await self._ask(SettingsDialog(self))
+
+    @asyncSlot()
+    async def open_palette(self) -> None:
+        """Go to anything: a pane, an action that applies now, or an object by its name."""
+        from desktop_app.dialogs.palette import CommandPalette
+
+        palette = CommandPalette(self.palette_entries(), self)
+        if await self._ask(palette) and palette.chosen is not None:
+            palette.chosen.go()
+
+    def palette_entries(self) -> list[Entry]:
+        from desktop_app.dialogs.palette import Entry
+        from desktop_app.panes.base import PaneFrame
+
+        entries = [Entry(f"Go to {title}", "Pane", _go(self, title)) for title in self.panes]
+        for action in self.actions():
+            words = action.text().replace("&", "")
+            if action.isEnabled() and words and not words.startswith("Go to"):
+                entries.append(Entry(words, "Menu", action.trigger))
+        for title, pane in self.panes.items():
+            if not isinstance(pane, PaneFrame):
+                continue
+            for action in pane.toolbar.actions():
+                if action.isEnabled() and action.text():
+                    entries.append(Entry(f"{action.text()}", f"{title} action",
+                                         _then(self, title, action.trigger)))  # fmt: skip
+            noun = title.removesuffix("s")
+            for words, key in pane.findables():
+                entries.append(Entry(words, noun, _reveal(self, pane, key)))
+        return entries
+
+    def open_shortcuts(self) -> None:
+        self.open_reading("Keyboard shortcuts", menus.shortcuts_html(self))
+
+    def open_reading(self, title: str, html: str) -> None:
+        from desktop_app.dialogs.reading import ReadingDialog
+
+        page = ReadingDialog(title, html, self)
+        page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        page.show()
+
+    async def _ask(self, dialog: QDialog) -> int:
+        self.dialog = dialog
+        try:
+            return await answer(dialog)
+        finally:
+            self.dialog = None
+            dialog.deleteLater()
 
     # --- choosing the engine ----------------------------------------------------------
 
@@ -174,6 +274,7 @@ class MainWindow(QMainWindow):
         session.facts_changed.connect(self._on_facts)
         session.provider_changed.connect(self._on_provider)
         session.operation_changed.connect(self.activity.show_operation)
+        session.operation_changed.connect(self.tray.operation_changed)
         self._attach_panes(session)
         if start:
             self._set_status("busy", f"{provider.label}: starting…")
@@ -318,6 +419,7 @@ class MainWindow(QMainWindow):
     def _set_status(self, tone: str, words: str) -> None:
         theme.mark(self.status_dot, _DOT[tone])
         self.status_text.setText(words)
+        self.tray.show_status(words)
 
     # --- closing ----------------------------------------------------------------------
 

@@ -64,7 +64,9 @@ class EngineError(Exception):
 
 
 def _sentence(text: str) -> str:
+    """`text` as a sentence of its own: a capital first, a full stop last."""
     text = text.strip()
+    text = text[0].upper() + text[1:]
     return text if text[-1] in ".!?…" else f"{text}."
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
 
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -32,24 +33,40 @@ def _split(text: str) -> list[str]:
 
 
 class OpenTerminalDialog(QDialog):
-    """Attributes: `command` (editable: sh, bash, or anything), `user`."""
+    """A terminal in `ref`, or (given `choices`, the running containers) in the one chosen.
+    Attributes: `container` (with choices), `command` (editable: sh, bash, or anything),
+    `user`; `ref()` is the container chosen."""
 
-    def __init__(self, ref: ContainerRef, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ref: ContainerRef | None,
+        parent: QWidget | None = None,
+        choices: Sequence[ContainerRef] = (),
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Open a terminal in {ref.name}")
+        self.setObjectName("openTerminalDialog")
+        self.choices = list(choices) or ([ref] if ref is not None else [])
+        self.setWindowTitle(f"Open a terminal in {ref.name}" if ref else "Open a terminal")
+        self.container = QComboBox()
+        self.container.setAccessibleName("Container")
+        for choice in self.choices:
+            self.container.addItem(choice.name)
         self.command = QComboBox()
+        self.command.setAccessibleName("Command")
         self.command.setEditable(True)
         self.command.addItems(["sh", "bash", "/bin/ash"])
         self.user = QLineEdit(placeholderText="The container's user, e.g. root or 1000")
-        hint = QLabel(f"The same with the docker command: docker exec -it {ref.name} sh")
-        theme.mark(hint, "muted")
-        self.command.currentTextChanged.connect(
-            lambda text: hint.setText(
-                "The same with the docker command: "
-                + shlex.join(["docker", "exec", "-it", *self._user_flag(), ref.name, *_split(text)])
-            )
-        )
+        self.user.setAccessibleName("User")
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        theme.mark(self.hint, "muted")
+        self.command.currentTextChanged.connect(self._show_command)
+        self.container.currentIndexChanged.connect(self._show_command)
+        self.user.textChanged.connect(self._show_command)
+        self._show_command()
         form = QFormLayout()
+        if ref is None:
+            form.addRow("Container:", self.container)
         form.addRow("Command:", self.command)
         form.addRow("User:", self.user)
         buttons = QDialogButtonBox(
@@ -59,8 +76,16 @@ class OpenTerminalDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(hint)
+        layout.addWidget(self.hint)
         layout.addWidget(buttons)
+
+    def ref(self) -> ContainerRef:
+        return self.choices[max(0, self.container.currentIndex())]
+
+    def _show_command(self) -> None:
+        name = self.ref().name if self.choices else "CONTAINER"
+        argv = ["docker", "exec", "-it", *self._user_flag(), name, *self.argv()]
+        self.hint.setText(f"The same with the docker command: {shlex.join(argv)}")
 
     def _user_flag(self) -> list[str]:
         return ["-u", self.user.text().strip()] if self.user.text().strip() else []

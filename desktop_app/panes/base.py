@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     QSortFilterProxyModel,
     Qt,
 )
@@ -65,6 +66,9 @@ class RowFormat(Protocol[RowIn]):
     def columns(self) -> Sequence[Column]: ...
 
     def key(self, row: RowIn) -> str: ...
+    def name(self, row: RowIn) -> str:
+        """What a person knows the row by (to find it by typing)."""
+
     def text(self, row: RowIn, column: int) -> str: ...
     def sort_key(self, row: RowIn, column: int) -> str | int | float:
         """A plain value: Qt's sorting compares strings and numbers, not tuples."""
@@ -290,8 +294,11 @@ class PaneFrame(QWidget):
         self.count_label.setObjectName(f"{self.topic}Count")
         self.view = self.make_view()
         self.view.setObjectName(f"{self.topic}View")
+        self.view.setAccessibleName(self.title)
+        self.filter_box.setAccessibleName(f"Filter {self.title.lower()}")
         self.toolbar = QToolBar()
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setIconSize(QSize(16, 16))
         self.make_actions()
         self.message = QLabel()
         self.message.setObjectName(f"{self.topic}Message")
@@ -358,6 +365,13 @@ class PaneFrame(QWidget):
 
     def first_shown(self) -> None:
         """Called once, the first time the pane is on screen with an engine connected."""
+
+    def findables(self) -> list[tuple[str, str]]:
+        """The objects listed, as (what a person knows each by, its key), for Go to anything."""
+        return []
+
+    def reveal(self, key: str) -> None:
+        """Show and select the object of `key`, whatever the filter hid."""
 
     def on_screen_changed(self) -> None:
         """Called when the pane comes on screen or leaves it (see `on_screen`)."""
@@ -544,6 +558,19 @@ class ListPane(PaneFrame, Generic[Row]):
         """The one selected row; None when none or several are."""
         rows = self.selected_rows()
         return rows[0] if len(rows) == 1 else None
+
+    def findables(self) -> list[tuple[str, str]]:
+        return [(self.fmt.name(row), self.fmt.key(row)) for row in self.model.rows()]
+
+    def reveal(self, key: str) -> None:
+        self.filter_box.clear()
+        if not self.select(key):
+            self.reveal_hidden()
+            self.select(key)
+        self.view.setFocus()
+
+    def reveal_hidden(self) -> None:
+        """Show what the pane's toggles hide (a pane with toggles says how)."""
 
     def select(self, key: str) -> bool:
         """Select the row of `key`; False when there is none."""

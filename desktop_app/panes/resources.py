@@ -98,6 +98,7 @@ class ResourcesPane(QWidget):
 
         self.table = QTableWidget(0, len(TABLE_COLUMNS))
         self.table.setObjectName("resourcesTable")
+        self.table.setAccessibleName("Running containers")
         self.table.setHorizontalHeaderLabels(TABLE_COLUMNS)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from desktop_app import icons
+from desktop_app.dialogs import answer
 from desktop_app.learning import text
 from desktop_app.panes import PaneContext
 from desktop_app.session import EngineSession
@@ -253,13 +255,21 @@ class TerminalTab(QWidget):
 
 
 class TerminalsPane(QWidget):
-    """Every open terminal, one a tab. Attributes: `tabs`."""
+    """Every open terminal, one a tab, and a new one in any running container.
+    Attributes: `tabs`, `new_button`, `session` (the engine in use), `dialog` (open now)."""
 
     title = "Terminals"
 
     def __init__(self, context: PaneContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("terminalsPane")
+        self.session: EngineSession | None = None
+        self.dialog: QWidget | None = None
+        self.new_button = QPushButton("New terminal…")
+        self.new_button.setObjectName("newTerminal")
+        self.new_button.setToolTip("A shell in a running container (docker exec -it)")
+        icons.put(self.new_button, "terminals")
+        self.new_button.clicked.connect(self._on_new)
         self.tabs = QTabWidget()
         self.tabs.setTabsClosable(True)
         self.tabs.tabCloseRequested.connect(self._on_close)
@@ -274,11 +284,59 @@ class TerminalsPane(QWidget):
         self.notice.setObjectName("terminalsNotice")
         self.notice.setWordWrap(True)
         self.notice.hide()
-        layout.addWidget(QLabel(f"<h2>{self.title}</h2>"))
+        top = QHBoxLayout()
+        top.addWidget(QLabel(f"<h2>{self.title}</h2>"))
+        top.addStretch(1)
+        top.addWidget(self.new_button)
+        layout.addLayout(top)
         layout.addWidget(self.notice)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.empty, 1)
         self.tabs.hide()
+        self.update_actions()
+
+    # --- a new terminal of the pane's own ------------------------------------------------
+
+    def attach(self, session: EngineSession | None) -> None:
+        self.session = session
+        self.update_actions()
+
+    def update_actions(self) -> None:
+        self.new_button.setEnabled(self.session is not None and self.session.live)
+
+    def running(self) -> list[ContainerRef]:
+        """The running containers, by name."""
+        state = self.session.state if self.session is not None else None
+        found = state.of("container").values() if state is not None else []
+        return sorted(
+            (ContainerRef(c.id, c.name) for c in found if c.state == "running"),
+            key=lambda ref: ref.name,
+        )
+
+    @asyncSlot()
+    async def _on_new(self) -> None:
+        from desktop_app.dialogs.terminal_options import OpenTerminalDialog
+
+        session = self.session
+        choices = self.running()
+        if session is None:
+            return
+        if not choices:
+            self.notice.setText(
+                "No container is running: start one in Containers, then open a terminal in it."
+            )
+            self.notice.show()
+            return
+        dialog = OpenTerminalDialog(None, self, choices)
+        self.dialog = dialog
+        try:
+            if await answer(dialog):
+                self.notice.hide()
+                user = dialog.user.text().strip()
+                await self.open_exec(session, dialog.ref(), dialog.argv(), user)
+        finally:
+            self.dialog = None
+            dialog.deleteLater()
 
     def tab(self, index: int) -> TerminalTab:
         widget = self.tabs.widget(index)

@@ -7,6 +7,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QToolBar, QWidget
 
+from desktop_app import icons
+
 
 def toolbar_action(
     owner: QObject,
@@ -18,6 +20,9 @@ def toolbar_action(
 ) -> QAction:
     """An action on `toolbar` and `view`; `key` "" for none."""
     action = QAction(label, owner)
+    name = icons.for_action(label)
+    if name is not None:
+        icons.put(action, name)
     if key:
         shortcut = QKeySequence(key)
         action.setShortcut(shortcut)

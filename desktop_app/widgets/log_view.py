@@ -292,6 +292,7 @@ class LogView(QListView):
     def __init__(self, model: LogModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("logView")
+        self.setAccessibleName("Log lines")
         self.setModel(model)
         self.log_model = model
         self.timestamps = False

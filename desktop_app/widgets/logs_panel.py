@@ -105,6 +105,7 @@ class LogsPanel(QWidget):
         self.follow.toggled.connect(self._on_follow)
         self.tail = QSpinBox()
         self.tail.setObjectName("logTail")
+        self.tail.setAccessibleName("Lines to load from the end")
         self.tail.setRange(0, 10_000_000)
         self.tail.setValue(1000)
         self.tail.setSpecialValueText("all")
@@ -112,6 +113,7 @@ class LogsPanel(QWidget):
         self.tail.setToolTip("How many of the latest lines to load; 'all' loads the whole log")
         self.since = QLineEdit(placeholderText="since: 10m, 2h, 2026-01-31T10:00")
         self.since.setObjectName("logSince")
+        self.since.setAccessibleName("Since")
         self.since.setMaximumWidth(220)
         reload = QPushButton("Load")
         reload.clicked.connect(self.restart)
@@ -131,6 +133,7 @@ class LogsPanel(QWidget):
 
         self.search = QLineEdit(placeholderText="Search")
         self.search.setObjectName("logSearch")
+        self.search.setAccessibleName("Search the log")
         self.search.setClearButtonEnabled(True)
         self.regex = QCheckBox("Regex")
         self.case = QCheckBox("Match case")

@@ -99,6 +99,6 @@ def test_unexpected_exception_is_still_an_engine_error() -> None:
 
 def test_an_error_in_words_is_sentences() -> None:
     error = EngineError(ErrorKind.ENGINE, "No luck", "it said no", "Try again.")
-    assert error.in_words() == "No luck. it said no. Try again."
-    assert error.in_words(hint=False) == "No luck. it said no."
+    assert error.in_words() == "No luck. It said no. Try again."
+    assert error.in_words(hint=False) == "No luck. It said no."
     assert EngineError(ErrorKind.ENGINE, "Gone?").in_words() == "Gone?"

@@ -93,6 +93,7 @@ class ContainerDetails(QTabWidget):
         processes_page = QWidget()
         self.processes = QTableWidget(0, 0)
         self.processes.setObjectName("processesTable")
+        self.processes.setAccessibleName("Processes")
         self.processes.verticalHeader().hide()
         self.processes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.processes.horizontalHeader().setStretchLastSection(True)

@@ -360,6 +360,14 @@ class ContainersPane(PaneFrame):
                     found[child.id] = child
         return [self.model.container(cid) or c for cid, c in found.items()]
 
+    def findables(self) -> list[tuple[str, str]]:
+        return [(c.name, c.name) for c in self.model.containers()]
+
+    def reveal(self, key: str) -> None:
+        self.filter_box.clear()
+        self.show_stopped.setChecked(True)
+        self.select([key])
+
     def select(self, names: Sequence[str]) -> None:
         """Select the containers with these names (for tests and keyboard users)."""
         selection = self.view.selectionModel()

@@ -127,6 +127,9 @@ class ImagesPane(ListPane[ImageRow]):
     def show_details(self, row: ImageRow | None) -> None:
         self.details.show_row(row)
 
+    def reveal_hidden(self) -> None:
+        self.show_dangling.setChecked(True)
+
     def attach(self, session: EngineSession | None) -> None:
         super().attach(session)
         if self._details is not None:

@@ -87,6 +87,9 @@ class ImageRows:
     def key(self, row: ImageRow) -> str:
         return f"{row.image.id} {row.reference}"
 
+    def name(self, row: ImageRow) -> str:
+        return row.reference if row.repository else f"<none> {row.image.short_id}"
+
     def text(self, row: ImageRow, column: int) -> str:
         image = row.image
         if column == REPOSITORY:

@@ -130,6 +130,9 @@ class VolumesPane(VolumeTransfers):
     def connected(self) -> None:
         self.sizes, self.sizes_read = {}, None
 
+    def reveal_hidden(self) -> None:
+        self.show_only.setCurrentIndex(0)
+
     def let_go(self) -> None:
         self._sizes_again = False
         self._sizing.cancel()

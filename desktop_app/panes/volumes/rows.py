@@ -89,6 +89,9 @@ class VolumeRows:
     def key(self, row: VolumeRow) -> str:
         return row.name
 
+    def name(self, row: VolumeRow) -> str:
+        return row.name
+
     def text(self, row: VolumeRow, column: int) -> str:
         v = row.volume
         if column == NAME:
