@@ -10,7 +10,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop_app import theme
 from desktop_app.window import MainWindow
@@ -58,9 +58,8 @@ async def _write_set(window: MainWindow, folder: Path) -> list[Path]:
         window.show_pane(title)
         await asyncio.sleep(0.25)  # let layouts settle and late rows arrive
         await _stats_read(window)
-        written.append(
-            _save(window, folder / f"{number:02d}-{title.lower().replace(' ', '-')}.png")
-        )
+        name = f"{number:02d}-{title.lower().replace(' ', '-')}.png"
+        written.append(await _save(window, folder / name))
     running = [c for c in window.containers_pane.model.containers() if c.state == "running"]
     if running and window.session is not None:
         stats = window.session.stats
@@ -73,10 +72,12 @@ async def _write_set(window: MainWindow, folder: Path) -> list[Path]:
         window.show_pane(pane.title)
         pane.select([max(running, key=busy).name])
         pane.details.show_tab("Stats")
-        pane.splitter.setSizes([200, 600])
         await asyncio.sleep(0.25)
         await _stats_read(window, readings=5)
-        written.append(_save(window, folder / f"{len(written) + 1:02d}-container-stats.png"))
+        written.append(await _save(window, folder / f"{len(written) + 1:02d}-container-stats.png"))
+        pane.details.show_tab("Logs")
+        await asyncio.sleep(1.0)  # the last lines of the log arrive
+        written.append(await _save(window, folder / f"{len(written) + 1:02d}-container-logs.png"))
     rows = window.images_pane.model.rows()
     if rows:
         images = window.images_pane
@@ -89,10 +90,10 @@ async def _write_set(window: MainWindow, folder: Path) -> list[Path]:
             if details.layers.rowCount():
                 break
             await asyncio.sleep(0.05)
-        written.append(_save(window, folder / f"{len(written) + 1:02d}-image-layers.png"))
+        written.append(await _save(window, folder / f"{len(written) + 1:02d}-image-layers.png"))
         details.show_tab("Digests")
         await asyncio.sleep(0.2)
-        written.append(_save(window, folder / f"{len(written) + 1:02d}-image-digests.png"))
+        written.append(await _save(window, folder / f"{len(written) + 1:02d}-image-digests.png"))
     for title, shown in window.panes.items():
         pictures = getattr(shown, "pictures", None)
         if pictures is None:
@@ -101,7 +102,7 @@ async def _write_set(window: MainWindow, folder: Path) -> list[Path]:
         await asyncio.sleep(0.25)
         async for name, widget in pictures():
             target = widget if widget is not None else window
-            written.append(_save(target, folder / f"{len(written) + 1:02d}-{name}.png"))
+            written.append(await _save(target, folder / f"{len(written) + 1:02d}-{name}.png"))
     return written
 
 
@@ -120,8 +121,10 @@ async def _stats_read(window: MainWindow, readings: int = 3, timeout: float = 8.
     await asyncio.sleep(0.6)  # one more redraw of the feed
 
 
-def _save(window: QWidget, path: Path) -> Path:
-    QApplication.processEvents()
+async def _save(window: QWidget, path: Path) -> Path:
+    # Let the loop deliver what is pending (layouts, repaints) the normal way: processing
+    # events from inside a task would run other tasks inside this one.
+    await asyncio.sleep(0.05)
     if not window.grab().save(str(path)):
         raise OSError(f"could not write {path}")
     return path

@@ -28,6 +28,7 @@ from desktop_app import icons, menus, settings, theme
 from desktop_app.dialogs import answer
 from desktop_app.memory import give_back_free_memory
 from desktop_app.panes import PANES, FollowsEngine, HasActions, PaneContext
+from desktop_app.panes.base import PaneFrame
 from desktop_app.panes.containers.pane import ContainersPane
 from desktop_app.panes.engine import EnginePane
 from desktop_app.panes.images.pane import ImagesPane
@@ -56,7 +57,6 @@ from engine_bridge import (
 
 if TYPE_CHECKING:
     from desktop_app.dialogs.palette import Entry
-    from desktop_app.panes.base import PaneFrame
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +226,6 @@ class MainWindow(QMainWindow):
 
     def palette_entries(self) -> list[Entry]:
         from desktop_app.dialogs.palette import Entry
-        from desktop_app.panes.base import PaneFrame
 
         entries = [Entry(f"Go to {title}", "Pane", _go(self, title)) for title in self.panes]
         for action in self.actions():
@@ -436,6 +435,9 @@ class MainWindow(QMainWindow):
         pane = saved.value("window/pane")
         if isinstance(pane, str) and pane in self.panes:
             self.show_pane(pane)
+        for shown in self.panes.values():
+            if isinstance(shown, PaneFrame):
+                shown.restore_layout(saved)
 
     def save_settings(self) -> None:
         if not self.remember:
@@ -445,6 +447,9 @@ class MainWindow(QMainWindow):
         saved.setValue("window/state", self.saveState())
         saved.setValue("window/activity", "true" if self.activity_dock.isVisible() else "false")
         saved.setValue("window/pane", list(self.panes)[self.sidebar.currentRow()])
+        for shown in self.panes.values():
+            if isinstance(shown, PaneFrame):
+                shown.save_layout(saved)
         saved.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

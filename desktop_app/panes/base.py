@@ -11,18 +11,22 @@ seen waits until it is).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QByteArray,
     QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSettings,
     QSize,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
@@ -339,6 +343,8 @@ class PaneFrame(QWidget):
         self.addAction(find)
         self._typing = _TypingToFilter(self.filter_box, self)
         self.view.installEventFilter(self._typing)
+        self._columns_fitted = False
+        self.view.model().rowsInserted.connect(self._on_rows_arrived)
 
     def focus_filter(self) -> None:
         self.filter_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -391,9 +397,62 @@ class PaneFrame(QWidget):
             if self._details is not None:
                 self._details.hide()
                 self.splitter.addWidget(self._details)
+                self.splitter.splitterMoved.connect(self._on_splitter_moved)
                 height = max(400, self.splitter.height())
-                self.splitter.setSizes([height * 55 // 100, height * 45 // 100])
+                share = self.details_share
+                self.splitter.setSizes([round(height * (1 - share)), round(height * share)])
         return self._details
+
+    # --- layout: column widths from the content, and what the user arranged, kept ---------
+
+    #: How much of the pane's height the details take when they open: most of it, so a log
+    #: or the charts show plenty while the list keeps a handful of rows.
+    details_share = 0.6
+    #: The widest a column grows to fit its content (the user may drag it wider).
+    WIDEST_COLUMN = 360
+
+    def header(self) -> QHeaderView:
+        view = self.view
+        if isinstance(view, QTableView):
+            return view.horizontalHeader()
+        return view.header()  # type: ignore[attr-defined, no-any-return]
+
+    def _on_rows_arrived(self) -> None:
+        if not self._columns_fitted:
+            self._columns_fitted = True
+            QTimer.singleShot(0, self.fit_columns)
+
+    def fit_columns(self) -> None:
+        """Size each column to its content and its heading (the stretching one takes what is
+        left), once, when the first rows arrive; widths the user kept win."""
+        header = self.header()
+        view: Any = self.view
+        for column in range(header.count()):
+            if header.sectionResizeMode(column) is not QHeaderView.ResizeMode.Interactive:
+                continue
+            content = max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
+            view.setColumnWidth(column, min(max(content + 12, 60), self.WIDEST_COLUMN))
+
+    def _on_splitter_moved(self) -> None:
+        sizes = self.splitter.sizes()
+        if len(sizes) == 2 and sum(sizes) > 0 and sizes[1] > 0:
+            self.details_share = sizes[1] / sum(sizes)
+
+    def save_layout(self, saved: QSettings) -> None:
+        """Keep the columns (widths, order, sort) and the details' share for the next launch."""
+        saved.setValue(f"panes/{self.topic}/columns", self.header().saveState())
+        saved.setValue(f"panes/{self.topic}/details-share", f"{self.details_share:.3f}")
+
+    def restore_layout(self, saved: QSettings) -> None:
+        columns = saved.value(f"panes/{self.topic}/columns")
+        if isinstance(columns, QByteArray) and self.header().restoreState(columns):
+            self._columns_fitted = True  # the user's widths, not the content's
+            header = self.header()
+            view: Any = self.view
+            view.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        with contextlib.suppress(TypeError, ValueError):
+            share = float(str(saved.value(f"panes/{self.topic}/details-share", self.details_share)))
+            self.details_share = min(max(share, 0.15), 0.85)
 
     def show_list(self, empty_html: str | None) -> None:
         """Show the list, or (given its words) the empty state in its place."""

@@ -40,7 +40,8 @@ _FACTS = (
     ("Memory", lambda f: f"{f.memory_bytes / 2**30:.1f} GiB"),
     ("Containers", lambda f: f"{f.containers} ({f.containers_running} running, "
                              f"{f.containers_paused} paused, {f.containers_stopped} stopped)"),
-    ("Images", lambda f: str(f.images)),
+    ("Images", lambda f: f"{f.images}, as docker info counts them: intermediate images "
+                         "from builds included"),
     ("Data folder", lambda f: f.root_dir),
 )  # fmt: skip
 

@@ -116,18 +116,38 @@ class _ValueAxis(pg.AxisItem):  # type: ignore[misc]
     KiB, MiB and GiB as docker stats does; transfer rates in kB/s and MB/s), rather than
     with pyqtgraph's own decimal prefixes."""
 
-    def __init__(self, words: Callable[[float], str]) -> None:
+    def __init__(self, words: Callable[[float], str], base: int = 1000) -> None:
         super().__init__("left")
         self._words = words
+        self._base = base
         self.enableAutoSIPrefix(False)
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        """Ticks on round figures of the axis's own units: 256 KiB, 512 KiB, 1 MiB (binary)
+        or 200 kB/s, 500 kB/s, 1 MB/s (decimal), at most one every 40 pixels."""
+        span = maxVal - minVal
+        if span <= 0 or size <= 0:
+            return list(super().tickSpacing(minVal, maxVal, size))
+        most = max(2, int(size / 40))
+        steps = (
+            (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+            if self._base == 1024
+            else (1, 2, 5, 10, 20, 50, 100, 200, 500)
+        )
+        unit = 1.0
+        while True:
+            for step in steps:
+                if span / (step * unit) <= most:
+                    return [(step * unit, 0)]
+            unit *= self._base
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [self._words(value * scale) for value in values]
 
 
-_AXIS_WORDS: dict[str, Callable[[float], str]] = {
-    "B": lambda v: binary_size(int(v)),
-    "B/s": lambda v: f"{decimal_size(int(v))}/s",
+_AXIS_WORDS: dict[str, tuple[Callable[[float], str], int]] = {
+    "B": (lambda v: binary_size(int(v)), 1024),
+    "B/s": (lambda v: f"{decimal_size(int(v))}/s", 1000),
 }
 
 
@@ -160,7 +180,7 @@ def _plot(layout: pg.GraphicsLayout, chart: Chart, row: int, col: int = 0) -> pg
     axes: dict[str, pg.AxisItem] = {"bottom": pg.DateAxisItem()}
     words = _AXIS_WORDS.get(chart.unit)
     if words is not None:
-        axes["left"] = _ValueAxis(words)
+        axes["left"] = _ValueAxis(*words)
     plot = layout.addPlot(row=row, col=col, axisItems=axes)
     plot.setTitle(chart.title, size="10pt")
     plot.setMouseEnabled(x=False, y=False)

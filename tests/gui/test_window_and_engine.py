@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
@@ -124,8 +125,8 @@ def test_screenshot_command_writes_every_pane_in_both_themes_at_two_sizes(
         first = QImage(str(tmp_path / name / "01-containers.png"))
         width, height = (int(n) for n in name.split("-")[1].split("x"))
         assert (first.width(), first.height()) == (width, height)
-        # The sidebar and the list behind it: dark in the dark theme, light in the light one.
-        for x, y in ((20, height - 60), (width - 30, height // 2)):
+        # The sidebar and the status bar: dark in the dark theme, light in the light one.
+        for x, y in ((20, height - 60), (160, height - 120), (width * 2 // 3, height - 6)):
             if name.startswith("dark"):
                 assert _lightness(first, x, y) < 80, (name, x, y)
             else:
@@ -142,7 +143,8 @@ def _check_one_set(tmp_path: Path) -> None:
     # (where the engine has volumes) a volume's details, its files and the prune preview.
     extras = {name.split("-", 1)[1] for name in pictures[len(panes) :]}
     dialogs = {"volume-files.png", "volume-prune-preview.png", "container-duplicate.png"}
-    assert extras <= {"container-stats.png", "image-layers.png", "image-digests.png",
+    assert extras <= {"container-stats.png", "container-logs.png", "image-layers.png",
+                      "image-digests.png",
                       "volume-details.png"} | dialogs  # fmt: skip
     assert {"image-layers.png", "image-digests.png"} <= extras, "the test image is there"
     for picture in tmp_path.glob("*.png"):
@@ -247,7 +249,7 @@ def test_scripts_start_opens_a_window_on_a_real_x_display(
         server.wait(10)
 
 
-def test_the_window_remembers_its_size_pane_and_drawer(
+def test_the_window_remembers_its_size_pane_drawer_columns_and_splitter(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DOCKYARD_CONFIG_DIR", str(tmp_path))
@@ -259,6 +261,17 @@ def test_the_window_remembers_its_size_pane_and_drawer(
     assert not first.activity_dock.isVisible(), "the drawer starts closed"
     first.resize(760, 560)  # within the offscreen screen (800x600): restoring clamps to it
     first.show_pane("Volumes")
+    # Columns dragged wider and sorted by another, the details given more room.
+    volumes = first.volumes_pane
+    volumes.view.setColumnWidth(1, 211)
+    volumes.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert volumes.details is not None
+    volumes.details.show()
+    volumes.splitter.setSizes([100, 300])
+    volumes.splitter.splitterMoved.emit(100, 1)
+    list_height, details_height = volumes.splitter.sizes()
+    share = details_height / (list_height + details_height)
+    assert share > 0.6, volumes.splitter.sizes()
     first.activity_button.click()
     assert first.activity_dock.isVisible()
     first.close()
@@ -272,6 +285,13 @@ def test_the_window_remembers_its_size_pane_and_drawer(
         assert (second.width(), second.height()) == (760, 560)
         assert second.stack.currentWidget() is second.panes["Volumes"]
         assert second.activity_dock.isVisible()
+        volumes = second.volumes_pane
+        assert volumes.view.columnWidth(1) == 211
+        header = volumes.view.horizontalHeader()
+        assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+            1, Qt.SortOrder.DescendingOrder)  # fmt: skip
+        assert volumes.details is not None
+        assert abs(volumes.details_share - share) < 0.01
     finally:
         second.close()
         first.deleteLater()

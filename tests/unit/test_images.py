@@ -135,3 +135,17 @@ def test_layers_when_the_builder_made_a_layer_of_a_settings_step() -> None:
     ]
     layers = layers_of(history, ["sha256:copy", "sha256:workdir"])
     assert [layer.layer for layer in layers] == ["sha256:copy", "sha256:workdir"]
+
+
+def test_the_heading_counts_images_tags_and_dangling_ones_apart() -> None:
+    from desktop_app.panes.images.rows import count_text, rows_of
+    from engine_bridge import ImageSummary
+
+    images = [
+        ImageSummary.from_api({"Id": "sha256:aa", "RepoTags": ["web:1", "web:latest"]}),
+        ImageSummary.from_api({"Id": "sha256:bb", "RepoTags": ["db:2"]}),
+        ImageSummary.from_api({"Id": "sha256:cc", "RepoTags": ["<none>:<none>"]}),
+    ]
+    assert count_text(rows_of(images, [])) == "3 images · 3 tags · 1 dangling"
+    assert count_text(rows_of(images[1:2], [])) == "1 image"
+    assert count_text(rows_of(images[:1], [])) == "1 image · 2 tags"

@@ -24,7 +24,14 @@ from desktop_app.panes import PaneContext
 from desktop_app.panes.base import ROW_ROLE, ListPane
 from desktop_app.panes.images.login_dialog import RegistryLoginDialog
 from desktop_app.panes.images.reference_dialog import ImageReferenceDialog
-from desktop_app.panes.images.rows import CREATED, ImageRow, ImageRows, count_text, rows_of
+from desktop_app.panes.images.rows import (
+    COUNT_MEANING,
+    CREATED,
+    ImageRow,
+    ImageRows,
+    count_text,
+    rows_of,
+)
 from desktop_app.presentation import counted, decimal_size
 from engine_bridge import (
     Credentials,
@@ -76,6 +83,7 @@ class ImagesPane(ListPane[ImageRow]):
         super().__init__(context, parent)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.show_dangling.toggled.connect(self._on_show_dangling)
+        self.count_label.setToolTip(COUNT_MEANING)
         self._on_show_dangling(False)
         self._clock = QTimer(self, interval=60_000)
         self._clock.timeout.connect(self._tick)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from desktop_app.presentation import Column, ago, decimal_size
+from desktop_app.presentation import Column, ago, counted, decimal_size
 from engine_bridge import ContainerSummary, ImageSummary
 
 
@@ -141,8 +141,23 @@ class ImageRows:
 
 
 def count_text(rows: Sequence[ImageRow]) -> str:
+    """What the heading counts: images (distinct IDs), their tags (a row each), and how
+    many of the images are dangling. COUNT_MEANING says so in the heading's tooltip."""
     images = {r.image.id for r in rows}
     if not images:
         return ""
+    tags = sum(1 for r in rows if not r.dangling)
     dangling = sum(1 for r in rows if r.dangling)
-    return f"{len(images)} images" + (f", {dangling} dangling" if dangling else "")
+    words = [counted(len(images), "image")]
+    if tags != len(images) - dangling:
+        words.append(counted(tags, "tag"))
+    if dangling:
+        words.append(f"{dangling} dangling")
+    return " · ".join(words)
+
+
+COUNT_MEANING = (
+    "Images: each image once, whatever its tags. Tags: one row each. Dangling: images no tag "
+    "points to any more. The Engine page gives docker info's number, which also counts the "
+    "intermediate images that builds leave behind, so it can be higher."
+)
