@@ -101,7 +101,10 @@ def follow_desktop() -> None:
 def style_sheet(table: dict[str, str]) -> str:
     """The application's style sheet in the colours of `table`."""
     template = Template((RESOURCES / "themes" / "dockyard.qss").read_text(encoding="utf-8"))
-    return template.substitute({role.replace(".", "_"): value for role, value in table.items()})
+    values = {role.replace(".", "_"): value for role, value in table.items()}
+    tick = "check-on-dark.svg" if table is DARK else "check-on-light.svg"
+    values["check_image"] = (RESOURCES / "icons" / tick).as_posix()
+    return template.substitute(values)
 
 
 def _palette(table: dict[str, str]) -> QPalette:

@@ -343,14 +343,14 @@ class OverviewCharts(QWidget):
         self.memory.setXLink(self.cpu)
         self._lines: dict[str, tuple[pg.PlotDataItem, list[pg.PlotDataItem]]] = {}
         for plot in (self.cpu, self.memory):
-            total = plot.plot([], [], pen=pg.mkPen(theme.colour("chart.total"), width=1.8))
-            self.graphs.themed.append((total, "chart.total", 1.8))
+            total = plot.plot([], [], pen=pg.mkPen(theme.colour("chart.total"), width=2.6))
+            self.graphs.themed.append((total, "chart.total", 2.6))
             lines = [plot.plot([], []) for _ in range(busiest)]
             self._lines[plot.titleLabel.text] = (total, lines)
         self.graphs.recolour()
         # No legend: nine names would cover the lines. The colours are those of the table.
         note = QLabel(
-            f"Dark line: all running containers together. Coloured lines: the {busiest} "
+            f"The thick line: all running containers together. Coloured lines: the {busiest} "
             "busiest, in their colour in the table below."
         )
         theme.mark(note, "muted")

@@ -26,9 +26,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
     parser.add_argument("name", choices=sorted(BENCHMARKS), help="which benchmark to run")
     parser.add_argument("--rounds", type=int, default=7, help="timed rounds (default 7)")
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="startup only: also time the app as git revision REV has it, in the same run "
+        "(rounds alternate), to see whether a change made start-up slower",
+    )
     args = parser.parse_args()
     module = importlib.import_module(BENCHMARKS[args.name])
-    figures = module.run(rounds=args.rounds)
+    extra = {"against": args.against} if args.against else {}
+    figures = module.run(rounds=args.rounds, **extra)
     print(json.dumps({"benchmark": args.name, **figures}), flush=True)
     return 0
 

@@ -7,12 +7,15 @@ there; peak RSS (VmHWM) is read from /proc right then. Rounds alternate between 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +50,12 @@ def _peak_rss_kib(pid: int) -> int:
     return 0
 
 
-def _time_until_line(argv: list[str], env: dict[str, str], marker: str) -> tuple[float, int]:
+def _time_until_line(
+    argv: list[str], env: dict[str, str], marker: str, cwd: Path = REPO
+) -> tuple[float, int]:
     start = time.perf_counter()
     process = subprocess.Popen(
-        argv, env=env, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        argv, env=env, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
     try:
@@ -65,10 +70,32 @@ def _time_until_line(argv: list[str], env: dict[str, str], marker: str) -> tuple
         process.wait()
 
 
-def run(rounds: int) -> dict[str, Any]:
+@contextlib.contextmanager
+def _checkout(revision: str) -> Iterator[Path]:
+    """The repository as `revision` has it, in a temporary git worktree."""
+    with tempfile.TemporaryDirectory(prefix="dockyard-bench-") as folder:
+        where = Path(folder) / "tree"
+        subprocess.run(["git", "worktree", "add", "--detach", str(where), revision],
+                       cwd=REPO, check=True, capture_output=True)  # fmt: skip
+        try:
+            yield where
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(where)],
+                           cwd=REPO, check=False, capture_output=True)  # fmt: skip
+
+
+def run(rounds: int, against: str | None = None) -> dict[str, Any]:
+    with contextlib.ExitStack() as stack:
+        before = stack.enter_context(_checkout(against)) if against else None
+        return _run(rounds, before, against)
+
+
+def _run(rounds: int, before: Path | None, revision: str | None) -> dict[str, Any]:
     engine = ensure_engine()
     client = make_client(engine.endpoint)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOCKER_HOST=engine.endpoint.host)
+    # The app's saved settings (theme, window) are the same for every round: none.
+    env["DOCKYARD_CONFIG_DIR"] = tempfile.mkdtemp(prefix="dockyard-bench-settings-")
     # An installed app runs from compiled bytecode, as the SDK and PySide6 here already do:
     # let the warm-up round write it for our modules too.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -80,17 +107,31 @@ def run(rounds: int) -> dict[str, Any]:
         bare = [sys.executable, "-c", BASELINE, engine.endpoint.host]
         _time_until_line(app, env, "containers listed")  # warm the page cache once
         _time_until_line(bare, env, "listed")
-        app_s, bare_s, app_rss, bare_rss = [], [], [], []
+        if before is not None:
+            _time_until_line(app, env, "containers listed", cwd=before)
+        app_s, bare_s, app_rss, bare_rss, before_s = [], [], [], [], []
         for n in range(rounds):
             seconds, rss = _time_until_line(app, env, "containers listed")
             app_s.append(seconds)
             app_rss.append(rss)
+            if before is not None:
+                seconds, _rss = _time_until_line(app, env, "containers listed", cwd=before)
+                before_s.append(seconds)
+                _say(f"round {n + 1}: dockyard as of {revision} {before_s[-1] * 1000:.0f} ms")
             seconds, rss = _time_until_line(bare, env, "listed")
             bare_s.append(seconds)
             bare_rss.append(rss)
             _say(f"round {n + 1}: dockyard {app_s[-1] * 1000:.0f} ms, "
                  f"bare window + SDK list {bare_s[-1] * 1000:.0f} ms")  # fmt: skip
         app_ms, bare_ms = statistics.median(app_s) * 1000, statistics.median(bare_s) * 1000
+        compared = {}
+        if before_s:
+            before_ms = statistics.median(before_s) * 1000
+            compared = {
+                "against": revision,
+                "dockyard_as_of_against_ms_median": round(before_ms),
+                "now_over_against": round(app_ms / before_ms, 2),
+            }
         return {
             "containers": CONTAINERS,
             "rounds": rounds,
@@ -100,6 +141,7 @@ def run(rounds: int) -> dict[str, Any]:
             "goal_ratio_at_most": 1.5,
             "dockyard_peak_rss_mib_median": round(statistics.median(app_rss) / 1024, 1),
             "bare_peak_rss_mib_median": round(statistics.median(bare_rss) / 1024, 1),
+            **compared,
         }
     finally:
         remove_test_objects(client)

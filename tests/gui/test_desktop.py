@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAccessible, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QMenu, QWidget
@@ -273,3 +273,41 @@ def test_long_work_that_ends_in_the_back_is_announced(window: MainWindow) -> Non
     before = len(window.tray.told)
     window.tray.operation_changed(_finished(OperationState.SUCCEEDED, 30.0))
     assert len(window.tray.told) == before, "the user said no"
+
+
+def test_the_row_under_the_mouse_offers_its_common_verbs(
+    window: MainWindow, busybox_image: str, name: str, run: Any, qtbot: QtBot
+) -> None:
+    pane = window.containers_pane
+
+    async def scenario() -> None:
+        quits_on_term = "trap 'exit 0' TERM; sleep 600 & wait"
+        await docker_async("run", "-d", "--label", f"{TEST_LABEL}=1", "--name", name,
+                           busybox_image, "sh", "-c", quits_on_term)  # fmt: skip
+        await until(lambda: name in {r.name for r in window.terminals_pane.running()}, 10,
+                    "running")  # fmt: skip
+
+    run(scenario())
+    window.show_pane("Containers")
+    pane.filter_box.setText(name)
+    qtbot.waitUntil(lambda: pane.proxy.rowCount() >= 1)
+    index = pane.proxy.index(0, 0)
+    while pane.proxy.rowCount(index):  # a Compose project row holds the container
+        index = pane.proxy.index(0, 0, index)
+    centre = pane.view.visualRect(index).center()
+    QTest.mouseMove(pane.view.viewport(), centre)
+    qtbot.waitUntil(lambda: pane.row_actions.isVisible())
+    words = [b.toolTip() for b in pane.row_actions.buttons]
+    assert words == ["Stop", "Open a terminal", "Show the logs", "Remove…"]
+    pane.row_actions.buttons[0].click()
+    assert [c.name for c in pane.selected()] == [name], "the verb acts on the row pointed at"
+
+    async def stopped() -> None:
+        await until(lambda: name not in {r.name for r in window.terminals_pane.running()},
+                    30, "stopped")  # fmt: skip
+
+    run(stopped())
+    QTest.mouseMove(pane.view.viewport(), centre + QPoint(0, 1))
+    QTest.mouseMove(pane.view.viewport(), centre)
+    qtbot.waitUntil(lambda: pane.row_actions.isVisible())
+    assert pane.row_actions.buttons[0].toolTip() == "Start"

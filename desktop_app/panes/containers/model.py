@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 
 from desktop_app import theme
 from desktop_app.learning import text
@@ -290,6 +290,8 @@ class ContainersModel(QAbstractItemModel):
             return self._tooltip(node, column)
         if role == _FONT:
             return self._bold() if node.container is None and column == NAME else None
+        if role == _DECORATION and column == NAME and node.container is not None:
+            return _dot(_STATE_COLOURS.get(node.container.state, "stopped"))
         return None
 
     def _cells(self, node: _Node) -> tuple[tuple[str, ...], tuple[Any, ...]]:
@@ -427,6 +429,7 @@ _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _FONT = int(Qt.ItemDataRole.FontRole.value)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _STATS_ROLES = frozenset({_DISPLAY, int(SORT_ROLE), int(SPARKLINE_ROLE), _TOOLTIP, _ALIGNMENT})
@@ -436,8 +439,34 @@ def _has_link(c: ContainerSummary) -> bool:
     return any(p.published and p.protocol == "tcp" for p in c.ports)
 
 
-@functools.cache
 def _brush(role: str) -> QBrush:
-    colour = theme.colour(role)
+    return _brush_of(theme.colour(role))  # the theme's colour now: it may have switched
+
+
+@functools.cache
+def _brush_of(colour: str) -> QBrush:
     # From numbers: parsing a colour name makes Qt load its table of names first.
-    return QBrush(QColor(int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)))
+    return QBrush(_qcolour(colour))
+
+
+def _qcolour(colour: str) -> QColor:
+    return QColor(int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
+
+
+def _dot(role: str) -> QIcon:
+    return _dot_of(theme.colour(role))
+
+
+@functools.cache
+def _dot_of(colour: str) -> QIcon:
+    """A status dot: a filled circle in `colour`, the way the lists of desktop apps show a
+    state at a glance."""
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(_qcolour(colour))
+    painter.drawEllipse(2, 2, 8, 8)
+    painter.end()
+    return QIcon(pixmap)

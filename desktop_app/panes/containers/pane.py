@@ -47,6 +47,7 @@ from desktop_app.panes.containers.model import (
 )
 from desktop_app.panes.containers.rows import browser_urls, free_name, free_ports
 from desktop_app.session import EngineSession
+from desktop_app.widgets.row_actions import RowActions, Verb
 from desktop_app.widgets.sparkline import SparklineDelegate
 from engine_bridge import (
     Change,
@@ -131,6 +132,7 @@ class ContainersPane(PaneFrame):
         self._seconds.start()
         self.update_actions()
         self._update_placeholder()
+        self.row_actions = RowActions(self.view, self._row_verbs, self._choose_row)
 
     # --- the frame's hooks ------------------------------------------------------------
 
@@ -359,6 +361,33 @@ class ContainersPane(PaneFrame):
                 if child is not None:
                     found[child.id] = child
         return [self.model.container(cid) or c for cid, c in found.items()]
+
+    def _row_verbs(self, index: QModelIndex) -> list[Verb]:
+        """The common verbs of the container on a row, for its hover buttons."""
+        container = index.data(CONTAINER_ROLE)
+        if container is None or not self.live:
+            return []
+        ref = ContainerRef(container.id, container.name)
+        if container.state in ("running", "paused", "restarting"):
+            verbs: list[Verb] = [("stop", "Stop", self.stop_action.trigger)]
+            if container.state == "running":
+                verbs.append(("terminals", "Open a terminal", lambda: self._on_open_terminal(ref)))
+        else:
+            verbs = [("play", "Start", self.start_action.trigger)]
+        verbs.append(("logs", "Show the logs", lambda: self._show_tab("Logs")))
+        verbs.append(("trash", "Remove…", self.remove_action.trigger))
+        return verbs
+
+    def _choose_row(self, index: QModelIndex) -> None:
+        container = index.data(CONTAINER_ROLE)
+        if container is not None:
+            self.select([container.name])
+            self.update_actions()
+
+    def _show_tab(self, title: str) -> None:
+        details = self.details
+        if details is not None:
+            details.show_tab(title)
 
     def findables(self) -> list[tuple[str, str]]:
         return [(c.name, c.name) for c in self.model.containers()]
