@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
 
 
 async def answer(dialog: QDialog) -> int:
@@ -22,3 +23,21 @@ async def answer(dialog: QDialog) -> int:
     dialog.finished.connect(done)
     dialog.open()
     return await future
+
+
+def yes_and_cancel(
+    dialog: QDialog,
+    yes: QDialogButtonBox.StandardButton,
+    words: str = "",
+    on_yes: Callable[[], object] | None = None,
+) -> tuple[QDialogButtonBox, QPushButton]:
+    """The dialog's button row: Cancel, and `yes` (its words changed to `words` if given),
+    which accepts the dialog or, given `on_yes`, calls that instead. Returns the row and the
+    yes button."""
+    buttons = QDialogButtonBox(yes | QDialogButtonBox.StandardButton.Cancel)
+    button = buttons.button(yes)
+    if words:
+        button.setText(words)
+    button.clicked.connect(on_yes if on_yes is not None else dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, button

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import settings, theme
+from desktop_app.dialogs import yes_and_cancel
 
 #: How Dockyard finds its engine at launch, in the words of the choice (the values are
 #: those of `dockyard --engine`).
@@ -65,11 +66,9 @@ class SettingsDialog(QDialog):
         form.addRow("Theme:", self.theme_box)
         form.addRow("Engine at launch:", self.engine_box)
         form.addRow("", self.notify_box)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        buttons, _save = yes_and_cancel(
+            self, QDialogButtonBox.StandardButton.Save, on_yes=self.save
         )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)

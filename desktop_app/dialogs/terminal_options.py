@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from desktop_app import theme
+from desktop_app.dialogs import yes_and_cancel
 from desktop_app.session import EngineSession
 from engine_bridge import SHELL_MISSING_CODES, ContainerRef, EngineError, run_command
 
@@ -69,11 +70,7 @@ class OpenTerminalDialog(QDialog):
             form.addRow("Container:", self.container)
         form.addRow("Command:", self.command)
         form.addRow("User:", self.user)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Open
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, _open = yes_and_cancel(self, QDialogButtonBox.StandardButton.Open)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.hint)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import theme
+from desktop_app.dialogs import yes_and_cancel
 from desktop_app.learning import text
 from engine_bridge import ContainerSummary
 
@@ -60,14 +61,8 @@ class RemoveContainersDialog(QDialog):
         )
         self.volumes_box.setObjectName("removeVolumes")
         layout.addWidget(self.volumes_box)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Ok
-        )
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Remove")
+        buttons, ok = yes_and_cancel(self, QDialogButtonBox.StandardButton.Ok, "Remove")
         ok.setObjectName("confirmRemove")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.force = bool(running)
 

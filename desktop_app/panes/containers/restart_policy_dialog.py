@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 from qasync import asyncSlot
 
 from desktop_app import theme
+from desktop_app.dialogs import yes_and_cancel
 from desktop_app.session import EngineSession
 from desktop_app.widgets.restart_policy import RestartPolicyEditor
 from engine_bridge import ContainerRef, EngineError, RestartPolicy, update_restart_policy
@@ -40,13 +41,10 @@ class RestartPolicyDialog(QDialog):
         self.error.setWordWrap(True)
         theme.mark(self.error, "bad")
         self.error.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Save
+        buttons, self.save = yes_and_cancel(
+            self, QDialogButtonBox.StandardButton.Save, on_yes=self._on_save
         )
-        self.save = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save.setObjectName("saveRestartPolicy")
-        buttons.rejected.connect(self.reject)
-        self.save.clicked.connect(self._on_save)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"What the engine does when <b>{container.name}</b> stops:"))
         layout.addWidget(self.editor)

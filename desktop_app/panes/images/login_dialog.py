@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import theme
+from desktop_app.dialogs import yes_and_cancel
 from desktop_app.learning import text
 
 
@@ -41,14 +42,8 @@ class RegistryLoginDialog(QDialog):
         self.keyring_note.setObjectName("keyringNote")
         self.keyring_note.setWordWrap(True)
         theme.mark(self.keyring_note, "bad" if keyring_problem else "muted")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Log in")
+        buttons, self.ok_button = yes_and_cancel(self, QDialogButtonBox.StandardButton.Ok, "Log in")
         self.ok_button.setEnabled(not keyring_problem)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.keyring_note)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import theme
+from desktop_app.dialogs import yes_and_cancel
 from desktop_app.learning import text
 from engine_bridge.specs import SpecError
 from engine_bridge.specs.image_ref import parse_image_ref
@@ -54,13 +55,7 @@ class ImageReferenceDialog(QDialog):
         self.command.setObjectName("referenceCommand")
         self.command.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.command.setProperty("role", "command")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(action)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = yes_and_cancel(self, QDialogButtonBox.StandardButton.Ok, action)
         layout = QVBoxLayout(self)
         layout.addWidget(self.reference)
         layout.addWidget(self.problem)
