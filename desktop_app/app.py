@@ -183,14 +183,16 @@ def main(argv: list[str] | None = None) -> int:
         known = {p.value for p in Preference}
         args.engine = at_launch if at_launch in known else Preference.ASK.value
     chosen = args.theme or saved.value("appearance/theme", theme.Choice.SYSTEM.value)
-    theme.apply(theme.Choice(str(chosen)) if chosen in set(theme.Choice) else theme.Choice.SYSTEM)
-    theme.follow_desktop()
     # The window's closing starts the goodbye (run() lets go of the engine first); Qt must
     # not end the loop under it when the last window closes.
     app.setQuitOnLastWindowClosed(False)
     loop = DockyardEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow()
+    # Styled once it is built: a style sheet in place while widgets are made and moved into
+    # their layouts is worked out again at each move (~40 ms more at start-up).
+    theme.apply(theme.Choice(str(chosen)) if chosen in set(theme.Choice) else theme.Choice.SYSTEM)
+    theme.follow_desktop()
     if args.screenshot is None:  # pictures are taken of a window as it first opens
         window.remember = True
         window.restore_settings()

@@ -142,6 +142,8 @@ def _set(widget: QWidget, name: str, value: str) -> None:
     if widget.property(name) == value:
         return
     widget.setProperty(name, value)
+    if not widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+        return  # styled by the property when it is first shown: nothing to redo
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)

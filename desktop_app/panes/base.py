@@ -418,7 +418,7 @@ class PaneFrame(QWidget):
         return view.header()  # type: ignore[attr-defined, no-any-return]
 
     def _on_rows_arrived(self) -> None:
-        if not self._columns_fitted:
+        if not self._columns_fitted and self.on_screen:
             self._columns_fitted = True
             QTimer.singleShot(0, self.fit_columns)
 
@@ -426,6 +426,7 @@ class PaneFrame(QWidget):
         """Size each column to its content and its heading (the stretching one takes what is
         left), once, when the first rows arrive; widths the user kept win."""
         header = self.header()
+        header.setResizeContentsPrecision(100)  # the first hundred rows tell enough
         view: Any = self.view
         for column in range(header.count()):
             if header.sectionResizeMode(column) is not QHeaderView.ResizeMode.Interactive:
@@ -475,6 +476,8 @@ class PaneFrame(QWidget):
         self.on_screen = True
         self.on_screen_changed()
         self._maybe_first_shown()
+        if self.view.model().rowCount():
+            self._on_rows_arrived()  # the rows came while the pane was out of sight
 
     def hideEvent(self, event: Any) -> None:
         super().hideEvent(event)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
+    QEnterEvent,
     QGuiApplication,
     QKeySequence,
 )
@@ -132,7 +133,18 @@ class ContainersPane(PaneFrame):
         self._seconds.start()
         self.update_actions()
         self._update_placeholder()
-        self.row_actions = RowActions(self.view, self._row_verbs, self._choose_row)
+        self._row_actions: RowActions | None = None
+
+    @property
+    def row_actions(self) -> RowActions:
+        """The buttons on the row under the mouse, made when the mouse first comes by."""
+        if self._row_actions is None:
+            self._row_actions = RowActions(self.view, self._row_verbs, self._choose_row)
+        return self._row_actions
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        self.row_actions  # noqa: B018  (made now, before the first move over a row)
+        super().enterEvent(event)
 
     # --- the frame's hooks ------------------------------------------------------------
 
