@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
@@ -103,7 +103,30 @@ async def _write_set(window: MainWindow, folder: Path) -> list[Path]:
         async for name, widget in pictures():
             target = widget if widget is not None else window
             written.append(await _save(target, folder / f"{len(written) + 1:02d}-{name}.png"))
+    async for name, widget in _window_pictures(window):
+        written.append(await _save(widget, folder / f"{len(written) + 1:02d}-{name}.png"))
     return written
+
+
+async def _window_pictures(window: MainWindow) -> AsyncIterator[tuple[str, QWidget]]:
+    """The window's own dialogs: Go to anything with a few letters typed, and Settings."""
+    from desktop_app.dialogs.palette import CommandPalette
+    from desktop_app.dialogs.settings_dialog import SettingsDialog
+
+    palette = CommandPalette(window.palette_entries(), window)
+    palette.show()
+    names = [words for words, _key in window.containers_pane.findables()]
+    palette.query.setText(names[0][:3] if names else "st")
+    await asyncio.sleep(0.2)
+    yield "go-to-anything", palette
+    palette.close()
+    palette.deleteLater()
+    settings = SettingsDialog(window)
+    settings.show()
+    await asyncio.sleep(0.2)
+    yield "settings", settings
+    settings.close()
+    settings.deleteLater()
 
 
 async def _stats_read(window: MainWindow, readings: int = 3, timeout: float = 8.0) -> None:

@@ -17,7 +17,7 @@ import contextlib
 import json
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import docker
@@ -25,9 +25,10 @@ import docker.tls
 import requests.exceptions
 from docker.constants import DEFAULT_DOCKER_API_VERSION
 from docker.transport import unixconn
+from docker.types.daemon import CancellableStream
 
 from engine_bridge.endpoints import Endpoint
-from engine_bridge.errors import explain, not_answering, not_docker, unreachable
+from engine_bridge.errors import EngineError, explain, not_answering, not_docker, unreachable
 from engine_bridge.streams.log_lines import dechunk
 
 Client = Any  # docker.DockerClient; the SDK has no type information
@@ -203,13 +204,16 @@ def request(
     headers: dict[str, str] | None = None,
     stream: bool = True,
     timeout: float | None = None,
+    data: Any = None,
 ) -> Any:
     """The HTTP response of one engine request (path with {0}-style parts), its status
-    checked (the SDK's error is raised, and the response closed, when it failed)."""
+    checked (the SDK's error is raised, and the response closed, when it failed); `data`
+    is a body to send (bytes or a file)."""
     api = client.api
     url = api._url(path, *args)
+    extra = {"data": data} if data is not None else {}
     response = getattr(api, f"_{method}")(
-        url, params=params, headers=headers, stream=stream, timeout=timeout
+        url, params=params, headers=headers, stream=stream, timeout=timeout, **extra
     )
     try:
         api._raise_for_status(response)
@@ -261,3 +265,56 @@ def _connect_closing_on_failure(self: Any) -> None:
 
 
 unixconn.UnixHTTPConnection.connect = _connect_closing_on_failure
+
+
+def build_context_files(root: str, dockerfile: str) -> list[str]:
+    """The files of the build context in `root` that a build sends, after `.dockerignore`,
+    chosen by the same rules as the docker CLI's (the SDK's port of them): relative paths,
+    folders included. The Dockerfile and .dockerignore are always sent."""
+    import docker.utils.build as context_rules
+
+    ignore = os.path.join(root, ".dockerignore")
+    patterns: list[str] = []
+    if os.path.exists(ignore):
+        with open(ignore, encoding="utf-8", errors="replace") as lines:
+            patterns = [p.strip() for p in lines.read().splitlines()]
+            patterns = [p for p in patterns if p and not p.startswith("#")]
+    kept = set(context_rules.exclude_paths(root, patterns, dockerfile=dockerfile))
+    if os.path.exists(ignore):
+        kept.add(".dockerignore")
+    return sorted(kept)
+
+
+def build_context_archive(root: str, files: list[str]) -> Any:
+    """The build context as an uncompressed tar, in a temporary file (rewound)."""
+    import docker.utils.build as context_rules
+
+    return context_rules.create_archive(root, files=files)
+
+
+def follow_messages(
+    client: Client, response: Any, work: Any, each: Callable[[dict[str, Any]], None]
+) -> None:
+    """Hand each JSON message of a streamed response (pull, push, build progress) to `each`
+    until the stream ends or the user cancels `work` (an Operation: its `interrupt` is set to
+    close the stream under the read, and `check_cancelled()` raises once it is cancelled)."""
+    stream = CancellableStream(json_messages(client, response), response)
+
+    def close() -> None:
+        with contextlib.suppress(Exception):
+            stream.close()
+
+    work.interrupt = close
+    try:
+        for message in stream:
+            work.check_cancelled()
+            each(message)
+    except EngineError:
+        raise
+    except Exception:
+        work.check_cancelled()  # a cancel closes the socket under the read
+        raise
+    finally:
+        close()
+        response.close()
+    work.check_cancelled()

@@ -142,14 +142,17 @@ def _check_one_set(tmp_path: Path) -> None:
     # Then close-ups: a running container's Stats tab, an image's layers and digests, and
     # (where the engine has volumes) a volume's details, its files and the prune preview.
     extras = {name.split("-", 1)[1] for name in pictures[len(panes) :]}
-    dialogs = {"volume-files.png", "volume-prune-preview.png", "container-duplicate.png"}
+    dialogs = {"volume-files.png", "volume-prune-preview.png", "container-duplicate.png",
+               "go-to-anything.png", "settings.png"}  # fmt: skip
     assert extras <= {"container-stats.png", "container-logs.png", "image-layers.png",
                       "image-digests.png",
                       "volume-details.png"} | dialogs  # fmt: skip
     assert {"image-layers.png", "image-digests.png"} <= extras, "the test image is there"
     for picture in tmp_path.glob("*.png"):
         image = QImage(str(picture))
-        smallest = (560, 400) if picture.name.split("-", 1)[1] in dialogs else (800, 600)
+        name = picture.name.split("-", 1)[1]
+        smallest = (360, 150) if name == "settings.png" else (
+            (560, 400) if name in dialogs else (800, 600))  # fmt: skip
         assert (image.width(), image.height()) >= smallest, picture.name
         assert image.width() >= smallest[0]
 

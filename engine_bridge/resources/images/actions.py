@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from docker import auth
-from docker.types.daemon import CancellableStream
 
 from engine_bridge import sdk
 from engine_bridge.credentials import Credentials, CredentialStore, server_address
@@ -63,33 +62,18 @@ def _follow_transfer(
 ) -> TransferProgress:
     """Read a pull's or push's progress stream to its end, or until the user cancels."""
     operation.live = progress
-    stream = CancellableStream(sdk.json_messages(client, response), response)
-    operation.interrupt = lambda: _close_quietly(stream)
-    try:
-        for message in stream:
-            operation.check_cancelled()
-            progress.feed(message, time.monotonic())
-            operation.report(progress.fraction, describe(progress))
-    except EngineError:
-        raise
-    except Exception:
-        operation.check_cancelled()  # a cancel closes the socket under the read
-        raise
-    finally:
-        _close_quietly(stream)
-        response.close()
-    operation.check_cancelled()
+
+    def each(message: dict[str, Any]) -> None:
+        progress.feed(message, time.monotonic())
+        operation.report(progress.fraction, describe(progress))
+
+    sdk.follow_messages(client, response, operation, each)
     if progress.error:
         raise registry_error(progress.error, where) or EngineError(
             ErrorKind.ENGINE, f"{operation.title} failed", progress.error
         )
     operation.report(1.0, describe(progress), force=True)
     return progress
-
-
-def _close_quietly(stream: CancellableStream) -> None:
-    with contextlib.suppress(Exception):
-        stream.close()
 
 
 def pull_image(
