@@ -27,6 +27,7 @@ _VERBS = {
     "Registries…": "key", "Prune…": "sweep", "Create…": "plus", "Files…": "folder",
     "Export…": "export", "Import…": "import", "Clone…": "copy", "Sizes": "gauge",
     "New terminal…": "terminals", "Terminal": "terminals", "Logs": "logs",
+    "Build…": "builds", "Build again": "restart", "Remove from history": "trash",
 }  # fmt: skip
 
 

@@ -37,6 +37,7 @@ T = TypeVar("T")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # What the app remembers between launches goes to a folder of the run's own, not the user's.
 os.environ["DOCKYARD_CONFIG_DIR"] = tempfile.mkdtemp(prefix="dockyard-test-settings-")
+os.environ["DOCKYARD_HISTORY_DIR"] = tempfile.mkdtemp(prefix="dockyard-test-history-")
 
 
 @pytest.fixture(scope="session")

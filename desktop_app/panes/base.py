@@ -432,7 +432,10 @@ class PaneFrame(QWidget):
             if header.sectionResizeMode(column) is not QHeaderView.ResizeMode.Interactive:
                 continue
             content = max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
-            view.setColumnWidth(column, min(max(content + 12, 60), self.WIDEST_COLUMN))
+            # Never narrower than the pane's own width for it: text that changes with time
+            # ("Up 5 seconds", "Up About a minute") outgrows what the first rows said.
+            wanted = max(content + 12, view.columnWidth(column), 60)
+            view.setColumnWidth(column, min(wanted, self.WIDEST_COLUMN))
 
     def _on_splitter_moved(self) -> None:
         sizes = self.splitter.sizes()
@@ -594,9 +597,13 @@ class ListPane(PaneFrame, Generic[Row]):
             self.connected()
             self._maybe_first_shown()
 
-    def refresh_rows(self) -> None:
+    def current_rows(self) -> list[Row]:
+        """The rows to list now: the kind's, from the engine state (none without one)."""
         state = self.session.state if self.session is not None else None
-        self.model.set_rows(self.rows_from(state) if state is not None else [])
+        return self.rows_from(state) if state is not None else []
+
+    def refresh_rows(self) -> None:
+        self.model.set_rows(self.current_rows())
         self._update_counts()
         pending = self._select_when_listed
         if pending is not None and self.model.row(pending) is not None:

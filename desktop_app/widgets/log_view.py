@@ -312,6 +312,9 @@ class LogView(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         model.rowsInserted.connect(self._on_rows)
+        # Rows are laid out in batches after they arrive: the bottom moves when they are, and
+        # a followed log keeps up with it then too.
+        self.verticalScrollBar().rangeChanged.connect(self._on_range)
 
     def source_colour(self, source: str) -> str:
         if source not in self._sources:
@@ -342,6 +345,10 @@ class LogView(QListView):
     def _on_rows(self, *_: object) -> None:
         if self.follow:
             self.scrollToBottom()
+
+    def _on_range(self, _low: int, high: int) -> None:
+        if self.follow:
+            self.verticalScrollBar().setValue(high)
 
     def keyPressEvent(self, event: Any) -> None:
         if event.matches(QKeySequence.StandardKey.Copy):

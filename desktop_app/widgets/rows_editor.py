@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import theme
-
-_BAD = QColor(theme.LIGHT["bad.field"])
 
 
 class RowsEditor(QWidget):
@@ -75,7 +73,7 @@ class RowsEditor(QWidget):
             if item is None:
                 continue
             problem = problems.get(row)
-            item.setBackground(QBrush(_BAD) if problem else QBrush())
+            item.setBackground(QBrush(theme.qcolour("bad.field")) if problem else QBrush())
             item.setToolTip(problem or "")
         self.table.blockSignals(False)
 

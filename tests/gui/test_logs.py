@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QPoint
+
 from desktop_app.ansi import strip
 from desktop_app.widgets.log_view import DISPLAY_LIMIT, NOTICE
 from desktop_app.window import MainWindow
@@ -147,5 +149,28 @@ def test_each_container_opens_with_a_fresh_view_and_searching_keeps_follow(
         assert panel.follow.isChecked()
         assert panel.match_label.text() == ""
         assert texts(panel)[:2] == ["hello from b", "other"]
+
+    run(scenario())
+
+
+def test_a_followed_log_shows_its_last_line_after_a_burst(
+    window: MainWindow, busybox_image: str, cli: Callable[..., Any], label: list[str],
+    name: str, run: Any,
+) -> None:  # fmt: skip
+    cli("run", "-d", *label, "--name", name, busybox_image, "sh", "-c",
+        "seq 1 3000; sleep 300")  # fmt: skip
+
+    async def scenario() -> None:
+        await until(lambda: any(c.name == name for c in window.containers_pane.model.containers()),
+                    2, "row")  # fmt: skip
+        panel = open_logs(window, name)
+        await until(lambda: "3000" in texts(panel), 10, "the whole burst")
+        view = panel.view
+        bar = view.verticalScrollBar()
+        await until(lambda: bar.maximum() > 0 and bar.value() == bar.maximum(), 5,
+                    "the view at the bottom")  # fmt: skip
+        bottom = view.indexAt(view.viewport().rect().bottomLeft() + QPoint(4, -4))
+        assert bottom.isValid()
+        assert bottom.row() == panel.model.rowCount() - 1, "the last line is on screen"
 
     run(scenario())

@@ -136,16 +136,16 @@ def test_screenshot_command_writes_every_pane_in_both_themes_at_two_sizes(
 
 def _check_one_set(tmp_path: Path) -> None:
     pictures = sorted(p.name for p in tmp_path.glob("*.png"))
-    panes = ["01-containers.png", "02-images.png", "03-volumes.png", "04-resources.png",
-             "05-terminals.png", "06-engine.png"]  # fmt: skip
+    panes = ["01-containers.png", "02-images.png", "03-volumes.png", "04-builds.png",
+             "05-resources.png", "06-terminals.png", "07-engine.png"]  # fmt: skip
     assert pictures[: len(panes)] == panes
     # Then close-ups: a running container's Stats tab, an image's layers and digests, and
     # (where the engine has volumes) a volume's details, its files and the prune preview.
     extras = {name.split("-", 1)[1] for name in pictures[len(panes) :]}
     dialogs = {"volume-files.png", "volume-prune-preview.png", "container-duplicate.png",
-               "go-to-anything.png", "settings.png"}  # fmt: skip
+               "go-to-anything.png", "settings.png", "build-dialog.png"}  # fmt: skip
     assert extras <= {"container-stats.png", "container-logs.png", "image-layers.png",
-                      "image-digests.png",
+                      "image-digests.png", "build-steps.png",
                       "volume-details.png"} | dialogs  # fmt: skip
     assert {"image-layers.png", "image-digests.png"} <= extras, "the test image is there"
     for picture in tmp_path.glob("*.png"):

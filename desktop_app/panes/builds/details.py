@@ -1,0 +1,124 @@
+"""One build up close: its steps (instruction, cache used, seconds), its log, and what was
+asked with the docker command that does the same. A build under way is shown as it goes."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import theme
+from desktop_app.ansi import strip
+from desktop_app.learning import text
+from desktop_app.panes.builds.history import BuildRecord, StepRecord
+from engine_bridge import BuildProgress, docker_build_text
+
+
+def _cache_words(cached: bool | None) -> str:
+    return {True: "from the cache", False: "run"}.get(cached, "")  # type: ignore[arg-type]
+
+
+class BuildDetails(QTabWidget):
+    """Attributes: `steps` (a table), `log`, `summary`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("buildDetails")
+        self.steps = QTableWidget(0, 4)
+        self.steps.setObjectName("buildSteps")
+        self.steps.setAccessibleName("Steps")
+        self.steps.setHorizontalHeaderLabels(["Step", "Instruction", "Cache", "Seconds"])
+        self.steps.verticalHeader().hide()
+        self.steps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.steps.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.steps.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 60), (2, 120), (3, 80)):
+            self.steps.setColumnWidth(column, width)
+        cache_note = QLabel(text("builds.cache"))
+        cache_note.setWordWrap(True)
+        theme.mark(cache_note, "muted")
+        steps_page = QWidget()
+        steps_layout = QVBoxLayout(steps_page)
+        steps_layout.addWidget(self.steps, 1)
+        steps_layout.addWidget(cache_note)
+        self.log = QPlainTextEdit()
+        self.log.setObjectName("buildLog")
+        self.log.setAccessibleName("Build log")
+        self.log.setReadOnly(True)
+        self.log.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.summary = QLabel()
+        self.summary.setObjectName("buildSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(self.summary.textFormat().RichText)
+        summary_page = QWidget()
+        summary_layout = QVBoxLayout(summary_page)
+        summary_layout.addWidget(self.summary)
+        summary_layout.addStretch(1)
+        self.addTab(steps_page, "Steps")
+        self.addTab(self.log, "Log")
+        self.addTab(summary_page, "Summary")
+
+    def show_tab(self, title: str) -> None:
+        for index in range(self.count()):
+            if self.tabText(index) == title:
+                self.setCurrentIndex(index)
+
+    def show_record(self, record: BuildRecord | None) -> None:
+        if record is None:
+            self._fill_steps([])
+            self.log.setPlainText("")
+            self.summary.setText("")
+            return
+        self._fill_steps(list(record.steps))
+        self.log.setPlainText("\n".join(strip(line) for line in record.log))
+        self.summary.setText(self._summary_html(record))
+
+    def show_progress(self, progress: BuildProgress) -> None:
+        """A build under way: its steps and log so far."""
+        self._fill_steps([StepRecord(s.number, s.instruction, s.cached, s.seconds)
+                          for s in progress.steps])  # fmt: skip
+        lines = progress.log
+        if self.log.blockCount() - 1 < len(lines):
+            shown = max(0, self.log.blockCount() - 1) if self.log.toPlainText() else 0
+            for line in lines[shown:]:
+                self.log.appendPlainText(strip(line))
+
+    def _fill_steps(self, steps: list[StepRecord]) -> None:
+        self.steps.setRowCount(len(steps))
+        for row, step in enumerate(steps):
+            seconds = "" if step.seconds is None else f"{step.seconds:.1f}"
+            cells = (str(step.number), step.instruction, _cache_words(step.cached), seconds)
+            for column, words in enumerate(cells):
+                item = QTableWidgetItem(words)
+                if column == 2 and step.cached:
+                    item.setForeground(theme.qcolour("good"))
+                self.steps.setItem(row, column, item)
+
+    @staticmethod
+    def _summary_html(record: BuildRecord) -> str:
+        rows = [
+            ("Outcome", record.outcome + (f": {record.error}" if record.error else "")),
+            ("Context", record.context), ("Dockerfile", record.dockerfile),
+            ("Tags", ", ".join(record.tags) or "none"),
+            ("Target stage", record.target or "the last"),
+            ("Build arguments", ", ".join(f"{n}={v}" for n, v in record.args) or "none"),
+            ("Labels", ", ".join(f"{n}={v}" for n, v in record.labels) or "none"),
+            ("Image", record.image_id or "none"), ("Engine", record.engine or "unknown"),
+        ]  # fmt: skip
+        table = "".join(f"<tr><td><b>{escape(k)}:</b></td><td>{escape(v)}</td></tr>"
+                        for k, v in rows)  # fmt: skip
+        command = escape(docker_build_text(record.spec))
+        return (f"<table cellpadding='2'>{table}</table>"
+                f"<p>The same with the docker command:<br><code>{command}</code></p>")  # fmt: skip
