@@ -28,6 +28,7 @@ _VERBS = {
     "Export…": "export", "Import…": "import", "Clone…": "copy", "Sizes": "gauge",
     "New terminal…": "terminals", "Terminal": "terminals", "Logs": "logs",
     "Build…": "builds", "Build again": "restart", "Remove from history": "trash",
+    "Builders and cache…": "gauge",
 }  # fmt: skip
 
 

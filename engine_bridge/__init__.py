@@ -38,7 +38,20 @@ from engine_bridge.live.terminals import open_exec as open_exec_terminal
 from engine_bridge.live.terminals import resize as resize_terminal
 from engine_bridge.live.terminals import send as send_to_terminal
 from engine_bridge.operations import Operation, OperationLog, OperationState
-from engine_bridge.resources.builds import ContextSummary, build_image, summarise_context
+from engine_bridge.resources.builds import (
+    BuildCache,
+    Builders,
+    CacheEntry,
+    ContextSummary,
+    build_cache,
+    build_image,
+    builders,
+    dockerfile_excerpt,
+    failing_line,
+    prune_build_cache,
+    step_inputs_of,
+    summarise_context,
+)
 from engine_bridge.resources.containers import (
     ContainerRef,
     ContainerSummary,
@@ -107,6 +120,7 @@ from engine_bridge.resources.volumes import (
 )
 from engine_bridge.specs.build_spec import BuildSpec, docker_build_text
 from engine_bridge.specs.build_spec import problems as build_problems
+from engine_bridge.specs.cache_inputs import StepInputs, why_it_ran
 from engine_bridge.specs.dockerfile import Dockerfile
 from engine_bridge.specs.dockerfile import parse as read_dockerfile
 from engine_bridge.state import Change, Connection, ConnectionChange, EngineState
@@ -124,10 +138,13 @@ __all__ = [
     "SHELL_MISSING_CODES",
     "STDERR",
     "STDOUT",
+    "BuildCache",
     "BuildProgress",
     "BuildSpec",
     "BuildStep",
+    "Builders",
     "BundledEngine",
+    "CacheEntry",
     "Change",
     "Choice",
     "CommandResult",
@@ -167,6 +184,7 @@ __all__ = [
     "StatsHistory",
     "StatsSample",
     "StatsWatch",
+    "StepInputs",
     "SystemEngine",
     "TerminalSession",
     "TransferProgress",
@@ -178,8 +196,10 @@ __all__ = [
     "archive_names",
     "attach_terminal",
     "blueprint_of_container",
+    "build_cache",
     "build_image",
     "build_problems",
+    "builders",
     "choose",
     "clone_volume",
     "close_terminal",
@@ -188,10 +208,12 @@ __all__ = [
     "create_volume",
     "data_dir",
     "docker_build_text",
+    "dockerfile_excerpt",
     "download",
     "duplicate_container",
     "export_container_log",
     "export_volume",
+    "failing_line",
     "image_layers",
     "images_disk_usage",
     "import_volume",
@@ -210,6 +232,7 @@ __all__ = [
     "parse_time",
     "pause_container",
     "plan_prune",
+    "prune_build_cache",
     "prune_images",
     "prune_takes_named",
     "prune_volumes",
@@ -231,6 +254,7 @@ __all__ = [
     "send_to_terminal",
     "short_name",
     "start_container",
+    "step_inputs_of",
     "stop_container",
     "summarise_context",
     "tag_image",
@@ -241,4 +265,5 @@ __all__ = [
     "verify_export",
     "volume_tree",
     "volumes_disk_usage",
+    "why_it_ran",
 ]  # fmt: skip

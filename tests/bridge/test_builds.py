@@ -176,3 +176,15 @@ def test_cancelling_a_build_stops_it_and_leaves_no_container(
             await asyncio.sleep(0.2)
 
     arun(cleaned())
+
+
+def test_the_build_cache_prune_runs_on_the_engine(bridge: EngineBridge, arun: Any) -> None:
+    from engine_bridge import build_cache, prune_build_cache
+
+    before = arun(build_cache(bridge))
+    done = arun(bridge.perform(prune_build_cache()))
+    assert done.state is OperationState.SUCCEEDED
+    assert done.result is not None
+    assert done.result >= 0
+    after = arun(build_cache(bridge))
+    assert after.reclaimable <= before.reclaimable

@@ -5,7 +5,9 @@ the history, which a new window lists again; a failed build is kept with its rea
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.panes.base import ROW_ROLE
 from desktop_app.panes.builds.build_dialog import BuildDialog
+from desktop_app.panes.builds.builders_dialog import BuildersDialog
 from desktop_app.panes.builds.pane import BuildsPane
 from desktop_app.window import MainWindow
 from engine_bridge import BuildSpec
@@ -84,15 +87,31 @@ def test_build_from_the_dialog_steps_and_history(
         assert selected.id == records[0].id, "the new build is selected"
         details = pane.details
         assert details is not None
-        assert details.steps.rowCount() == len(records[0].steps)  # type: ignore[attr-defined]
+        shown = details.step_rows()  # type: ignore[attr-defined]
+        assert [instruction for instruction, _cache, _why in shown] == [
+            s.instruction for s in records[0].steps]  # fmt: skip
+        headings = [details.steps.item(r, 0).text()  # type: ignore[attr-defined]
+                    for r in range(details.steps.rowCount())  # type: ignore[attr-defined]
+                    if details.steps.item(r, 1) is None]  # type: ignore[attr-defined]  # fmt: skip
+        assert headings == ["Stage 0 · base  (from scratch)", "Stage 1 · final  (from base)"]
         assert "Successfully tagged" in details.log.toPlainText()  # type: ignore[attr-defined]
+
+        # The same build with another argument: the RUN step says why the cache did not serve.
+        hotter = dataclasses.replace(records[0].spec, args=(("FLAVOUR", "hot"),))
+        rebuilt = run(pane.build(hotter))
+        assert rebuilt is not None
+        assert rebuilt.outcome == "succeeded"
+        why = {instruction: reason for instruction, _c, reason in details.step_rows()}  # type: ignore[attr-defined]
+        run_step = next(i for i in why if i.startswith("RUN"))
+        assert why[run_step] == "A build argument in effect changed: FLAVOUR (spicy → hot)."
+        assert why["COPY busybox /bin/busybox"] == "", "it came from the cache again"
 
         # A new window (as after a restart) lists the build again.
         again = MainWindow()
         try:
             kept = again.panes["Builds"]
             assert isinstance(kept, BuildsPane)
-            assert [r.id for r in kept.model.rows()][:1] == [records[0].id]
+            assert {r.id for r in kept.model.rows()} >= {records[0].id, rebuilt.id}
         finally:
             again.close()
             again.deleteLater()
@@ -112,8 +131,61 @@ def test_a_failed_build_is_kept_with_its_reason(
     assert record.outcome == "failed"
     assert "Step 3" in record.error
     assert "line 3 of Dockerfile" in record.error
+    assert record.failed_line == 3
+    assert (3, 'RUN ["/bin/busybox", "false"]') in record.excerpt
+    details = pane.details
+    assert details is not None
+    assert "Where it failed" in details.summary.text()  # type: ignore[attr-defined]
+    # Only the failed ones, when asked.
+    pane.show_only.setCurrentIndex(pane.show_only.findText("Failed"))
+    assert {
+        pane.proxy.index(r, 0).data(ROW_ROLE).outcome for r in range(pane.proxy.rowCount())
+    } == {"failed"}
+    pane.show_only.setCurrentIndex(0)
     top = pane.proxy.index(0, 0).data(ROW_ROLE)
     assert top.id == record.id, "the newest build is listed first"
     selected = pane.selected()
     assert selected is not None
     assert selected.id == record.id
+
+
+def test_builders_and_the_build_cache_say_what_this_engine_has(
+    window: MainWindow, run: Any, docker_client: Any
+) -> None:
+    pane = window.panes["Builds"]
+    assert isinstance(pane, BuildsPane)
+    has_buildx = (
+        bool(shutil.which("docker"))
+        and subprocess.run(
+            ["docker", "buildx", "version"], capture_output=True, check=False
+        ).returncode
+        == 0
+    )
+
+    async def scenario() -> None:
+        showing = asyncio.ensure_future(pane.builders_dialog())
+        await until(lambda: isinstance(pane.dialog, BuildersDialog), 5, "the dialog")
+        dialog = pane.dialog
+        assert isinstance(dialog, BuildersDialog)
+        await until(lambda: dialog.cache is not None, 20, "the cache read")
+        words = dialog.builders.text()
+        version = docker_client.version()["Version"]
+        assert f"Docker {version}" in words
+        assert "classic builder" in words
+        if has_buildx:
+            assert "<b>docker buildx</b>: installed" in words
+        else:
+            assert "<b>docker buildx</b>: not installed" in words, "says what buildx would add"
+        every = docker_client.api.images(all=True, quiet=True)
+        top = docker_client.api.images(quiet=True)
+        assert f"{len(set(every) - set(top))} image" in dialog.usage.text()
+        assert dialog.command.text() == "docker builder prune --force"
+        dialog.age_box.setCurrentIndex(1)
+        dialog.all_box.setCurrentIndex(1)
+        assert dialog.command.text() == "docker builder prune --force --all --filter until=24h"
+        assert dialog.prune_button.isEnabled() == bool(
+            [e for e in dialog.cache.entries if not e.in_use])  # type: ignore[union-attr]  # fmt: skip
+        dialog.reject()
+        await showing
+
+    run(scenario())

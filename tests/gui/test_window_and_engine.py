@@ -143,7 +143,8 @@ def _check_one_set(tmp_path: Path) -> None:
     # (where the engine has volumes) a volume's details, its files and the prune preview.
     extras = {name.split("-", 1)[1] for name in pictures[len(panes) :]}
     dialogs = {"volume-files.png", "volume-prune-preview.png", "container-duplicate.png",
-               "go-to-anything.png", "settings.png", "build-dialog.png"}  # fmt: skip
+               "go-to-anything.png", "settings.png", "build-dialog.png",
+               "builders-and-cache.png"}  # fmt: skip
     assert extras <= {"container-stats.png", "container-logs.png", "image-layers.png",
                       "image-digests.png", "build-steps.png",
                       "volume-details.png"} | dialogs  # fmt: skip

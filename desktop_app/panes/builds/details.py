@@ -35,15 +35,24 @@ class BuildDetails(QTabWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("buildDetails")
-        self.steps = QTableWidget(0, 4)
+        self.steps = QTableWidget(0, 5)
         self.steps.setObjectName("buildSteps")
         self.steps.setAccessibleName("Steps")
-        self.steps.setHorizontalHeaderLabels(["Step", "Instruction", "Cache", "Seconds"])
+        self.steps.setHorizontalHeaderLabels(
+            [
+                "Step",
+                "Instruction",
+                "Cache",
+                "Seconds",
+                "Why the cache did not serve it",
+            ]
+        )
         self.steps.verticalHeader().hide()
         self.steps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.steps.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.steps.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         for column, width in ((0, 60), (2, 120), (3, 80)):
             self.steps.setColumnWidth(column, width)
         cache_note = QLabel(text("builds.cache"))
@@ -75,13 +84,15 @@ class BuildDetails(QTabWidget):
             if self.tabText(index) == title:
                 self.setCurrentIndex(index)
 
-    def show_record(self, record: BuildRecord | None) -> None:
+    def show_record(self, record: BuildRecord | None, previous: BuildRecord | None = None) -> None:
+        """One kept build; `previous` (the build before of the same Dockerfile) says why
+        steps ran that the cache served then."""
         if record is None:
             self._fill_steps([])
             self.log.setPlainText("")
             self.summary.setText("")
             return
-        self._fill_steps(list(record.steps))
+        self._fill_steps(list(record.steps), record.why_ran(previous))
         self.log.setPlainText("\n".join(strip(line) for line in record.log))
         self.summary.setText(self._summary_html(record))
 
@@ -95,16 +106,54 @@ class BuildDetails(QTabWidget):
             for line in lines[shown:]:
                 self.log.appendPlainText(strip(line))
 
-    def _fill_steps(self, steps: list[StepRecord]) -> None:
-        self.steps.setRowCount(len(steps))
-        for row, step in enumerate(steps):
+    def _fill_steps(self, steps: list[StepRecord], why: dict[int, str] | None = None) -> None:
+        """The steps, under a heading row for each stage of a multi-stage build."""
+        stages = sum(1 for s in steps if s.instruction.upper().startswith("FROM "))
+        self.steps.clearSpans()
+        self.steps.clearContents()
+        self.steps.setRowCount(len(steps) + (stages if stages > 1 else 0))
+        row = -1
+        stage = 0
+        for step in steps:
+            row += 1
+            if stages > 1 and step.instruction.upper().startswith("FROM "):
+                self._stage_heading(row, stage, step.instruction)
+                stage += 1
+                row += 1
             seconds = "" if step.seconds is None else f"{step.seconds:.1f}"
-            cells = (str(step.number), step.instruction, _cache_words(step.cached), seconds)
+            reason = (why or {}).get(step.number, "")
+            cells = (str(step.number), step.instruction, _cache_words(step.cached), seconds,
+                     reason)  # fmt: skip
             for column, words in enumerate(cells):
                 item = QTableWidgetItem(words)
                 if column == 2 and step.cached:
                     item.setForeground(theme.qcolour("good"))
+                if column == 4 and words:
+                    item.setToolTip(words)
                 self.steps.setItem(row, column, item)
+
+    def _stage_heading(self, row: int, number: int, instruction: str) -> None:
+        words = instruction.split()
+        named = words[-1] if len(words) >= 4 and words[-2].upper() == "AS" else ""
+        base = words[1] if len(words) > 1 else ""
+        title = f"Stage {number}" + (f" · {named}" if named else "") + f"  (from {base})"
+        item = QTableWidgetItem(title)
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+        item.setBackground(theme.qcolour("panel"))
+        self.steps.setItem(row, 0, item)
+        self.steps.setSpan(row, 0, 1, self.steps.columnCount())
+
+    def step_rows(self) -> list[tuple[str, str, str]]:
+        """The rows of the Steps table that are steps: (instruction, cache, why it ran)."""
+        found = []
+        for row in range(self.steps.rowCount()):
+            instruction, cache, why = (self.steps.item(row, c) for c in (1, 2, 4))
+            if instruction is not None:
+                found.append((instruction.text(), cache.text() if cache else "",
+                              why.text() if why else ""))  # fmt: skip
+        return found
 
     @staticmethod
     def _summary_html(record: BuildRecord) -> str:
@@ -120,5 +169,16 @@ class BuildDetails(QTabWidget):
         table = "".join(f"<tr><td><b>{escape(k)}:</b></td><td>{escape(v)}</td></tr>"
                         for k, v in rows)  # fmt: skip
         command = escape(docker_build_text(record.spec))
-        return (f"<table cellpadding='2'>{table}</table>"
+        failed = ""
+        if record.excerpt:
+            bad = theme.colour("bad")
+            lines = "".join(
+                f"<span style='color:{bad}'><b>▶ {n:>3}  {escape(t)}</b></span>\n"
+                if n == record.failed_line
+                else f"  {n:>3}  {escape(t)}\n"
+                for n, t in record.excerpt
+            )
+            failed = (f"<p><b>Where it failed</b> ({escape(record.dockerfile)}, line "
+                      f"{record.failed_line}):</p><pre>{lines}</pre>")  # fmt: skip
+        return (f"{failed}<table cellpadding='2'>{table}</table>"
                 f"<p>The same with the docker command:<br><code>{command}</code></p>")  # fmt: skip

@@ -13,11 +13,12 @@ import contextlib
 import json
 import os
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine_bridge import BuildProgress, BuildSpec, data_dir
+from engine_bridge import BuildProgress, BuildSpec, StepInputs, data_dir, why_it_ran
 
 KEPT = 200  # builds kept
 LOG_LINES = 2000  # lines of each build's log kept (its end)
@@ -53,6 +54,10 @@ class BuildRecord:
     error: str = ""
     steps: tuple[StepRecord, ...] = ()
     log: tuple[str, ...] = field(default=(), repr=False)
+    inputs: tuple[StepInputs, ...] = field(default=(), repr=False)
+    #: The Dockerfile line of the step that failed, and the lines around it as they were.
+    failed_line: int = 0
+    excerpt: tuple[tuple[int, str], ...] = ()
 
     @property
     def spec(self) -> BuildSpec:
@@ -64,6 +69,24 @@ class BuildRecord:
     def cached_steps(self) -> int:
         return sum(1 for step in self.steps if step.cached)
 
+    def same_build(self, other: BuildRecord) -> bool:
+        """Whether `other` built the same Dockerfile from the same context."""
+        return (self.context, self.dockerfile) == (other.context, other.dockerfile)
+
+    def why_ran(self, previous: BuildRecord | None) -> dict[int, str]:
+        """For each step that ran this time although `previous` (the build before of the
+        same Dockerfile) left its layer in the cache (it made it, or took it from there),
+        why, in words."""
+        if previous is None or not self.inputs:
+            return {}
+        layered_before = {s.number for s in previous.steps if s.cached is not None}
+        ran = [s.number for s in self.steps if s.cached is False]
+        return {
+            number: why_it_ran(number, self.inputs, previous.inputs, ran, self.no_cache)
+            for number in ran
+            if number in layered_before
+        }
+
 
 def record_of(
     spec: BuildSpec,
@@ -73,6 +96,7 @@ def record_of(
     seconds: float,
     engine: str = "",
     error: str = "",
+    inputs: Sequence[StepInputs] = (),
 ) -> BuildRecord:
     steps = tuple(
         StepRecord(s.number, s.instruction, s.cached, s.seconds)
@@ -84,7 +108,7 @@ def record_of(
         context=spec.context, dockerfile=spec.dockerfile_path, tags=spec.tags,
         target=spec.target, args=spec.args, labels=spec.labels, no_cache=spec.no_cache,
         pull=spec.pull, engine=engine, image_id=progress.image_id if progress else "",
-        error=error, steps=steps, log=log,
+        error=error, steps=steps, log=log, inputs=tuple(inputs),
     )  # fmt: skip
 
 
@@ -96,6 +120,8 @@ def _from_json(data: dict[str, Any]) -> BuildRecord:
     values["tags"] = tuple(values.get("tags") or ())
     values["log"] = tuple(values.get("log") or ())
     values["steps"] = tuple(StepRecord(**step) for step in values.get("steps") or ())
+    values["inputs"] = tuple(StepInputs(**step) for step in values.get("inputs") or ())
+    values["excerpt"] = tuple((int(n), str(t)) for n, t in values.get("excerpt") or ())
     return BuildRecord(**values)
 
 
@@ -107,6 +133,11 @@ class BuildHistory:
         configured = os.environ.get("DOCKYARD_HISTORY_DIR")
         default = Path(configured) if configured else data_dir()
         self.path = (folder or default) / "builds.jsonl"
+
+    def before(self, record: BuildRecord) -> BuildRecord | None:
+        """The build of the same Dockerfile just before `record`, if one is kept."""
+        earlier = [r for r in self.records() if r.same_build(record) and r.started < record.started]
+        return earlier[0] if earlier else None
 
     def records(self) -> list[BuildRecord]:
         """Every build kept, the newest first."""

@@ -4,6 +4,7 @@ every build the app ran (kept across restarts), to read again, build again or fo
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QWidget
 from qasync import asyncSlot
 
 from desktop_app.panes import PaneContext
@@ -27,6 +28,10 @@ from engine_bridge import (
     ErrorKind,
     Operation,
     build_image,
+    dockerfile_excerpt,
+    failing_line,
+    run_blocking,
+    step_inputs_of,
 )
 
 if TYPE_CHECKING:
@@ -46,7 +51,11 @@ class BuildsPane(ListPane[BuildRecord]):
     def __init__(self, context: PaneContext, parent: QWidget | None = None) -> None:
         self.history = BuildHistory()
         self.running: Operation[BuildProgress] | None = None
+        self.show_only = QComboBox()
+        self.show_only.setAccessibleName("Show only")
+        self.show_only.addItems(["All builds", "Succeeded", "Failed", "Cancelled"])
         super().__init__(context, parent)
+        self.show_only.currentTextChanged.connect(self._on_show_only)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.sortByColumn(0, self.view.horizontalHeader().sortIndicatorOrder().DescendingOrder)
         self._clock = QTimer(self, interval=60_000)
@@ -62,10 +71,24 @@ class BuildsPane(ListPane[BuildRecord]):
         self.again_action = self.action(
             "Build again", "Ctrl+Shift+B", "The same build, with the same settings", self._on_again
         )
+        self.builders_action = self.action(
+            "Builders and cache…", "", "Which builder builds, and the build cache with a prune",
+            self._on_builders,
+        )  # fmt: skip
         self.forget_action = self.action(
             "Remove from history", QKeySequence.StandardKey.Delete,
             "Forget these builds (their images stay)", self._on_forget,
         )  # fmt: skip
+
+    def header_widgets(self) -> list[QWidget]:
+        return [self.show_only]
+
+    def _on_show_only(self, words: str) -> None:
+        wanted = words.lower()
+        self.proxy.set_keep(lambda r: wanted == "all builds" or r.outcome == wanted)
+
+    def reveal_hidden(self) -> None:
+        self.show_only.setCurrentIndex(0)
 
     def current_rows(self) -> list[BuildRecord]:
         return self.history.records()  # kept by the app: listed with or without an engine
@@ -87,13 +110,15 @@ class BuildsPane(ListPane[BuildRecord]):
     def show_details(self, row: BuildRecord | None) -> None:
         details = self.details
         assert details is not None
-        details.show_record(row)  # type: ignore[attr-defined]
+        previous = self.history.before(row) if row is not None else None
+        details.show_record(row, previous)  # type: ignore[attr-defined]
 
     def update_actions(self) -> None:
         live = self.live
         self.build_action.setEnabled(live and self.running is None)
         self.again_action.setEnabled(live and self.running is None and self.selected() is not None)
         self.forget_action.setEnabled(bool(self.selected_rows()))
+        self.builders_action.setEnabled(live)
 
     def _tick(self) -> None:
         self.fmt.now = datetime.now(UTC)
@@ -137,6 +162,10 @@ class BuildsPane(ListPane[BuildRecord]):
         watch.connect(self._on_progress)
         started = time.time()
         try:
+            inputs = await run_blocking(None, step_inputs_of, spec)
+        except OSError:
+            inputs = []
+        try:
             await self.perform(operation, done=f"Built {', '.join(spec.tags) or 'the image'}.")
         finally:
             watch.disconnect(self._on_progress)
@@ -150,7 +179,11 @@ class BuildsPane(ListPane[BuildRecord]):
         engine = self.session.provider.label if self.session is not None else ""
         why = error.in_words(hint=False) if error and outcome == "failed" else ""
         took = time.time() - started
-        record = record_of(spec, live, outcome, started, took, engine, why)
+        record = record_of(spec, live, outcome, started, took, engine, why, inputs)
+        if outcome == "failed" and live is not None and live.current is not None:
+            line = failing_line(spec, live.current.number) or 0
+            excerpt = tuple(dockerfile_excerpt(spec, line)) if line else ()
+            record = dataclasses.replace(record, failed_line=line, excerpt=excerpt)
         self.history.add(record)
         self.select_when_listed(record.id)
         self.refresh_rows()
@@ -183,6 +216,30 @@ class BuildsPane(ListPane[BuildRecord]):
         yield "build-dialog", dialog
         dialog.close()
         dialog.deleteLater()
+        if self.session is not None:
+            from desktop_app.panes.builds.builders_dialog import BuildersDialog
+
+            builders = BuildersDialog(self.session, self)
+            builders.show()
+            await builders.load()
+            await asyncio.sleep(0.2)
+            yield "builders-and-cache", builders
+            builders.close()
+            builders.deleteLater()
+
+    @asyncSlot()
+    async def _on_builders(self) -> None:
+        await self.builders_dialog()
+
+    async def builders_dialog(self) -> None:
+        from desktop_app.panes.builds.builders_dialog import BuildersDialog
+
+        if self.session is None:
+            return
+        dialog = BuildersDialog(self.session, self)
+        asking = asyncio.ensure_future(self.ask(dialog))
+        await dialog.load()
+        await asking
 
     # --- forgetting -------------------------------------------------------------------------
 

@@ -3,7 +3,38 @@ happen, and what a build context holds before it is sent."""
 
 from __future__ import annotations
 
-from engine_bridge.resources.builds.actions import build_image, describe_build
-from engine_bridge.resources.builds.context import ContextSummary, summarise_context
+from engine_bridge.resources.builds.actions import (
+    build_image,
+    describe_build,
+    dockerfile_excerpt,
+    failing_line,
+)
+from engine_bridge.resources.builds.builders import (
+    BuildCache,
+    Builders,
+    CacheEntry,
+    build_cache,
+    builders,
+    prune_build_cache,
+)
+from engine_bridge.resources.builds.context import (
+    ContextSummary,
+    step_inputs_of,
+    summarise_context,
+)
 
-__all__ = ["ContextSummary", "build_image", "describe_build", "summarise_context"]
+__all__ = [
+    "BuildCache",
+    "Builders",
+    "CacheEntry",
+    "ContextSummary",
+    "build_cache",
+    "build_image",
+    "builders",
+    "describe_build",
+    "dockerfile_excerpt",
+    "failing_line",
+    "prune_build_cache",
+    "step_inputs_of",
+    "summarise_context",
+]  # fmt: skip

@@ -98,3 +98,14 @@ def failing_line(spec: BuildSpec, step_number: int) -> int | None:
         if 0 < step_number <= len(instructions):
             return instructions[step_number - 1].line
     return None
+
+
+def dockerfile_excerpt(spec: BuildSpec, line: int, around: int = 2) -> list[tuple[int, str]]:
+    """Lines `line - around` to `line + around` of the spec's Dockerfile, numbered."""
+    path = os.path.join(os.path.abspath(spec.context), spec.dockerfile_path)
+    with contextlib.suppress(OSError):
+        with open(path, encoding="utf-8", errors="replace") as text:
+            lines = text.read().splitlines()
+        first = max(1, line - around)
+        return [(n, lines[n - 1]) for n in range(first, min(len(lines), line + around) + 1)]
+    return []

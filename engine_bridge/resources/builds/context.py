@@ -3,11 +3,15 @@ bytes, and the biggest, so people see why a build is slow to start before it is 
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 from dataclasses import dataclass
 
 from engine_bridge import sdk
 from engine_bridge.specs.build_spec import BuildSpec
+from engine_bridge.specs.cache_inputs import StepInputs, copy_sources, files_of, step_inputs
+from engine_bridge.specs.dockerfile import parse
 
 BIGGEST = 8  # how many of the biggest files a summary names
 
@@ -44,3 +48,31 @@ def summarise_context(spec: BuildSpec) -> ContextSummary:
         left_out=max(0, everything - len(sizes)),
         has_dockerfile=os.path.isfile(os.path.join(root, spec.dockerfile_path)),
     )
+
+
+def step_inputs_of(spec: BuildSpec) -> list[StepInputs]:
+    """What each step of the spec's build depends on, read from its Dockerfile and context
+    (blocking: it reads every file a COPY or ADD takes; run it off the UI thread)."""
+    root = os.path.abspath(spec.context)
+    try:
+        with open(os.path.join(root, spec.dockerfile_path), encoding="utf-8",
+                  errors="replace") as text:  # fmt: skip
+            dockerfile = parse(text.read())
+    except OSError:
+        return []
+    sent = [p for p in sdk.build_context_files(root, spec.dockerfile_path)
+            if os.path.isfile(os.path.join(root, p))]  # fmt: skip
+    wanted = set()
+    for instruction in dockerfile.instructions:
+        sources = copy_sources(instruction.keyword, instruction.arguments)
+        wanted.update(files_of(sources, sent) if sources else [])
+    digests = {path: _digest(os.path.join(root, path)) for path in sorted(wanted)}
+    return step_inputs(dockerfile, dict(spec.args), digests)
+
+
+def _digest(path: str) -> str:
+    found = hashlib.sha256()
+    with contextlib.suppress(OSError), open(path, "rb") as data:
+        while block := data.read(1 << 20):
+            found.update(block)
+    return found.hexdigest()
