@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 import shlex
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +60,11 @@ def problems(spec: BuildSpec) -> dict[str, str]:
         if not name or not (name[0].isalpha() or name[0] == "_") or "=" in name:
             found["args"] = f"'{name}' is not a build argument name: letters, digits and _."
             break
+    if spec.platform and not re.fullmatch(r"[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?", spec.platform):
+        found["platform"] = (
+            f"'{spec.platform}' is not a platform: write os/architecture[/variant], "
+            "e.g. linux/amd64 or linux/arm/v7."
+        )
     for name, _value in spec.labels:
         if not name.strip():
             found["labels"] = "A label needs a name."

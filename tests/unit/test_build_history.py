@@ -45,3 +45,12 @@ def test_newest_first_bounded_and_damage_skipped(tmp_path: Path, monkeypatch) ->
     assert [r.context for r in store.records()] == ["/src/4", "/src/3", "/src/2"]
     store.remove({store.records()[0].id})
     assert [r.context for r in BuildHistory(tmp_path).records()] == ["/src/3", "/src/2"]
+
+
+def test_a_platform_is_checked_in_words() -> None:
+    from engine_bridge import build_problems, docker_build_text
+
+    assert build_problems(BuildSpec("/src", platform="linux/arm/v7")) == {}
+    assert "not a platform" in build_problems(BuildSpec("/src", platform="arm64"))["platform"]
+    assert docker_build_text(BuildSpec("/src", platform="linux/amd64")) == (
+        "docker build --platform linux/amd64 /src")  # fmt: skip

@@ -77,6 +77,12 @@ class BuildDialog(QDialog):
         self.args.setAccessibleName("Build arguments")
         self.labels = RowsEditor("org.opencontainers.image.source=https://example.org/web")
         self.labels.setAccessibleName("Labels")
+        self.platform = QLineEdit(placeholderText="the engine's own, e.g. linux/amd64")
+        self.platform.setAccessibleName("Platform")
+        self.platform.setToolTip(
+            "The OS and CPU the image is for. The classic builder builds for the engine's own "
+            "platform; another needs an engine (or buildx) that can run it."
+        )
         self.no_cache = QCheckBox("Build every step anew (--no-cache)")
         self.pull = QCheckBox("Always pull the base images (--pull)")
         self.sending = QLabel()
@@ -106,6 +112,7 @@ class BuildDialog(QDialog):
         form.addRow("Target stage:", self.target)
         form.addRow("Build arguments:", self.args)
         form.addRow("Labels:", self.labels)
+        form.addRow("Platform:", self.platform)
         form.addRow("", self.no_cache)
         form.addRow("", self.pull)
         explain = QLabel(
@@ -136,7 +143,7 @@ class BuildDialog(QDialog):
         self._summary_due.timeout.connect(self._read_context)
         for field in (self.context, self.dockerfile):
             field.textChanged.connect(self._on_context_changed)
-        for field in (self.tags,):
+        for field in (self.tags, self.platform):
             field.textChanged.connect(self._refresh)
         self.target.currentTextChanged.connect(self._refresh)
         for editor in (self.args, self.labels):
@@ -157,6 +164,7 @@ class BuildDialog(QDialog):
         self.labels.set_values([f"{n}={v}" for n, v in spec.labels])
         self.no_cache.setChecked(spec.no_cache)
         self.pull.setChecked(spec.pull)
+        self.platform.setText(spec.platform)
 
     def spec(self) -> BuildSpec:
         return BuildSpec(
@@ -168,6 +176,7 @@ class BuildDialog(QDialog):
             labels=_pairs(self.labels.values()),
             no_cache=self.no_cache.isChecked(),
             pull=self.pull.isChecked(),
+            platform=self.platform.text().strip(),
         )
 
     def _on_browse(self) -> None:

@@ -35,16 +35,35 @@ AGES = (
 )
 
 
+#: Choices of how big the cache may stay: (words, bytes; 0 for no limit).
+KEEPS = (("no limit", 0), ("1 GB", 1_000_000_000), ("5 GB", 5_000_000_000),
+         ("10 GB", 10_000_000_000))  # fmt: skip
+
+
 def would_go(
-    cache: BuildCache, all_unused: bool, age: timedelta, now: datetime
+    cache: BuildCache, all_unused: bool, age: timedelta, now: datetime, keep: int = 0
 ) -> list[CacheEntry]:
     """The records a prune with these choices removes: not in use, not shared with an image
-    unless all unused ones go, and not used within `age`."""
-    return [
+    unless all unused ones go, and not used within `age`; with `keep`, the least recently
+    used of those only until the whole cache is down to `keep` bytes."""
+    candidates = [
         e for e in cache.entries
         if not e.in_use and (all_unused or not e.shared)
         and (not age or e.last_used is None or now - e.last_used >= age)
     ]  # fmt: skip
+    if not keep:
+        return candidates
+    total = cache.size
+    going = []
+    oldest_first = sorted(
+        candidates, key=lambda e: e.last_used or datetime.min.replace(tzinfo=now.tzinfo)
+    )
+    for entry in oldest_first:
+        if total <= keep:
+            break
+        going.append(entry)
+        total -= entry.size
+    return going
 
 
 def builders_html(found: Builders) -> str:
@@ -90,6 +109,9 @@ class BuildersDialog(QDialog):
         self.age_box = QComboBox()
         self.age_box.setAccessibleName("Unused for")
         self.age_box.addItems([words for words, _d, _t in AGES])
+        self.keep_box = QComboBox()
+        self.keep_box.setAccessibleName("Keep at most")
+        self.keep_box.addItems([words for words, _bytes in KEEPS])
         self.preview = QListWidget()
         self.preview.setAccessibleName("What the prune removes")
         self.command = QLabel()
@@ -101,6 +123,7 @@ class BuildersDialog(QDialog):
         form = QFormLayout()
         form.addRow("Remove:", self.all_box)
         form.addRow("Unused for at least:", self.age_box)
+        form.addRow("Until the cache is down to:", self.keep_box)
         buttons, self.prune_button = yes_and_cancel(
             self, QDialogButtonBox.StandardButton.Ok, "Prune", on_yes=self._on_prune
         )
@@ -117,6 +140,7 @@ class BuildersDialog(QDialog):
         layout.addWidget(buttons)
         self.all_box.currentIndexChanged.connect(self._refresh)
         self.age_box.currentIndexChanged.connect(self._refresh)
+        self.keep_box.currentIndexChanged.connect(self._refresh)
         self._refresh()
 
     async def load(self) -> None:
@@ -134,13 +158,14 @@ class BuildersDialog(QDialog):
             return
         self._refresh()
 
-    def _choices(self) -> tuple[bool, str, timedelta]:
+    def _choices(self) -> tuple[bool, str, timedelta, int]:
         _words, duration, age = AGES[max(0, self.age_box.currentIndex())]
-        return self.all_box.currentIndex() == 1, duration, age
+        keep = KEEPS[max(0, self.keep_box.currentIndex())][1]
+        return self.all_box.currentIndex() == 1, duration, age, keep
 
     def _refresh(self) -> None:
-        all_unused, duration, age = self._choices()
-        operation = prune_build_cache(all_unused, duration)
+        all_unused, duration, age, keep = self._choices()
+        operation = prune_build_cache(all_unused, duration, keep)
         self.command.setText(shlex.join(operation.argv))
         self.preview.clear()
         cache = self.cache
@@ -155,7 +180,7 @@ class BuildersDialog(QDialog):
             f"{counted(cache.intermediate_images, 'image')} here (docker images -a lists them; "
             "they go with the images built on them, not with this prune)."
         )
-        going = would_go(cache, all_unused, age, datetime.now(UTC))
+        going = would_go(cache, all_unused, age, datetime.now(UTC), keep)
         for entry in going:
             when = "never"
             if entry.last_used is not None:
@@ -169,9 +194,9 @@ class BuildersDialog(QDialog):
 
     @asyncSlot()
     async def _on_prune(self) -> None:
-        all_unused, duration, _age = self._choices()
+        all_unused, duration, _age, keep = self._choices()
         try:
-            done = await self.session.perform(prune_build_cache(all_unused, duration))
+            done = await self.session.perform(prune_build_cache(all_unused, duration, keep))
         except EngineError as exc:
             self.outcome.setText(exc.in_words())
             return

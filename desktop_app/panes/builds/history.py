@@ -50,6 +50,7 @@ class BuildRecord:
     no_cache: bool
     pull: bool
     engine: str = ""
+    platform: str = ""
     image_id: str = ""
     error: str = ""
     steps: tuple[StepRecord, ...] = ()
@@ -63,7 +64,7 @@ class BuildRecord:
     def spec(self) -> BuildSpec:
         """What was asked, to build the same again."""
         return BuildSpec(self.context, self.dockerfile, self.tags, self.target, self.args,
-                         self.labels, self.no_cache, self.pull)  # fmt: skip
+                         self.labels, self.no_cache, self.pull, self.platform)  # fmt: skip
 
     @property
     def cached_steps(self) -> int:
@@ -107,7 +108,8 @@ def record_of(
         id=uuid.uuid4().hex[:12], started=started, seconds=seconds, outcome=outcome,
         context=spec.context, dockerfile=spec.dockerfile_path, tags=spec.tags,
         target=spec.target, args=spec.args, labels=spec.labels, no_cache=spec.no_cache,
-        pull=spec.pull, engine=engine, image_id=progress.image_id if progress else "",
+        pull=spec.pull, engine=engine, platform=spec.platform,
+        image_id=progress.image_id if progress else "",
         error=error, steps=steps, log=log, inputs=tuple(inputs),
     )  # fmt: skip
 

@@ -123,18 +123,25 @@ async def build_cache(bridge: EngineBridge) -> BuildCache:
     return BuildCache(entries, len(set(every) - set(top)))
 
 
-def prune_build_cache(all_unused: bool = False, older_than: str = "") -> Operation[int]:
+def prune_build_cache(
+    all_unused: bool = False, older_than: str = "", keep_bytes: int = 0
+) -> Operation[int]:
     """`docker builder prune`: BuildKit's cache records that no build uses; `all_unused`
     takes the ones still shared with images too; `older_than` (e.g. "24h") only those not
-    used for that long. The result is the bytes freed."""
+    used for that long; `keep_bytes` stops once the cache is down to that size. The result
+    is the bytes freed."""
     argv = ["docker", "builder", "prune", "--force"]
     params: dict[str, Any] = {}
+    if keep_bytes:
+        params["keep-storage"] = str(keep_bytes)
     if all_unused:
         argv.append("--all")
         params["all"] = "1"
     if older_than:
         argv += ["--filter", f"until={older_than}"]
         params["filters"] = f'{{"until":["{older_than}"]}}'
+    if keep_bytes:
+        argv += ["--keep-storage", f"{keep_bytes // 1_000_000_000}GB"]
 
     def work(client: Client) -> int:
         response = sdk.request(client, "post", "/build/prune", params=params, stream=False)
