@@ -13,12 +13,14 @@ from typing import Any
 import pytest
 
 from engine_bridge.bridge import EngineBridge
-from engine_bridge.errors import EngineError
+from engine_bridge.credentials import Credentials
+from engine_bridge.errors import EngineError, ErrorKind
 from engine_bridge.operations import OperationState
 from engine_bridge.resources.builds import build_image, summarise_context
 from engine_bridge.specs.build_spec import BuildSpec, docker_build_text
 from engine_bridge.streams.build_progress import BuildProgress
-from tests.engine_support import BUSYBOX_BINARY, TEST_LABEL, EngineUnderTest
+from tests.engine_support import BUSYBOX_BINARY, TEST_LABEL, EngineUnderTest, build_files_image
+from tests.registry_support import LocalRegistry
 
 DOCKERFILE = """\
 ARG GREETING=hello
@@ -188,3 +190,29 @@ def test_the_build_cache_prune_runs_on_the_engine(bridge: EngineBridge, arun: An
     assert done.result >= 0
     after = arun(build_cache(bridge))
     assert after.reclaimable <= before.reclaimable
+
+
+def test_a_base_image_behind_a_login_is_pulled_with_it(
+    bridge: EngineBridge, registry: LocalRegistry, docker_client: Any, tmp_path: Path,
+    name: str, arun: Any,
+) -> None:  # fmt: skip
+    base = f"{registry.host}/dockyard-test/{name}-base:1"
+    login = Credentials(registry.host, registry.username, registry.password)
+    build_files_image(docker_client, base, {"base.txt": b"from the registry\n"})
+    docker_client.api.push(base, auth_config=login.auth_config())
+    docker_client.api.remove_image(base, force=True)
+    (tmp_path / "Dockerfile").write_text(f"FROM {base}\nLABEL {TEST_LABEL}=1\n")
+    tag = f"{name}:on-base"
+    try:
+        # Without the login the engine cannot pull it, and says so in a registry's words.
+        with pytest.raises(EngineError) as refused:
+            arun(bridge.perform(build_image(BuildSpec(str(tmp_path), tags=(tag,)))))
+        assert refused.value.kind in (ErrorKind.UNAUTHORIZED, ErrorKind.IMAGE_NOT_FOUND)
+        assert "Step 1 (FROM" in refused.value.title
+        done = arun(bridge.perform(build_image(BuildSpec(str(tmp_path), tags=(tag,)), [login])))
+        assert done.state is OperationState.SUCCEEDED
+        assert docker_client.api.inspect_image(tag)["Config"]["Labels"][TEST_LABEL] == "1"
+    finally:
+        for image in (tag, base):
+            if _exists(docker_client, image):
+                docker_client.api.remove_image(image, force=True)

@@ -94,7 +94,8 @@ def test_build_from_the_dialog_steps_and_history(
                     for r in range(details.steps.rowCount())  # type: ignore[attr-defined]
                     if details.steps.item(r, 1) is None]  # type: ignore[attr-defined]  # fmt: skip
         assert headings == ["Stage 0 · base  (from scratch)", "Stage 1 · final  (from base)"]
-        assert "Successfully tagged" in details.log.toPlainText()  # type: ignore[attr-defined]
+        logged = [line.text for line in details.log_model.rows]  # type: ignore[attr-defined]
+        assert any(line.startswith("Successfully tagged") for line in logged)
 
         # The same build with another argument: the RUN step says why the cache did not serve.
         hotter = dataclasses.replace(records[0].spec, args=(("FLAVOUR", "hot"),))

@@ -55,8 +55,7 @@ def test_each_reason_in_words() -> None:
 def test_a_cache_prune_preview_follows_the_choices() -> None:
     from datetime import UTC, datetime, timedelta
 
-    from desktop_app.panes.builds.builders_dialog import would_go
-    from engine_bridge import BuildCache, CacheEntry
+    from engine_bridge import BuildCache, CacheEntry, plan_cache_prune
 
     now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
@@ -65,21 +64,27 @@ def test_a_cache_prune_preview_follows_the_choices() -> None:
 
     cache = BuildCache((entry("old", 48), entry("new", 1), entry("busy", 48, in_use=True),
                         entry("shared", 48, shared=True)), 0)  # fmt: skip
-    assert [e.id for e in would_go(cache, False, timedelta(0), now)] == ["old", "new"]
-    assert [e.id for e in would_go(cache, True, timedelta(0), now)] == ["old", "new", "shared"]
-    assert [e.id for e in would_go(cache, True, timedelta(hours=24), now)] == ["old", "shared"]
+    assert [e.id for e in plan_cache_prune(cache, False, timedelta(0), now)] == ["old", "new"]
+    assert [e.id for e in plan_cache_prune(cache, True, timedelta(0), now)] == [
+        "old",
+        "new",
+        "shared",
+    ]
+    assert [e.id for e in plan_cache_prune(cache, True, timedelta(hours=24), now)] == [
+        "old",
+        "shared",
+    ]
 
 
 def test_a_prune_down_to_a_size_takes_the_least_recently_used_first() -> None:
     from datetime import UTC, datetime, timedelta
 
-    from desktop_app.panes.builds.builders_dialog import would_go
-    from engine_bridge import BuildCache, CacheEntry, prune_build_cache
+    from engine_bridge import BuildCache, CacheEntry, plan_cache_prune, prune_build_cache
 
     now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
     entries = tuple(CacheEntry(f"e{h}", "regular", 1_000_000_000, False, False,
                                now - timedelta(hours=h), "") for h in (1, 5, 3))  # fmt: skip
-    going = would_go(BuildCache(entries, 0), False, timedelta(0), now, keep=1_000_000_000)
+    going = plan_cache_prune(BuildCache(entries, 0), False, timedelta(0), now, keep=1_000_000_000)
     assert [e.id for e in going] == ["e5", "e3"], "the oldest go until 1 GB is left"
     assert prune_build_cache(keep_bytes=5_000_000_000).argv == (
         "docker", "builder", "prune", "--force", "--keep-storage", "5GB")  # fmt: skip

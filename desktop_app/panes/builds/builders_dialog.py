@@ -24,7 +24,7 @@ from desktop_app import theme
 from desktop_app.dialogs import yes_and_cancel
 from desktop_app.presentation import counted, decimal_size
 from desktop_app.session import EngineSession
-from engine_bridge import BuildCache, Builders, CacheEntry, EngineError, prune_build_cache
+from engine_bridge import BuildCache, Builders, EngineError, plan_cache_prune, prune_build_cache
 
 #: Choices of how long unused before a cache record may go: (words, duration for the
 #: engine, the same as a timedelta).
@@ -38,32 +38,6 @@ AGES = (
 #: Choices of how big the cache may stay: (words, bytes; 0 for no limit).
 KEEPS = (("no limit", 0), ("1 GB", 1_000_000_000), ("5 GB", 5_000_000_000),
          ("10 GB", 10_000_000_000))  # fmt: skip
-
-
-def would_go(
-    cache: BuildCache, all_unused: bool, age: timedelta, now: datetime, keep: int = 0
-) -> list[CacheEntry]:
-    """The records a prune with these choices removes: not in use, not shared with an image
-    unless all unused ones go, and not used within `age`; with `keep`, the least recently
-    used of those only until the whole cache is down to `keep` bytes."""
-    candidates = [
-        e for e in cache.entries
-        if not e.in_use and (all_unused or not e.shared)
-        and (not age or e.last_used is None or now - e.last_used >= age)
-    ]  # fmt: skip
-    if not keep:
-        return candidates
-    total = cache.size
-    going = []
-    oldest_first = sorted(
-        candidates, key=lambda e: e.last_used or datetime.min.replace(tzinfo=now.tzinfo)
-    )
-    for entry in oldest_first:
-        if total <= keep:
-            break
-        going.append(entry)
-        total -= entry.size
-    return going
 
 
 def builders_html(found: Builders) -> str:
@@ -180,7 +154,7 @@ class BuildersDialog(QDialog):
             f"{counted(cache.intermediate_images, 'image')} here (docker images -a lists them; "
             "they go with the images built on them, not with this prune)."
         )
-        going = would_go(cache, all_unused, age, datetime.now(UTC), keep)
+        going = plan_cache_prune(cache, all_unused, age, datetime.now(UTC), keep)
         for entry in going:
             when = "never"
             if entry.last_used is not None:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
-    QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -19,10 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import theme
-from desktop_app.ansi import strip
 from desktop_app.learning import text
 from desktop_app.panes.builds.history import BuildRecord, StepRecord
-from engine_bridge import BuildProgress, docker_build_text
+from desktop_app.widgets.log_view import LogModel, LogView
+from engine_bridge import STDOUT, BuildProgress, LogLine, docker_build_text
 
 
 def _cache_words(cached: bool | None) -> str:
@@ -62,11 +60,11 @@ class BuildDetails(QTabWidget):
         steps_layout = QVBoxLayout(steps_page)
         steps_layout.addWidget(self.steps, 1)
         steps_layout.addWidget(cache_note)
-        self.log = QPlainTextEdit()
+        # The same view as a container's log: escape codes shown as colours, fast on long logs.
+        self.log_model = LogModel()
+        self.log = LogView(self.log_model)
         self.log.setObjectName("buildLog")
         self.log.setAccessibleName("Build log")
-        self.log.setReadOnly(True)
-        self.log.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.summary = QLabel()
         self.summary.setObjectName("buildSummary")
         self.summary.setWordWrap(True)
@@ -89,22 +87,21 @@ class BuildDetails(QTabWidget):
         steps ran that the cache served then."""
         if record is None:
             self._fill_steps([])
-            self.log.setPlainText("")
+            self.log_model.clear()
             self.summary.setText("")
             return
         self._fill_steps(list(record.steps), record.why_ran(previous))
-        self.log.setPlainText("\n".join(strip(line) for line in record.log))
+        self.log_model.clear()
+        self.log_model.append([LogLine(STDOUT, line) for line in record.log])
         self.summary.setText(self._summary_html(record))
 
     def show_progress(self, progress: BuildProgress) -> None:
         """A build under way: its steps and log so far."""
         self._fill_steps([StepRecord(s.number, s.instruction, s.cached, s.seconds)
                           for s in progress.steps])  # fmt: skip
-        lines = progress.log
-        if self.log.blockCount() - 1 < len(lines):
-            shown = max(0, self.log.blockCount() - 1) if self.log.toPlainText() else 0
-            for line in lines[shown:]:
-                self.log.appendPlainText(strip(line))
+        shown = self.log_model.rowCount()
+        if shown < len(progress.log):
+            self.log_model.append([LogLine(STDOUT, line) for line in progress.log[shown:]])
 
     def _fill_steps(self, steps: list[StepRecord], why: dict[int, str] | None = None) -> None:
         """The steps, under a heading row for each stage of a multi-stage build."""

@@ -23,6 +23,7 @@ from desktop_app.presentation import counted
 from engine_bridge import (
     BuildProgress,
     BuildSpec,
+    Credentials,
     EngineError,
     EngineState,
     ErrorKind,
@@ -149,7 +150,8 @@ class BuildsPane(ListPane[BuildRecord]):
         ends. The record kept, or None without an engine."""
         if self.session is None:
             return None
-        operation = build_image(spec)
+        logins = await run_blocking(None, self._logins)
+        operation = build_image(spec, logins)
         self.running = operation
         self.update_actions()
         details = self.details
@@ -189,6 +191,14 @@ class BuildsPane(ListPane[BuildRecord]):
         self.refresh_rows()
         self.update_actions()
         return record
+
+    def _logins(self) -> list[Credentials]:
+        """Every registry login kept (blocking: the keyring), for base images to pull."""
+        store = self.context.credentials
+        if not store.available()[0]:
+            return []
+        found = (store.get(host) for host in store.registries())
+        return [login for login in found if login is not None]
 
     def _on_progress(self, operation: Operation[object]) -> None:
         if operation is self.running and isinstance(operation.live, BuildProgress):

@@ -15,6 +15,7 @@ from engine_bridge.resources.builds.builders import (
     CacheEntry,
     build_cache,
     builders,
+    plan_cache_prune,
     prune_build_cache,
 )
 from engine_bridge.resources.builds.context import (
@@ -34,6 +35,7 @@ __all__ = [
     "describe_build",
     "dockerfile_excerpt",
     "failing_line",
+    "plan_cache_prune",
     "prune_build_cache",
     "step_inputs_of",
     "summarise_context",

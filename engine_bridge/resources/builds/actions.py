@@ -8,10 +8,14 @@ import contextlib
 import os
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
+from docker import auth
+
 from engine_bridge import sdk
-from engine_bridge.errors import EngineError, ErrorKind
+from engine_bridge.credentials import Credentials, server_address
+from engine_bridge.errors import EngineError, ErrorKind, registry_error
 from engine_bridge.operations import Operation
 from engine_bridge.specs.build_spec import BuildSpec, api_params, docker_build_command
 from engine_bridge.specs.dockerfile import parse
@@ -29,10 +33,11 @@ def describe_build(progress: BuildProgress) -> str:
     return f"Step {step.number} of {step.total}: {step.instruction}{cached}"
 
 
-def build_image(spec: BuildSpec) -> Operation[BuildProgress]:
+def build_image(spec: BuildSpec, logins: Sequence[Credentials] = ()) -> Operation[BuildProgress]:
     """`docker build` of `spec`. The result is the build's progress: its steps, the image
     made and its tags. A failed step raises an EngineError naming the step and the line of
-    the Dockerfile it came from."""
+    the Dockerfile it came from. `logins` go to the engine for the base images it pulls from
+    registries that want one (as the docker CLI sends its stored logins)."""
     shown = spec.tags[0] if spec.tags else os.path.basename(os.path.abspath(spec.context))
 
     def work(client: Client) -> BuildProgress:
@@ -42,10 +47,16 @@ def build_image(spec: BuildSpec) -> Operation[BuildProgress]:
         archive = sdk.build_context_archive(root, files)
         progress = BuildProgress()
         operation.live = progress
+        headers = {"Content-Type": "application/x-tar"}
+        if logins:
+            every = {server_address(c.registry): c.auth_config() for c in logins}
+            encoded = auth.encode_header(every)
+            headers["X-Registry-Config"] = (
+                encoded.decode() if isinstance(encoded, bytes) else encoded
+            )
         try:
             response = sdk.request(
-                client, "post", "/build", params=api_params(spec), data=archive,
-                headers={"Content-Type": "application/x-tar"},
+                client, "post", "/build", params=api_params(spec), data=archive, headers=headers,
             )  # fmt: skip
         finally:
             archive.close()
@@ -75,6 +86,10 @@ def failed_step_error(spec: BuildSpec, progress: BuildProgress) -> EngineError:
     """The builder's error, with the step that failed and its line in the Dockerfile."""
     step = progress.current
     where = ""
+    about_registry = registry_error(progress.error)
+    if about_registry is not None and step is not None and step.keyword == "FROM":
+        about_registry.title = f"Step {step.number} ({step.instruction}): {about_registry.title}"
+        return about_registry
     if step is not None:
         line = failing_line(spec, step.number)
         where = f"Step {step.number} ({step.instruction})"

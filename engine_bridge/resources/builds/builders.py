@@ -14,7 +14,7 @@ import contextlib
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from engine_bridge import sdk
@@ -121,6 +121,32 @@ async def build_cache(bridge: EngineBridge) -> BuildCache:
     every = await bridge.call(bridge.sdk_client.api.images, all=True, quiet=True)
     top = await bridge.call(bridge.sdk_client.api.images, quiet=True)
     return BuildCache(entries, len(set(every) - set(top)))
+
+
+def plan_cache_prune(
+    cache: BuildCache, all_unused: bool, age: timedelta, now: datetime, keep: int = 0
+) -> list[CacheEntry]:
+    """The records a prune with these choices removes: not in use, not shared with an image
+    unless all unused ones go, and not used within `age`; with `keep`, the least recently
+    used of those only until the whole cache is down to `keep` bytes."""
+    candidates = [
+        e for e in cache.entries
+        if not e.in_use and (all_unused or not e.shared)
+        and (not age or e.last_used is None or now - e.last_used >= age)
+    ]  # fmt: skip
+    if not keep:
+        return candidates
+    total = cache.size
+    going = []
+    oldest_first = sorted(
+        candidates, key=lambda e: e.last_used or datetime.min.replace(tzinfo=now.tzinfo)
+    )
+    for entry in oldest_first:
+        if total <= keep:
+            break
+        going.append(entry)
+        total -= entry.size
+    return going
 
 
 def prune_build_cache(
