@@ -92,7 +92,12 @@ from engine_bridge.resources.images import (
     save_image,
     tag_image,
 )
-from engine_bridge.resources.networks import NetworkSummary, list_networks
+from engine_bridge.resources.networks import (
+    Attachment,
+    NetworkSummary,
+    inspect_network,
+    list_networks,
+)
 from engine_bridge.resources.volumes import (
     HELPER_LABEL,
     PrunePlan,
@@ -139,6 +144,7 @@ __all__ = [
     "SHELL_MISSING_CODES",
     "STDERR",
     "STDOUT",
+    "Attachment",
     "BuildCache",
     "BuildProgress",
     "BuildSpec",
@@ -220,6 +226,7 @@ __all__ = [
     "import_volume",
     "inspect_container",
     "inspect_image",
+    "inspect_network",
     "inspect_volume",
     "kill_container",
     "list_containers",

@@ -136,8 +136,8 @@ def test_screenshot_command_writes_every_pane_in_both_themes_at_two_sizes(
 
 def _check_one_set(tmp_path: Path) -> None:
     pictures = sorted(p.name for p in tmp_path.glob("*.png"))
-    panes = ["01-containers.png", "02-images.png", "03-volumes.png", "04-builds.png",
-             "05-resources.png", "06-terminals.png", "07-engine.png"]  # fmt: skip
+    panes = ["01-containers.png", "02-images.png", "03-volumes.png", "04-networks.png",
+             "05-builds.png", "06-resources.png", "07-terminals.png", "08-engine.png"]  # fmt: skip
     assert pictures[: len(panes)] == panes
     # Then close-ups: a running container's Stats tab, an image's layers and digests, and
     # (where the engine has volumes) a volume's details, its files and the prune preview.
