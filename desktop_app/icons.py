@@ -28,7 +28,8 @@ _VERBS = {
     "Export…": "export", "Import…": "import", "Clone…": "copy", "Sizes": "gauge",
     "New terminal…": "terminals", "Terminal": "terminals", "Logs": "logs",
     "Build…": "builds", "Build again": "restart", "Remove from history": "trash",
-    "Builders and cache…": "gauge",
+    "Builders and cache…": "gauge", "Connect…": "attach", "Disconnect…": "stop",
+    "Address pools…": "networks",
 }  # fmt: skip
 
 

@@ -95,8 +95,16 @@ from engine_bridge.resources.images import (
 from engine_bridge.resources.networks import (
     Attachment,
     NetworkSummary,
+    connect_container,
+    create_network,
+    disconnect_container,
+    in_use_error,
     inspect_network,
     list_networks,
+    local_routes,
+    plan_network_prune,
+    prune_networks,
+    remove_network,
 )
 from engine_bridge.resources.volumes import (
     HELPER_LABEL,
@@ -129,6 +137,9 @@ from engine_bridge.specs.build_spec import problems as build_problems
 from engine_bridge.specs.cache_inputs import StepInputs, why_it_ran
 from engine_bridge.specs.dockerfile import Dockerfile
 from engine_bridge.specs.dockerfile import parse as read_dockerfile
+from engine_bridge.specs.network_form import NetworkForm
+from engine_bridge.specs.network_form import docker_text as network_command
+from engine_bridge.specs.network_form import problems as network_problems
 from engine_bridge.state import Change, Connection, ConnectionChange, EngineState
 from engine_bridge.streams.build_progress import BuildProgress, BuildStep
 from engine_bridge.streams.log_lines import STDERR, STDOUT, LogLine
@@ -178,6 +189,7 @@ __all__ = [
     "LogLine",
     "LogNote",
     "MountPoint",
+    "NetworkForm",
     "NetworkSummary",
     "NotStarted",
     "Operation",
@@ -210,10 +222,13 @@ __all__ = [
     "choose",
     "clone_volume",
     "close_terminal",
+    "connect_container",
     "container_log",
     "container_processes",
+    "create_network",
     "create_volume",
     "data_dir",
+    "disconnect_container",
     "docker_build_text",
     "dockerfile_excerpt",
     "download",
@@ -224,6 +239,7 @@ __all__ = [
     "image_layers",
     "images_disk_usage",
     "import_volume",
+    "in_use_error",
     "inspect_container",
     "inspect_image",
     "inspect_network",
@@ -234,15 +250,20 @@ __all__ = [
     "list_networks",
     "list_volumes",
     "load_image",
+    "local_routes",
     "log_in",
     "log_out",
+    "network_command",
+    "network_problems",
     "open_exec_terminal",
     "parse_time",
     "pause_container",
     "plan_cache_prune",
+    "plan_network_prune",
     "plan_prune",
     "prune_build_cache",
     "prune_images",
+    "prune_networks",
     "prune_takes_named",
     "prune_volumes",
     "pull_image",
@@ -252,6 +273,7 @@ __all__ = [
     "registry_manifest",
     "remove_container",
     "remove_image",
+    "remove_network",
     "remove_volume",
     "resize_terminal",
     "restart_container",

@@ -1,0 +1,111 @@
+"""Connect a container to a network: which container, other names it answers to there
+(aliases), and a fixed address inside the network's subnet, with the command it stands for."""
+
+from __future__ import annotations
+
+import ipaddress
+import shlex
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import theme
+from desktop_app.dialogs import yes_and_cancel
+from engine_bridge import NetworkSummary
+
+
+class ConnectDialog(QDialog):
+    """Attributes: `container`, `aliases`, `address`, `problem`, `command`, `connect_button`."""
+
+    def __init__(
+        self, network: NetworkSummary, containers: Sequence[str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("connectDialog")
+        self.setWindowTitle(f"Connect a container to {network.name}")
+        self.network = network
+        self.container = QComboBox()
+        self.container.setAccessibleName("Container")
+        self.container.addItems(list(containers))
+        self.aliases = QLineEdit(placeholderText="other names on this network, e.g. db cache")
+        self.aliases.setAccessibleName("Aliases")
+        self.address = QLineEdit(
+            placeholderText=f"any free one in {network.subnets[0]}" if network.subnets else "any"
+        )
+        self.address.setAccessibleName("Fixed address")
+        note = QLabel(
+            "On a network you made, other containers find this one by its name and by its "
+            "aliases. A fixed address needs a network created with a subnet."
+        )
+        note.setWordWrap(True)
+        theme.mark(note, "muted")
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        theme.mark(self.problem, "bad")
+        self.command = QLabel()
+        self.command.setProperty("role", "command")
+        self.command.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Container:", self.container)
+        form.addRow("Aliases:", self.aliases)
+        form.addRow("Fixed address:", self.address)
+        buttons, self.connect_button = yes_and_cancel(
+            self, QDialogButtonBox.StandardButton.Ok, "Connect"
+        )
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.command)
+        layout.addWidget(buttons)
+        for field in (self.aliases, self.address):
+            field.textChanged.connect(self._refresh)
+        self.container.currentTextChanged.connect(self._refresh)
+        self._refresh()
+
+    def values(self) -> tuple[str, tuple[str, ...], str]:
+        return (self.container.currentText(), tuple(self.aliases.text().replace(",", " ").split()),
+                self.address.text().strip())  # fmt: skip
+
+    def _problem(self) -> str:
+        container, _aliases, address = self.values()
+        if not container:
+            return "No container to connect."
+        if not address:
+            return ""
+        try:
+            chosen = ipaddress.ip_address(address)
+        except ValueError:
+            return f"'{address}' is not an address, e.g. 10.10.0.20."
+        subnets = [ipaddress.ip_network(s, strict=False) for s in self.network.subnets]
+        if not subnets:
+            return "This network has no subnet of its own: a fixed address needs one."
+        if not any(chosen in s for s in subnets):
+            return f"{address} is not inside {', '.join(self.network.subnets)}."
+        taken = {a.ipv4.split("/")[0] for a in self.network.containers}
+        if address in taken:
+            return f"{address} is taken on {self.network.name}."
+        return ""
+
+    def _refresh(self) -> None:
+        problem = self._problem()
+        self.problem.setText(problem)
+        self.problem.setVisible(bool(problem))
+        theme.mark_problem(self.address, bool(problem) and bool(self.address.text().strip()))
+        self.connect_button.setEnabled(not problem)
+        container, aliases, address = self.values()
+        argv = ["docker", "network", "connect"]
+        for alias in aliases:
+            argv += ["--alias", alias]
+        if address:
+            argv += ["--ip", address]
+        self.command.setText(shlex.join([*argv, self.network.name, container or "CONTAINER"]))
