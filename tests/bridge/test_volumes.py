@@ -367,10 +367,14 @@ def test_sizes_wait_for_a_disk_usage_another_client_started(
 
         api.df = counted_df
         try:
-            # Two readers in the app at once: one request to the engine.
-            first, second = await asyncio.gather(disk_usage(bridge), disk_usage(bridge))
-            assert first is second
-            assert outcomes == ["read"]
+            # Readers that arrive while a read is under way wait for it, then share the next
+            # one: never two requests at once, and no reader gets figures from before it asked.
+            first, second, third = await asyncio.gather(
+                disk_usage(bridge), disk_usage(bridge), disk_usage(bridge)
+            )
+            assert second is third
+            assert first is not second
+            assert outcomes == ["read", "read"]
             # Another client's disk usage under way: ours is refused, waits, and gets it.
             assert bridge.facts is not None
             refuses = int(bridge.facts.engine_version.split(".")[0]) < 23

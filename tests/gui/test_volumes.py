@@ -64,7 +64,14 @@ def test_list_shows_users_kinds_projects_and_sizes(
         assert len(anonymous) == 1
         assert "anonymous" in pane.fmt.text(anonymous[0], 0)
 
-        # Sizes come in the background; the list never waited for them.
+        # Sizes come in the background; the list never waited for them. Asked for once the
+        # container has written its file (it starts writing as it starts, which a loaded
+        # machine may take a moment over).
+        size_of = "stat -c %s /data/zeros 2>/dev/null || echo 0"
+        for _ in range(200):
+            if await docker_async("exec", f"{name}-web", "sh", "-c", size_of) == "200000":
+                break
+            await asyncio.sleep(0.1)
         pane._read_sizes()
         await until(lambda: (r := _row(pane, f"{name}-db")) is not None and (r.size or 0) >= 200000,
                     20, "the size of the volume")  # fmt: skip
