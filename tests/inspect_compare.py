@@ -20,6 +20,9 @@ def comparable(data: dict[str, Any], *, same_volumes: bool = True) -> dict[str, 
     config = dict(data["Config"])
     if config.get("Hostname") == short:
         config.pop("Hostname")
+    # The environment is a set of names: its order does not change what runs (the docker CLI
+    # has been seen to hand -e values to the engine in another order than typed).
+    config["Env"] = sorted(config.get("Env") or []) or None
     host = dict(data["HostConfig"])
     # A recreated container mounts its predecessor's anonymous volumes by name.
     host["Binds"] = sorted(b for b in host.get("Binds") or []

@@ -147,7 +147,7 @@ def test_an_edit_changes_only_that_field(
         after = comparable(_inspect(docker_client, name))
         assert differences(before, after) == [
             f"Config.Env: {before['Config']['Env']!r} != "
-            f"{[*before['Config']['Env'], 'ADDED=yes']!r}"
+            f"{sorted([*before['Config']['Env'], 'ADDED=yes'])!r}"
         ]
     finally:
         _cleanup(docker_client, [name], [f"{name}-front", f"{name}-back"])
