@@ -5,47 +5,30 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop_app import theme
 from desktop_app.learning import text
 from desktop_app.panes.networks.rows import flags
-from desktop_app.widgets.json_tree import JsonTree
+from desktop_app.widgets.summary_tabs import SummaryTabs
 from engine_bridge import NetworkSummary
 
 
-class NetworkDetails(QTabWidget):
-    """Tabs: Summary, Inspect. Attributes: `network` (shown), `form`, `explain`, `inspect`."""
+class NetworkDetails(SummaryTabs):
+    """Tabs: Summary, Inspect. Attributes: `network` (shown), and SummaryTabs' own."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("networkDetails")
         self.network: NetworkSummary | None = None
-        summary = QWidget()
-        self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.explain = QLabel()
-        self.explain.setWordWrap(True)
         theme.mark(self.explain, "muted")
-        layout = QVBoxLayout(summary)
-        layout.addLayout(self.form)
-        layout.addWidget(self.explain)
-        layout.addStretch(1)
-        self.inspect = JsonTree()
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(summary)
-        self.addTab(scroll, "Summary")
-        self.addTab(self.inspect, "Inspect")
 
     def show_network(
         self, network: NetworkSummary | None, document: dict[str, object] | None = None
     ) -> None:
         self.network = network
-        while self.form.rowCount():
-            self.form.removeRow(0)
         if network is None:
+            self.show_rows([])
             self.inspect.set_document({})
             self.explain.setText("")
             return
@@ -68,10 +51,6 @@ class NetworkDetails(QTabWidget):
             ("Compose project", html.escape(network.compose_project or "none")),
             ("Containers", on_it or "none"),
         ]
-        for label, value in rows:
-            shown = QLabel(value)
-            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            shown.setWordWrap(True)
-            self.form.addRow(f"{label}:", shown)
+        self.show_rows(rows)
         self.explain.setText(text("networks.about"))
         self.inspect.set_document(document if document is not None else {})

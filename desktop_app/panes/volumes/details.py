@@ -5,51 +5,31 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop_app import theme
 from desktop_app.learning import text
 from desktop_app.panes.volumes.rows import VolumeRow, inspect_summary
-from desktop_app.widgets.json_tree import JsonTree
+from desktop_app.widgets.summary_tabs import SummaryTabs
 
 
-class VolumeDetails(QTabWidget):
+class VolumeDetails(SummaryTabs):
     """Tabs: Summary (with what a volume is), Inspect (the engine's JSON)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("volumeDetails")
         self.row: VolumeRow | None = None
-        summary = QWidget()
-        self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.explain = QLabel()
         self.explain.setObjectName("volumeExplain")
-        self.explain.setWordWrap(True)
-        layout = QVBoxLayout(summary)
-        layout.addLayout(self.form)
-        layout.addWidget(self.explain)
-        layout.addStretch(1)
-        self.inspect = JsonTree()
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(summary)
-        self.addTab(scroll, "Summary")
-        self.addTab(self.inspect, "Inspect")
 
     def show_row(self, row: VolumeRow | None, document: dict[str, object] | None = None) -> None:
         self.row = row
-        while self.form.rowCount():
-            self.form.removeRow(0)
+        self.show_rows(
+            [(label, html.escape(value)) for label, value in inspect_summary(row)] if row else []
+        )
         if row is None:
             self.inspect.set_document({})
             return
-        for label, value in inspect_summary(row):
-            shown = QLabel(html.escape(value))
-            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            shown.setWordWrap(True)
-            self.form.addRow(f"{label}:", shown)
         topic = "volumes.anonymous" if row.volume.anonymous else "volumes.named"
         muted = theme.colour("muted")
         warn = ""
