@@ -29,7 +29,8 @@ _VERBS = {
     "New terminal…": "terminals", "Terminal": "terminals", "Logs": "logs",
     "Build…": "builds", "Build again": "restart", "Remove from history": "trash",
     "Builders and cache…": "gauge", "Connect…": "attach", "Disconnect…": "stop",
-    "Address pools…": "networks",
+    "Address pools…": "networks", "Up from file…": "compose", "Apply file changes": "refresh",
+    "Scale…": "copy", "Down…": "trash",
 }  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 
 from engine_bridge.errors import EngineError, ErrorKind
 from engine_bridge.streams.build_progress import BuildProgress
+from engine_bridge.streams.tool_output import ToolOutput
 from engine_bridge.streams.transfer_progress import TransferProgress
 
 R = TypeVar("R")
@@ -70,7 +71,7 @@ class Operation(Generic[R]):
     interrupt: Callable[[], None] = field(default=lambda: None, repr=False)
     #: What a transfer has done so far, for views that show more than one bar (a pull's
     #: or push's layers).
-    live: TransferProgress | BuildProgress | None = field(default=None, repr=False)
+    live: TransferProgress | BuildProgress | ToolOutput | None = field(default=None, repr=False)
     _last_report: float = field(default=0.0, repr=False)
 
     @property

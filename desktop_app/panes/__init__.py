@@ -45,6 +45,7 @@ class HasActions(Protocol):
 
 def _panes() -> tuple[PaneClass, ...]:
     from desktop_app.panes.builds.pane import BuildsPane
+    from desktop_app.panes.compose.pane import ComposePane
     from desktop_app.panes.containers.pane import ContainersPane
     from desktop_app.panes.engine import EnginePane
     from desktop_app.panes.images.pane import ImagesPane
@@ -53,8 +54,8 @@ def _panes() -> tuple[PaneClass, ...]:
     from desktop_app.panes.terminals import TerminalsPane
     from desktop_app.panes.volumes.pane import VolumesPane
 
-    return (ContainersPane, ImagesPane, VolumesPane, NetworksPane, BuildsPane, ResourcesPane,
-            TerminalsPane, EnginePane)  # fmt: skip
+    return (ContainersPane, ComposePane, ImagesPane, VolumesPane, NetworksPane, BuildsPane,
+            ResourcesPane, TerminalsPane, EnginePane)  # fmt: skip
 
 
 PANES: tuple[PaneClass, ...]

@@ -152,6 +152,10 @@ class KindModel(QAbstractTableModel, Generic[Row]):
     def busy(self, key: str) -> str | None:
         return self._busy.get(key)
 
+    def redraw(self, key: str) -> None:
+        """Draw a row again: what the row format says of it changed, the row did not."""
+        self._row_changed(key)
+
     def error(self, key: str) -> str | None:
         return self._errors.get(key)
 

@@ -8,7 +8,9 @@ import contextlib
 import re
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -37,8 +39,12 @@ from engine_bridge import (
     LogNote,
     container_log,
     export_container_log,
+    inspect_container,
     parse_time,
 )
+
+if TYPE_CHECKING:
+    from engine_bridge import EngineBridge
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -52,6 +58,16 @@ class LogTarget:
     id: str
     name: str
     tty: bool
+
+
+async def log_targets(bridge: EngineBridge, container_ids: Sequence[str]) -> list[LogTarget]:
+    """The containers' logs to show, each read the way it was written (a TTY or not)."""
+    found = await asyncio.gather(*(inspect_container(bridge, i) for i in container_ids))
+    return [
+        LogTarget(str(d["Id"]), str(d.get("Name", "")).lstrip("/"),
+                  bool((d.get("Config") or {}).get("Tty")))
+        for d in found
+    ]  # fmt: skip
 
 
 def _note_words(name: str, note: LogNote) -> str:

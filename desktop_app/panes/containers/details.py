@@ -4,7 +4,6 @@ stats."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -30,7 +29,7 @@ from desktop_app.panes.containers.rows import inspect_summary
 from desktop_app.session import EngineSession
 from desktop_app.tasks import LatestTask
 from desktop_app.widgets.json_tree import JsonTree
-from desktop_app.widgets.logs_panel import LogsPanel, LogTarget
+from desktop_app.widgets.logs_panel import LogsPanel, LogTarget, log_targets
 from engine_bridge import (
     EngineError,
     blueprint_of_container,
@@ -154,19 +153,12 @@ class ContainerDetails(QTabWidget):
         if bridge is None:
             return
         try:
-            found = await asyncio.gather(*(inspect_container(bridge, i) for i in container_ids))
+            targets = await log_targets(bridge, container_ids)
         except EngineError as exc:
             self._clear(exc.in_words(hint=False))
             return
         self._clear(f"Compose project {self.project}: its containers' logs, interleaved by time.")
-        self._log_targets = [
-            LogTarget(
-                str(d["Id"]),
-                str(d.get("Name", "")).lstrip("/"),
-                bool((d.get("Config") or {}).get("Tty")),
-            )
-            for d in found
-        ]
+        self._log_targets = targets
         self.show_tab("Logs")
         self.logs.show_targets(self._log_targets)
 
