@@ -110,12 +110,13 @@ class Follow:
         if self._stopping.is_set():
             self._signal(signal.SIGINT)
         lines: list[str] = []
-        assert process.stdout is not None
-        for raw in process.stdout:
-            line = raw.rstrip("\r\n")
-            lines.append(line)
-            on_line(line)
-        returncode = process.wait()
+        with process:  # closes the pipe when done
+            assert process.stdout is not None
+            for raw in process.stdout:
+                line = raw.rstrip("\r\n")
+                lines.append(line)
+                on_line(line)
+            returncode = process.wait()
         return CliResult(self.argv, returncode, "\n".join(lines))
 
     def stop(self) -> None:

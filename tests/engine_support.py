@@ -115,6 +115,10 @@ def remove_test_objects(client: Any) -> None:
         ):
             with contextlib.suppress(Exception):
                 client.api.remove_volume(volume["Name"], force=True)
-    for network in client.api.networks(filters=selector):
-        with contextlib.suppress(Exception):
-            client.api.remove_network(network["Id"])
+    # A Compose project's default network carries no label of the file's: its name marks it.
+    for network in client.api.networks():
+        if network["Name"].startswith(TEST_NAME_PREFIX) or TEST_LABEL in (
+            network.get("Labels") or {}
+        ):
+            with contextlib.suppress(Exception):
+                client.api.remove_network(network["Id"])

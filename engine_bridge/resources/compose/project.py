@@ -143,11 +143,8 @@ def _project(
     newest = max(every, key=lambda c: c.created.timestamp() if c.created else 0.0)
     labels = newest.labels
     working_dir = labels.get(WORKING_DIR, "")
-    files = tuple(
-        posixpath.join(working_dir, f.strip()) if working_dir else f.strip()
-        for f in labels.get(CONFIG_FILES, "").split(",")
-        if f.strip()
-    )
+    files = tuple(_in(working_dir, f.strip()) for f in labels.get(CONFIG_FILES, "").split(",")
+                  if f.strip())  # fmt: skip
     return ComposeProject(
         name=name,
         services=tuple(
@@ -156,8 +153,13 @@ def _project(
         ),
         working_dir=working_dir,
         config_files=files,
-        env_file=labels.get(ENV_FILE, ""),
+        env_file=_in(working_dir, labels.get(ENV_FILE, "").strip()),
         made_by=tuple(sorted({c.labels.get(VERSION, "") for c in every} - {""})),
         networks=networks,
         volumes=volumes,
     )
+
+
+def _in(folder: str, path: str) -> str:
+    """A path Compose recorded, relative to the project's folder (v1) or absolute (v2)."""
+    return posixpath.join(folder, path) if folder and path else path
