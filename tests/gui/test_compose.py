@@ -19,9 +19,9 @@ from desktop_app.panes.compose.pane import ComposePane
 from desktop_app.panes.compose.scale_dialog import ScaleDialog
 from desktop_app.panes.compose.up_dialog import UpDialog
 from desktop_app.window import MainWindow
-from engine_bridge import find_tool
+from engine_bridge import ComposeConfig, ComposeFiles, ComposeTool, find_tool
 from tests.engine_support import TEST_LABEL
-from tests.gui.conftest import until
+from tests.gui.conftest import answer_choice, until
 
 FILE = """\
 version: "3.8"
@@ -64,6 +64,10 @@ def project_folder(tmp_path: Path, name: str, busybox_image: str) -> Iterator[Pa
     yield folder
     subprocess.run(["docker-compose", "-p", name, "--profile", "debug", "down", "-v"],
                    cwd=folder, capture_output=True, timeout=120, check=False)  # fmt: skip
+
+
+async def pane_read_never(_target: ComposeFiles) -> ComposeConfig:
+    raise AssertionError("not read in this test")
 
 
 def _pane(window: MainWindow) -> ComposePane:
@@ -128,6 +132,9 @@ def test_up_from_a_file_then_drift_scale_stop_start_and_down(
         assert details is not None
         output = details.output_model  # type: ignore[attr-defined]
         assert any(f"Creating {name}_web_1" in line.text for line in output.rows)
+        logs = details.logs  # type: ignore[attr-defined]
+        await until(lambda: any("web says hello from the env file" in line.text
+                                for line in logs.model.rows), 30, "the project's logs")  # fmt: skip
         await until(lambda: name in pane.drift, 30, "the file compared")
         assert not pane.drift[name].any
 
@@ -210,6 +217,17 @@ def test_a_project_started_in_a_terminal_is_found_and_managed(
         project = row()
         assert project.running == 2
         assert project.config_files == (str(project_folder / "docker-compose.yml"),)
+        # Compose v2 over this v1 project would recreate its containers: said before.
+        v2 = ComposeTool(("docker", "compose"), "2.29.0")
+        warned = UpDialog(v2, {name: project}, pane_read_never, str(project_folder / "x.yml"))
+        warned.name.setText(name)
+        assert "made by Compose v1" in warned.warning.text()
+        assert "recreates every one of its containers" in warned.warning.text()
+        warned.deleteLater()
+        asking = asyncio.ensure_future(pane.recreation_agreed(project, v2))
+        said = await answer_choice(pane, "cancel")
+        assert "recreates every container" in said
+        assert await asking is False
         assert await pane.act(project, "stop"), pane.message.text()
         await until(lambda: row().running == 0, 30, "stopped from the app")
         downing = asyncio.ensure_future(pane.down_dialog(row()))

@@ -5,6 +5,7 @@ through the installed Compose; whether each project still matches its file."""
 from __future__ import annotations
 
 import asyncio
+import html
 import os
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 from qasync import asyncSlot
 
+from desktop_app.dialogs.choice import ChoiceDialog
 from desktop_app.panes import PaneContext
 from desktop_app.panes.base import ListPane
 from desktop_app.panes.compose.rows import ComposeRows
@@ -304,6 +306,23 @@ class ComposePane(ListPane[ComposeProject]):
 
     # --- acting ---------------------------------------------------------------------------
 
+    async def recreation_agreed(self, project: ComposeProject, tool: ComposeTool) -> bool:
+        """Before an up by Compose v2 over a project Compose v1 made, which recreates every
+        container of it: ask. True when there is nothing to ask, or the user agreed."""
+        if not (tool.v2 and project.made_by_v1):
+            return True
+        dialog = ChoiceDialog(
+            "Compose v2 will recreate the containers",
+            f"<b>{html.escape(project.name)}</b> was made by Compose v1 (docker-compose "
+            f"{html.escape(', '.join(project.made_by))}). Compose v2 ({tool.version}) names "
+            "and labels containers differently, so it recreates every container of the "
+            "project: files written inside them are lost, volumes stay.",
+            [("go", "Recreate and go on")],
+            self,
+            destructive=("go",),
+        )
+        return bool(await self.ask(dialog)) and dialog.chosen == "go"
+
     def _tool_or_say(self) -> ComposeTool | None:
         if self.tool is None:
             self.say(missing_tool().in_words(), bad=True)
@@ -373,7 +392,7 @@ class ComposePane(ListPane[ComposeProject]):
         """`up -d` with the file as it is now: the changed services' containers are made
         again."""
         tool = self._tool_or_say()
-        if tool is None:
+        if tool is None or not await self.recreation_agreed(project, tool):
             return False
         operation = up_project(tool, self._target(project), self._endpoint())
         return await self.run_compose(operation, project.name,
@@ -426,6 +445,8 @@ class ComposePane(ListPane[ComposeProject]):
         if not await self.ask(dialog):
             return False
         name, count = dialog.chosen()
+        if not await self.recreation_agreed(project, tool):
+            return False
         operation = scale_service(tool, target, name, count, self._endpoint())
         return await self.run_compose(operation, project.name,
                                       f"{name} runs {counted(count, 'container')}.")  # fmt: skip
