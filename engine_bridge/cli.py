@@ -20,6 +20,9 @@ from pathlib import Path
 from engine_bridge.endpoints import Endpoint
 from engine_bridge.errors import EngineError, ErrorKind
 
+#: How much lower than the app background checks run (as `nice -n 10`).
+BACKGROUND_NICENESS = 10
+
 #: How long a stopped tool gets to finish what it was doing before it is killed.
 GRACE_SECONDS = 10.0
 
@@ -62,22 +65,32 @@ def run(
     endpoint: Endpoint | None,
     cwd: Path | str | None = None,
     timeout: float = 120.0,
+    background: bool = False,
 ) -> CliResult:
-    """Run a tool to the end and keep what it printed (blocking)."""
+    """Run a tool to the end and keep what it printed (blocking). `background` work (a
+    check nobody waits on) runs at a lower priority than the app and the user's work."""
     try:
-        done = subprocess.run(
-            list(argv), cwd=cwd, env=environment(endpoint), capture_output=True, text=True,
-            timeout=timeout, stdin=subprocess.DEVNULL, check=False, errors="replace",
+        process = subprocess.Popen(
+            list(argv), cwd=cwd, env=environment(endpoint), stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, errors="replace",
         )  # fmt: skip
     except FileNotFoundError as exc:
         raise _not_found(argv, exc) from exc
-    except subprocess.TimeoutExpired as exc:
-        raise EngineError(
-            ErrorKind.NOT_ANSWERING,
-            f"{argv[0]} did not answer",
-            f"{' '.join(argv[:3])} ran for {timeout:.0f} s without finishing.",
-        ) from exc
-    return CliResult(tuple(argv), done.returncode, done.stdout, done.stderr)
+    with process:
+        if background:
+            with contextlib.suppress(OSError, AttributeError):
+                os.setpriority(os.PRIO_PROCESS, process.pid, BACKGROUND_NICENESS)
+        try:
+            output, errors = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            process.kill()
+            process.communicate()
+            raise EngineError(
+                ErrorKind.NOT_ANSWERING,
+                f"{argv[0]} did not answer",
+                f"{' '.join(argv[:3])} ran for {timeout:.0f} s without finishing.",
+            ) from exc
+    return CliResult(tuple(argv), process.returncode, output, errors)
 
 
 class Follow:

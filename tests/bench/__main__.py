@@ -19,6 +19,7 @@ BENCHMARKS = {
     "stats": "tests.bench.stats",
     "reconnect": "tests.bench.reconnect",
     "volumes": "tests.bench.volumes",
+    "compose": "tests.bench.compose",
 }
 
 

@@ -10,15 +10,15 @@ from typing import Any
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from desktop_app.dialogs.choice import ChoiceDialog
+from desktop_app.dialogs.connect_network import ConnectDialog
 from desktop_app.dialogs.reading import ReadingDialog
-from desktop_app.panes.networks.connect_dialog import ConnectDialog
 from desktop_app.panes.networks.create_dialog import CreateNetworkDialog
 from desktop_app.panes.networks.pane import NetworksPane
 from desktop_app.window import MainWindow
 from engine_bridge import plan_network_prune
 from tests.bridge.helpers import docker_async
 from tests.engine_support import TEST_LABEL
-from tests.gui.conftest import until
+from tests.gui.conftest import answer_choice, until
 
 
 def test_a_network_with_its_plan_and_containers(
@@ -187,6 +187,58 @@ def test_connect_with_an_alias_and_a_fixed_address_then_disconnect(
         settings = docker_client.api.inspect_container(f"{name}-db")["NetworkSettings"]
         assert name not in settings["Networks"]
         await docker_async("rm", "-f", f"{name}-db")
+        await docker_async("network", "rm", name)
+
+    run(scenario())
+
+
+def test_connect_and_disconnect_from_the_containers_side(
+    window: MainWindow, busybox_image: str, name: str, run: Any, docker_client: Any
+) -> None:
+    pane = window.containers_pane
+    label = f"--label={TEST_LABEL}=1"
+
+    def container() -> Any:
+        return next((c for c in pane.model.containers() if c.name == f"{name}-app"), None)
+
+    async def scenario() -> None:
+        await docker_async("network", "create", label, "--subnet", "10.236.4.0/24", name)
+        await docker_async("run", "-d", label, "--name", f"{name}-app", busybox_image,
+                           "sleep", "300")  # fmt: skip
+        await until(lambda: container() is not None, 10, "the container listed")
+        state = window.session.state if window.session is not None else None
+        assert state is not None
+        await until(lambda: any(n.name == name for n in state.of("network").values()), 10,
+                    "the network known")  # fmt: skip
+        connecting = asyncio.ensure_future(pane.connect_network_dialog(container()))
+        await until(lambda: isinstance(pane.dialog, ConnectDialog), 5, "the dialog")
+        dialog = pane.dialog
+        assert isinstance(dialog, ConnectDialog)
+        assert dialog.windowTitle() == f"Connect {name}-app to a network"
+        assert dialog.container.currentText() == f"{name}-app"
+        assert "bridge" not in [dialog.network_box.itemText(i)
+                                for i in range(dialog.network_box.count())]  # fmt: skip
+        dialog.network_box.setCurrentText(name)
+        dialog.aliases.setText("app")
+        dialog.address.setText("10.236.4.33")
+        assert dialog.command.text() == (
+            f"docker network connect --alias app --ip 10.236.4.33 {name} {name}-app"
+        )
+        dialog.connect_button.click()
+        assert await connecting, pane.message.text()
+        networks = docker_client.api.inspect_container(f"{name}-app")["NetworkSettings"]["Networks"]
+        assert networks[name]["IPAMConfig"]["IPv4Address"] == "10.236.4.33"
+        assert "app" in networks[name]["Aliases"]
+        await until(lambda: [n.name for n in pane.networks_of(container())] == ["bridge", name],
+                    10, "both networks known")  # fmt: skip
+
+        leaving = asyncio.ensure_future(pane.disconnect_network_dialog(container()))
+        said = await answer_choice(pane, name)
+        assert f"Take <b>{name}-app</b> off which network?" in said
+        assert await leaving, pane.message.text()
+        networks = docker_client.api.inspect_container(f"{name}-app")["NetworkSettings"]["Networks"]
+        assert set(networks) == {"bridge"}
+        await docker_async("rm", "-f", f"{name}-app")
         await docker_async("network", "rm", name)
 
     run(scenario())

@@ -62,12 +62,13 @@ _CONTAINER_VERBS = {"start": start_container, "stop": stop_container,
 
 
 class _FileState:
-    """What was last read of a project's file: when the file had changed then, the profiles
-    the hashes were read with, the resolved configuration and each service's hash."""
+    """What was last read of a project's file with Compose: when the files had last changed
+    then, the resolved configuration, the profiles its running services need (to act on all
+    of them) and, once read with those, each service's hash."""
 
-    def __init__(self, changed: float, profiles: tuple[str, ...], config: ComposeConfig,
-                 hashes: dict[str, str]) -> None:  # fmt: skip
-        self.changed, self.profiles, self.config, self.hashes = changed, profiles, config, hashes
+    def __init__(self, changed: float, config: ComposeConfig, profiles: tuple[str, ...],
+                 hashes: dict[str, str] | None = None) -> None:  # fmt: skip
+        self.changed, self.config, self.profiles, self.hashes = changed, config, profiles, hashes
 
 
 class ComposePane(ListPane[ComposeProject]):
@@ -145,7 +146,7 @@ class ComposePane(ListPane[ComposeProject]):
         super().refresh_rows()
         for project in self.model.rows():
             state = self.files.get(project.name)
-            if state is not None:
+            if state is not None and state.hashes is not None and project.name in self.drift:
                 self._set_drift(project, drift_of(project, state.hashes))
         if self.tool is not None:
             self._check_timer.start()
@@ -196,42 +197,70 @@ class ComposePane(ListPane[ComposeProject]):
             await self._check(project)
 
     async def _check(self, project: ComposeProject) -> None:
-        assert self.tool is not None
-        tool = self.tool
+        """Compare one project with its file. A file that has not changed since the oldest
+        of the project's containers was made cannot differ from it: Compose is only run
+        (in the background, at low priority) for files changed since."""
         target = self._target(project, all_profiles=True)
         missing = await run_blocking(None, target.missing)
         if missing:
-            self.checks[project.name] = (
-                "not compared: the compose file is not on this computer ("
-                + ", ".join(missing)
-                + ")"
-            )
-            self.drift.pop(project.name, None)
-            self._project_redrawn(project.name)
+            why = f"the compose file is not on this computer ({', '.join(missing)})"
+            self._cannot_compare(project.name, why)
             return
         changed = await run_blocking(None, newest_change, target)
-        state = self.files.get(project.name)
-        try:
-            if state is None or state.changed != changed:
-                config = await run_blocking(None, read_config, tool, target, self._endpoint())
-                state = _FileState(changed, (), config, {})
-            profiles = tuple(profiles_in_use(state.config, project))
-            if not state.hashes or state.profiles != profiles:
-                hashes = await run_blocking(
-                    None, read_hashes, tool, ComposeFiles.of_project(project, profiles),
-                    self._endpoint(),
-                )  # fmt: skip
-                state = _FileState(changed, profiles, state.config, hashes)
-        except EngineError as exc:
-            self.checks[project.name] = f"not compared: {exc.in_words(hint=False)}"
-            self.drift.pop(project.name, None)
+        made = [c.created.timestamp() for c in project.containers if c.created is not None]
+        if made and changed <= min(made):
+            self.checks.pop(project.name, None)
+            self._set_drift(project, Drift())
             self._project_redrawn(project.name)
             return
-        self.files[project.name] = state
+        try:
+            state = await self.file_state(project, hashes=True)
+        except EngineError as exc:
+            self._cannot_compare(project.name, exc.in_words(hint=False))
+            return
         self.checks.pop(project.name, None)
         current = self.model.row(project.name) or project
-        self._set_drift(current, drift_of(current, state.hashes))
+        self._set_drift(current, drift_of(current, state.hashes or {}))
         self._project_redrawn(project.name)
+
+    async def file_state(self, project: ComposeProject, hashes: bool = False) -> _FileState:
+        """The project's file as Compose reads it now (read again only when it changed
+        since the last read); with `hashes`, each service's hash too. Raises EngineError
+        when Compose cannot read it."""
+        tool = self._tool_or_raise()
+        target = self._target(project, all_profiles=True)
+        changed = await run_blocking(None, newest_change, target)
+        state = self.files.get(project.name)
+        if state is None or state.changed != changed:
+            config = await run_blocking(None, read_config, tool, target, self._endpoint())
+            state = _FileState(changed, config, ())
+        profiles = tuple(profiles_in_use(state.config, project))
+        if profiles != state.profiles:
+            state = _FileState(changed, state.config, profiles)
+        if hashes and state.hashes is None:
+            files = ComposeFiles.of_project(project, profiles)
+            read = await run_blocking(None, read_hashes, tool, files, self._endpoint())
+            state = _FileState(changed, state.config, profiles, read)
+        self.files[project.name] = state
+        return state
+
+    async def known_state(self, project: ComposeProject) -> _FileState | None:
+        """The project's file as Compose reads it, or None when it is not here or cannot be
+        read (what acting on the project needs to know: the profiles its services use)."""
+        if self.tool is None:
+            return None
+        missing = await run_blocking(None, self._target(project).missing)
+        if missing:
+            return None
+        try:
+            return await self.file_state(project)
+        except EngineError:
+            return None
+
+    def _cannot_compare(self, name: str, why: str) -> None:
+        self.checks[name] = f"not compared: {why}"
+        self.drift.pop(name, None)
+        self._project_redrawn(name)
 
     def _set_drift(self, project: ComposeProject, drift: Drift) -> None:
         if self.drift.get(project.name) != drift:
@@ -292,16 +321,8 @@ class ComposePane(ListPane[ComposeProject]):
             targets = []
         details.show_logs(targets)  # type: ignore[attr-defined]
         written = await run_blocking(None, _read_files, project.config_files)
-        state = self.files.get(project.name)
-        resolved = state.config.text if state is not None else ""
-        if state is None and self.tool is not None:
-            try:
-                target = self._target(project, all_profiles=True)
-                config = await run_blocking(None, read_config, self.tool, target,
-                                            self._endpoint())  # fmt: skip
-                resolved = config.text
-            except EngineError as exc:
-                resolved = exc.in_words()
+        state = await self.known_state(project)
+        resolved = state.config.text if state is not None else self.checks.get(project.name, "")
         details.show_files(written, resolved)  # type: ignore[attr-defined]
 
     # --- acting ---------------------------------------------------------------------------
@@ -322,6 +343,11 @@ class ComposePane(ListPane[ComposeProject]):
             destructive=("go",),
         )
         return bool(await self.ask(dialog)) and dialog.chosen == "go"
+
+    def _tool_or_raise(self) -> ComposeTool:
+        if self.tool is None:
+            raise missing_tool()
+        return self.tool
 
     def _tool_or_say(self) -> ComposeTool | None:
         if self.tool is None:
@@ -394,6 +420,7 @@ class ComposePane(ListPane[ComposeProject]):
         tool = self._tool_or_say()
         if tool is None or not await self.recreation_agreed(project, tool):
             return False
+        await self.known_state(project)
         operation = up_project(tool, self._target(project), self._endpoint())
         return await self.run_compose(operation, project.name,
                                       f"{project.name} matches its file again.")  # fmt: skip
@@ -409,6 +436,7 @@ class ComposePane(ListPane[ComposeProject]):
         tool = self._tool_or_say()
         if tool is None:
             return False
+        await self.known_state(project)
         target = self._target(project)
         past = {"start": "started", "stop": "stopped", "restart": "restarted"}[verb]
         if not await run_blocking(None, target.missing):
@@ -436,6 +464,7 @@ class ComposePane(ListPane[ComposeProject]):
         tool = self._tool_or_say()
         if tool is None:
             return False
+        await self.known_state(project)
         target = self._target(project)
 
         def commander(name: str, count: int) -> tuple[str, ...]:
@@ -463,8 +492,8 @@ class ComposePane(ListPane[ComposeProject]):
         tool = self._tool_or_say()
         if tool is None:
             return False
+        state = await self.known_state(project)
         target = self._target(project)
-        state = self.files.get(project.name)
         config = state.config if state is not None else None
         volumes = list(self.session.state.of("volume").values()) \
             if self.session is not None and self.session.state is not None else []  # fmt: skip
@@ -525,7 +554,7 @@ class ComposePane(ListPane[ComposeProject]):
         yield "compose-up", up
         up.close()
         up.deleteLater()
-        state = self.files.get(chosen.name)
+        state = await self.known_state(chosen)
         volumes = list(self.session.state.of("volume").values()) \
             if self.session is not None and self.session.state is not None else []  # fmt: skip
         target = self._target(chosen)

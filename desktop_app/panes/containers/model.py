@@ -140,16 +140,24 @@ class ContainersModel(QAbstractItemModel):
 
     def tick_young(self, now: datetime | None = None) -> None:
         """Let a second pass for the rows whose words change by the second ("Up 5 seconds",
-        "12 seconds ago"): those made or started within the last two minutes."""
+        "12 seconds ago"): those made or started within the last two minutes. One change
+        per group of rows, from its first young row to its last: hundreds of containers
+        made at once must not mean hundreds of redraws (and re-sorts) every second."""
         self.now = now or datetime.now(UTC)
-        for key, node in self._nodes.items():
+        spans: dict[int, tuple[_Node, int, int]] = {}
+        for node in self._nodes.values():
             c = node.container
-            if c is None:
+            if c is None or node.parent is None:
                 continue
             moments = [m for m in (c.created, c.started_at) if m is not None]
             if any((self.now - m).total_seconds() < 120 for m in moments):
                 node.cells = None
-                self._row_changed(key)
+                row = node.parent.children.index(node)
+                parent, low, high = spans.get(id(node.parent), (node.parent, row, row))
+                spans[id(node.parent)] = (parent, min(low, row), max(high, row))
+        for parent, low, high in spans.values():
+            where = self._index_of(parent)
+            self.dataChanged.emit(self.index(low, STATUS, where), self.index(high, CREATED, where))
 
     def stats_changed(self) -> None:
         """New readings arrived: the CPU and Memory cells of every row are drawn again."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import html
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -26,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from desktop_app import theme
+from desktop_app import notify, theme
 from desktop_app.dialogs import answer
+from desktop_app.dialogs.choice import ChoiceDialog
 from desktop_app.learning import text
 from desktop_app.panes import PaneContext
 from desktop_app.panes.base import PaneFrame
@@ -57,9 +59,12 @@ from engine_bridge import (
     ContainerRef,
     ContainerSummary,
     EngineError,
+    NetworkSummary,
     Operation,
     RestartPolicy,
     blueprint_of_container,
+    connect_container,
+    disconnect_container,
     kill_container,
     pause_container,
     remove_container,
@@ -205,6 +210,14 @@ class ContainersPane(PaneFrame):
 
     def on_screen_changed(self) -> None:
         self._update_stats_interest()
+        # Words that change with time are worked out while someone can read them.
+        if self.on_screen:
+            self.model.tick(datetime.now(UTC))
+            self._clock.start()
+            self._seconds.start()
+        else:
+            self._clock.stop()
+            self._seconds.stop()
 
     # --- the engine -------------------------------------------------------------------
 
@@ -479,8 +492,6 @@ class ContainersPane(PaneFrame):
         running = [c for c in chosen if c.state in ("running", "restarting")]
         if not running:
             return False
-        from desktop_app.dialogs.choice import ChoiceDialog
-
         names = ", ".join(c.name for c in running[:6]) + (" …" if len(running) > 6 else "")
         dialog = ChoiceDialog(
             "Kill containers" if len(running) > 1 else "Kill container",
@@ -524,15 +535,26 @@ class ContainersPane(PaneFrame):
     async def _run_one(
         self, session: EngineSession, c: ContainerSummary, make: MakeOperation
     ) -> None:
-        operation = make(ContainerRef(c.id, c.name))
+        await self._act_on(session, c, make(ContainerRef(c.id, c.name)))
+
+    async def _act_on(self, session: EngineSession, c: ContainerSummary,
+                      operation: Operation[Any], done: str | None = None) -> bool:  # fmt: skip
+        """Run one operation on a container, its row showing it; `done` (when given) is said
+        once it succeeded, and a failure is said too. Whether it succeeded."""
         self.model.set_busy(c.id, operation.verb)
         try:
             await session.perform(operation)
         except EngineError as exc:
             self.model.set_error(c.id, exc.in_words(hint=False))
+            if done is not None:
+                self.say(notify.of_operation(operation))
+            return False
         finally:
             self.model.set_busy(c.id, None)
             self.update_actions()
+        if done is not None:
+            self.say(notify.of_operation(operation, done))
+        return True
 
     # --- creating and changing containers ---------------------------------------------
 
@@ -640,6 +662,68 @@ class ContainersPane(PaneFrame):
             return
         QGuiApplication.clipboard().setText(docker_run_text(blueprint))
 
+    # --- networks ---------------------------------------------------------------------------
+
+    def networks_of(self, container: ContainerSummary) -> list[NetworkSummary]:
+        """The networks the container is on, as the engine state has them."""
+        state = self.session.state if self.session is not None else None
+        if state is None:
+            return []
+        return sorted((n for n in state.of("network").values()
+                       if any(a.container_id == container.id for a in n.containers)),
+                      key=lambda n: n.name)  # fmt: skip
+
+    @asyncSlot()
+    async def _on_connect_network(self, container: ContainerSummary) -> None:
+        await self.connect_network_dialog(container)
+
+    async def connect_network_dialog(self, container: ContainerSummary) -> bool:
+        """Put the container on one more network, with aliases and a fixed address."""
+        from desktop_app.dialogs.connect_network import ConnectDialog
+
+        state = self.session.state if self.session is not None else None
+        if state is None:
+            return False
+        on = {n.name for n in self.networks_of(container)}
+        joinable = sorted((n for n in state.of("network").values()
+                           if n.name not in on and n.name not in ("host", "none")),
+                          key=lambda n: (n.built_in, n.name))  # fmt: skip
+        if not joinable:
+            self.say(f"{container.name} is on every network it can join already.")
+            return False
+        dialog = ConnectDialog(joinable, [container.name], self)
+        if not await self.ask(dialog):
+            return False
+        network = dialog.network.name
+        _name, aliases, address = dialog.values()
+        operation = connect_container(network, container.name, aliases, address)
+        assert self.session is not None
+        return await self._act_on(self.session, container, operation,
+                                  f"Connected {container.name} to {network}.")  # fmt: skip
+
+    @asyncSlot()
+    async def _on_disconnect_network(self, container: ContainerSummary) -> None:
+        await self.disconnect_network_dialog(container)
+
+    async def disconnect_network_dialog(self, container: ContainerSummary) -> bool:
+        """Take the container off one of its networks, after asking which."""
+        networks = self.networks_of(container)
+        if not networks:
+            return False
+        dialog = ChoiceDialog(
+            f"Disconnect {container.name}",
+            f"Take <b>{html.escape(container.name)}</b> off which network? It keeps running, "
+            "on its other networks.",
+            [(n.name, n.name) for n in networks],
+            self,
+        )
+        if not await self.ask(dialog) or dialog.chosen is None:
+            return False
+        operation = disconnect_container(dialog.chosen, container.name)
+        assert self.session is not None
+        said = f"Disconnected {container.name} from {dialog.chosen}."
+        return await self._act_on(self.session, container, operation, said)
+
     # --- context menu and ports -------------------------------------------------------
 
     def _on_context_menu(self, point: QPoint) -> None:
@@ -670,6 +754,11 @@ class ContainersPane(PaneFrame):
                 "Recreate with changes…", functools.partial(self._on_duplicate, ref, True)
             )
             menu.addAction("Restart policy…", functools.partial(self._on_restart_policy, container))
+            menu.addAction("Connect to a network…",
+                           functools.partial(self._on_connect_network, container))  # fmt: skip
+            if self.networks_of(container):
+                leave = functools.partial(self._on_disconnect_network, container)
+                menu.addAction("Disconnect from a network…", leave)
             menu.addAction("Copy docker run command", functools.partial(self._on_copy_run, ref))
             menu.addSeparator()
             menu.addAction("Copy ID", lambda: QGuiApplication.clipboard().setText(container.id))

@@ -157,7 +157,7 @@ class NetworksPane(ListPane[NetworkSummary]):
 
     async def connect_dialog(self) -> bool:
         """Connect a container to the selected network; whether it was."""
-        from desktop_app.panes.networks.connect_dialog import ConnectDialog
+        from desktop_app.dialogs.connect_network import ConnectDialog
 
         chosen = self.selected()
         state = self.session.state if self.session is not None else None
@@ -165,7 +165,7 @@ class NetworksPane(ListPane[NetworkSummary]):
             return False
         on_it = {a.name for a in chosen.containers}
         names = sorted(c.name for c in state.of("container").values() if c.name not in on_it)
-        dialog = ConnectDialog(chosen, names, self)
+        dialog = ConnectDialog([chosen], names, self)
         if not await self.ask(dialog):
             return False
         container, aliases, address = dialog.values()

@@ -101,7 +101,8 @@ def read_config(tool: ComposeTool, target: ComposeFiles,
     """The file as Compose resolves it (variables filled in, files merged); blocking. A
     broken file raises EngineError with what Compose said about it."""
     _check_files(target)
-    done = cli.run(command(tool, target, "config"), endpoint, cwd=target.working_dir)
+    done = cli.run(command(tool, target, "config"), endpoint, cwd=target.working_dir,
+                   background=True)  # fmt: skip
     if not done.ok:
         raise cli.failure("Compose cannot read the file", done,
                           "Correct the file and try again.")  # fmt: skip
@@ -112,7 +113,8 @@ def read_hashes(tool: ComposeTool, target: ComposeFiles,
                 endpoint: Endpoint | None = None) -> dict[str, str]:  # fmt: skip
     """Each service's configuration hash as the file stands now (blocking)."""
     _check_files(target)
-    done = cli.run(command(tool, target, "config", "--hash=*"), endpoint, cwd=target.working_dir)
+    done = cli.run(command(tool, target, "config", "--hash=*"), endpoint,
+                   cwd=target.working_dir, background=True)  # fmt: skip
     if not done.ok:
         raise cli.failure("Compose cannot read the file", done)
     return parse_hashes(done.output)

@@ -1,5 +1,6 @@
-"""Connect a container to a network: which container, other names it answers to there
-(aliases), and a fixed address inside the network's subnet, with the command it stands for."""
+"""Connect a container to a network, from the network's side (which container?) or the
+container's (which network?): the names it answers to there (aliases) and a fixed address
+inside the network's subnet, with the command it stands for."""
 
 from __future__ import annotations
 
@@ -24,23 +25,34 @@ from engine_bridge import NetworkSummary
 
 
 class ConnectDialog(QDialog):
-    """Attributes: `container`, `aliases`, `address`, `problem`, `command`, `connect_button`."""
+    """Attributes: `network_box`, `container`, `aliases`, `address`, `problem`, `command`,
+    `connect_button`; `network` is the chosen network. Given one network, the container is
+    asked for; given one container, the network."""
 
     def __init__(
-        self, network: NetworkSummary, containers: Sequence[str], parent: QWidget | None = None
+        self,
+        networks: Sequence[NetworkSummary],
+        containers: Sequence[str],
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("connectDialog")
-        self.setWindowTitle(f"Connect a container to {network.name}")
-        self.network = network
+        self.networks = {n.name: n for n in networks}
+        if len(networks) == 1:
+            self.setWindowTitle(f"Connect a container to {networks[0].name}")
+        else:
+            self.setWindowTitle(f"Connect {containers[0] if containers else ''} to a network")
+        self.network_box = QComboBox()
+        self.network_box.setAccessibleName("Network")
+        self.network_box.addItems(list(self.networks))
+        self.network_box.setEnabled(len(networks) > 1)
         self.container = QComboBox()
         self.container.setAccessibleName("Container")
         self.container.addItems(list(containers))
+        self.container.setEnabled(len(containers) > 1 or len(networks) == 1)
         self.aliases = QLineEdit(placeholderText="other names on this network, e.g. db cache")
         self.aliases.setAccessibleName("Aliases")
-        self.address = QLineEdit(
-            placeholderText=f"any free one in {network.subnets[0]}" if network.subnets else "any"
-        )
+        self.address = QLineEdit()
         self.address.setAccessibleName("Fixed address")
         note = QLabel(
             "On a network you made, other containers find this one by its name and by its "
@@ -55,6 +67,7 @@ class ConnectDialog(QDialog):
         self.command.setProperty("role", "command")
         self.command.setWordWrap(True)
         form = QFormLayout()
+        form.addRow("Network:", self.network_box)
         form.addRow("Container:", self.container)
         form.addRow("Aliases:", self.aliases)
         form.addRow("Fixed address:", self.address)
@@ -70,13 +83,20 @@ class ConnectDialog(QDialog):
         for field in (self.aliases, self.address):
             field.textChanged.connect(self._refresh)
         self.container.currentTextChanged.connect(self._refresh)
+        self.network_box.currentTextChanged.connect(self._refresh)
         self._refresh()
+
+    @property
+    def network(self) -> NetworkSummary:
+        return self.networks[self.network_box.currentText()]
 
     def values(self) -> tuple[str, tuple[str, ...], str]:
         return (self.container.currentText(), tuple(self.aliases.text().replace(",", " ").split()),
                 self.address.text().strip())  # fmt: skip
 
     def _problem(self) -> str:
+        if not self.networks:
+            return "No network to connect to."
         container, _aliases, address = self.values()
         if not container:
             return "No container to connect."
@@ -97,6 +117,8 @@ class ConnectDialog(QDialog):
         return ""
 
     def _refresh(self) -> None:
+        subnets = self.network.subnets if self.networks else ()
+        self.address.setPlaceholderText(f"any free one in {subnets[0]}" if subnets else "any")
         problem = self._problem()
         self.problem.setText(problem)
         self.problem.setVisible(bool(problem))
@@ -108,4 +130,5 @@ class ConnectDialog(QDialog):
             argv += ["--alias", alias]
         if address:
             argv += ["--ip", address]
-        self.command.setText(shlex.join([*argv, self.network.name, container or "CONTAINER"]))
+        network = self.network.name if self.networks else "NETWORK"
+        self.command.setText(shlex.join([*argv, network, container or "CONTAINER"]))
