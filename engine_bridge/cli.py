@@ -23,6 +23,10 @@ from engine_bridge.errors import EngineError, ErrorKind
 #: How much lower than the app background checks run (as `nice -n 10`).
 BACKGROUND_NICENESS = 10
 
+#: How much lower than the app a tool doing the user's long work runs: the engine does the
+#: work that matters; the tool's own CPU must not take the window's.
+WORK_NICENESS = 5
+
 #: How long a stopped tool gets to finish what it was doing before it is killed.
 GRACE_SECONDS = 10.0
 
@@ -98,8 +102,9 @@ class Follow:
     end as Ctrl+C would, and kills it if it has not within GRACE_SECONDS."""
 
     def __init__(self, argv: Sequence[str], endpoint: Endpoint | None,
-                 cwd: Path | str | None = None) -> None:  # fmt: skip
+                 cwd: Path | str | None = None, niceness: int = 0) -> None:  # fmt: skip
         self.argv = tuple(argv)
+        self._niceness = niceness
         self._endpoint = endpoint
         self._cwd = cwd
         self._process: subprocess.Popen[str] | None = None
@@ -120,6 +125,9 @@ class Follow:
         except FileNotFoundError as exc:
             raise _not_found(self.argv, exc) from exc
         self._process = process
+        if self._niceness:
+            with contextlib.suppress(OSError, AttributeError):
+                os.setpriority(os.PRIO_PROCESS, process.pid, self._niceness)
         if self._stopping.is_set():
             self._signal(signal.SIGINT)
         lines: list[str] = []

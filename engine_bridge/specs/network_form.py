@@ -30,6 +30,8 @@ class NetworkForm:
     attachable: bool = False
     ipv6: bool = False
     labels: tuple[tuple[str, str], ...] = ()
+    subnet6: str = ""
+    gateway6: str = ""
 
 
 def problems(
@@ -49,65 +51,92 @@ def problems(
                          "(not first).")  # fmt: skip
     elif name in set(taken_names):
         found["name"] = f"There is a network named {name} already."
-    subnet = None
-    if form.subnet.strip():
-        try:
-            subnet = ipaddress.ip_network(form.subnet.strip(), strict=True)
-        except ValueError as exc:
-            found["subnet"] = (f"'{form.subnet}' is not a subnet ({exc}): write it as "
-                               "address/prefix, e.g. 10.10.0.0/24.")  # fmt: skip
-    if subnet is not None:
-        for other, owner in (subnets_in_use or {}).items():
-            try:
-                if subnet.overlaps(ipaddress.ip_network(other, strict=False)):
-                    found["subnet"] = (f"{subnet} overlaps {other}, which network {owner} "
-                                       "uses: choose another range.")  # fmt: skip
-                    break
-            except (ValueError, TypeError):
-                continue
-        else:
-            for route in host_routes:
-                try:
-                    if subnet.overlaps(ipaddress.ip_network(route, strict=False)):
-                        found["subnet"] = (f"{subnet} overlaps {route}, a network this "
-                                           "machine routes to: containers could no longer "
-                                           "reach it. Choose another range.")  # fmt: skip
-                        break
-                except (ValueError, TypeError):
-                    continue
-    for key, value in (("gateway", form.gateway), ("ip_range", form.ip_range)):
+    subnet = _checked_subnet(form.subnet, 4, found, "subnet", subnets_in_use, host_routes)
+    subnet6 = _checked_subnet(form.subnet6, 6, found, "subnet6", subnets_in_use, ())
+    if form.ipv6 and not form.subnet6.strip() and "subnet6" not in found:
+        found["subnet6"] = ("IPv6 needs a subnet of its own, e.g. fd00:1:2::/64: an engine "
+                            "hands out no IPv6 range unless configured to.")  # fmt: skip
+    if form.subnet6.strip() and not form.ipv6:
+        found["subnet6"] = "Tick IPv6 to give the network an IPv6 subnet."
+    for key, value, within in (("gateway", form.gateway, subnet),
+                               ("ip_range", form.ip_range, subnet),
+                               ("gateway6", form.gateway6, subnet6)):  # fmt: skip
         if not value.strip():
             continue
-        if subnet is None:
+        if within is None:
             found[key] = "Give the subnet first: this must lie inside it."
             continue
         try:
             inside = (
-                ipaddress.ip_address(value.strip()) in subnet
-                if key == "gateway"
-                else ipaddress.ip_network(value.strip(), strict=True).subnet_of(subnet)  # type: ignore[arg-type]
+                ipaddress.ip_address(value.strip()) in within
+                if key != "ip_range"
+                else ipaddress.ip_network(value.strip(), strict=True).subnet_of(within)  # type: ignore[arg-type]
             )
         except (ValueError, TypeError) as exc:
             found[key] = f"'{value}' is not an address here ({exc})."
             continue
         if not inside:
-            found[key] = f"{value} is not inside {subnet}."
+            found[key] = f"{value} is not inside {within}."
     for label, _value in form.labels:
         if not label.strip():
             found["labels"] = "A label needs a name."
     return found
 
 
+def _checked_subnet(
+    text: str,
+    version: int,
+    found: dict[str, str],
+    key: str,
+    subnets_in_use: Mapping[str, str] | None,
+    host_routes: Iterable[str],
+) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """The subnet typed in field `key`, or None (with what is wrong put in `found`)."""
+    if not text.strip():
+        return None
+    example = "10.10.0.0/24" if version == 4 else "fd00:1:2::/64"
+    try:
+        subnet = ipaddress.ip_network(text.strip(), strict=True)
+    except ValueError as exc:
+        found[key] = (f"'{text}' is not a subnet ({exc}): write it as address/prefix, e.g. "
+                      f"{example}.")  # fmt: skip
+        return None
+    if subnet.version != version:
+        other = "IPv6 subnet field" if version == 4 else "Subnet field"
+        found[key] = f"{subnet} is an IPv{subnet.version} subnet: it goes in the {other}."
+        return None
+    for other_subnet, owner in (subnets_in_use or {}).items():
+        with contextlib.suppress(ValueError, TypeError):
+            if subnet.overlaps(ipaddress.ip_network(other_subnet, strict=False)):
+                found[key] = (f"{subnet} overlaps {other_subnet}, which network {owner} "
+                              "uses: choose another range.")  # fmt: skip
+                return subnet
+    for route in host_routes:
+        with contextlib.suppress(ValueError, TypeError):
+            if subnet.overlaps(ipaddress.ip_network(route, strict=False)):
+                found[key] = (f"{subnet} overlaps {route}, a network this machine routes "
+                              "to: containers could no longer reach it. Choose another "
+                              "range.")  # fmt: skip
+                return subnet
+    return subnet
+
+
 def create_request(form: NetworkForm) -> dict[str, Any]:
     """The keyword arguments of the SDK's create_network for the form."""
-    ipam = None
+    pools: list[dict[str, str]] = []
     if form.subnet.strip():
         pool: dict[str, str] = {"subnet": form.subnet.strip()}
         if form.gateway.strip():
             pool["gateway"] = form.gateway.strip()
         if form.ip_range.strip():
             pool["iprange"] = form.ip_range.strip()
-        ipam = {"Driver": "default", "Config": [pool]}
+        pools.append(pool)
+    if form.subnet6.strip():
+        pool6 = {"subnet": form.subnet6.strip()}
+        if form.gateway6.strip():
+            pool6["gateway"] = form.gateway6.strip()
+        pools.append(pool6)
+    ipam = {"Driver": "default", "Config": pools} if pools else None
     return {
         "name": form.name.strip(), "driver": form.driver, "internal": form.internal,
         "attachable": form.attachable, "enable_ipv6": form.ipv6,
@@ -120,7 +149,8 @@ def docker_command(form: NetworkForm) -> list[str]:
     if form.driver != "bridge":
         argv += ["--driver", form.driver]
     for flag, value in (("--subnet", form.subnet), ("--gateway", form.gateway),
-                        ("--ip-range", form.ip_range)):  # fmt: skip
+                        ("--ip-range", form.ip_range), ("--subnet", form.subnet6),
+                        ("--gateway", form.gateway6)):  # fmt: skip
         if value.strip():
             argv += [flag, value.strip()]
     argv += [flag for flag, on in (("--internal", form.internal), ("--attachable", form.attachable),

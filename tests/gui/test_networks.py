@@ -242,3 +242,35 @@ def test_connect_and_disconnect_from_the_containers_side(
         await docker_async("network", "rm", name)
 
     run(scenario())
+
+
+def test_create_with_an_ipv6_subnet(
+    window: MainWindow, name: str, run: Any, docker_client: Any
+) -> None:
+    pane = window.panes["Networks"]
+    assert isinstance(pane, NetworksPane)
+    window.show_pane("Networks")
+
+    async def scenario() -> None:
+        creating = asyncio.ensure_future(pane.create_dialog())
+        await until(lambda: isinstance(pane.dialog, CreateNetworkDialog), 5, "the dialog")
+        dialog = pane.dialog
+        assert isinstance(dialog, CreateNetworkDialog)
+        dialog.name.setText(name)
+        dialog.labels.set_values([f"{TEST_LABEL}=1"])
+        assert not dialog.subnet6.isEnabled()
+        dialog.ipv6.setChecked(True)
+        assert "IPv6 needs a subnet of its own" in dialog.problem.text()
+        assert not dialog.create_button.isEnabled()
+        dialog.subnet6.setText("fd00:7e57:1::/64")
+        dialog.gateway6.setText("fd00:7e57:1::1")
+        assert dialog.create_button.isEnabled(), dialog.problem.text()
+        assert "--subnet fd00:7e57:1::/64 --gateway fd00:7e57:1::1 --ipv6" in dialog.command.text()
+        dialog.create_button.click()
+        assert await creating == name
+        made = docker_client.api.inspect_network(name)
+        assert made["EnableIPv6"] is True
+        assert {"Subnet": "fd00:7e57:1::/64", "Gateway": "fd00:7e57:1::1"} in made["IPAM"]["Config"]
+        await docker_async("network", "rm", name)
+
+    run(scenario())

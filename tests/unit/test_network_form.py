@@ -42,3 +42,27 @@ def test_room_in_the_default_pools() -> None:
     assert pool_room([], []) == (31, 31)
     # A network in 172.18/16 and a host route over 192.168.0-15 take one of each.
     assert pool_room(["172.18.0.0/16"], ["192.168.0.0/20"]) == (29, 31)
+
+
+def test_an_ipv6_subnet_is_asked_for_checked_and_said() -> None:
+    used = {"fd00:aa::/48": "old6"}
+
+    def problems(**fields: object) -> dict[str, str]:
+        return network_problems(NetworkForm(**{"name": "six", **fields}), [], used)  # type: ignore[arg-type]
+
+    assert "IPv6 needs a subnet of its own" in problems(ipv6=True)["subnet6"]
+    assert problems(ipv6=True, subnet6="fd00:bb::/64", gateway6="fd00:bb::1") == {}
+    assert "overlaps fd00:aa::/48, which network old6 uses" in problems(
+        ipv6=True, subnet6="fd00:aa:0:1::/64")["subnet6"]  # fmt: skip
+    assert problems(ipv6=True, subnet6="10.1.0.0/24")["subnet6"] == (
+        "10.1.0.0/24 is an IPv4 subnet: it goes in the Subnet field.")  # fmt: skip
+    assert problems(subnet="fd00:cc::/64")["subnet"] == (
+        "fd00:cc::/64 is an IPv6 subnet: it goes in the IPv6 subnet field.")  # fmt: skip
+    assert "Tick IPv6" in problems(subnet6="fd00:bb::/64")["subnet6"]
+    assert problems(ipv6=True, subnet6="fd00:bb::/64", gateway6="fd00:cc::1")["gateway6"] == (
+        "fd00:cc::1 is not inside fd00:bb::/64.")  # fmt: skip
+    form = NetworkForm("six", subnet="10.40.0.0/24", ipv6=True, subnet6="fd00:bb::/64",
+                       gateway6="fd00:bb::1")  # fmt: skip
+    assert network_command(form) == (
+        "docker network create --subnet 10.40.0.0/24 --subnet fd00:bb::/64 "
+        "--gateway fd00:bb::1 --ipv6 six")  # fmt: skip

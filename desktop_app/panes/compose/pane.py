@@ -191,37 +191,39 @@ class ComposePane(ListPane[ComposeProject]):
             self._check_task.start(self._check_all())
 
     async def _check_all(self) -> None:
-        for project in self.model.rows():
-            if self.model.row(project.name) is None:
-                continue
-            await self._check(project)
+        projects = self.model.rows()
+        targets = [self._target(p, all_profiles=True) for p in projects]
+        facts = await run_blocking(None, _file_facts, targets)  # one thread for every stat
+        for project, (missing, changed) in zip(projects, facts, strict=True):
+            if self.model.row(project.name) is not None:
+                await self._check(project, missing, changed)
 
-    async def _check(self, project: ComposeProject) -> None:
-        """Compare one project with its file. A file that has not changed since the oldest
-        of the project's containers was made cannot differ from it: Compose is only run
-        (in the background, at low priority) for files changed since."""
-        target = self._target(project, all_profiles=True)
-        missing = await run_blocking(None, target.missing)
+    async def _check(self, project: ComposeProject, missing: list[str], changed: float) -> None:
+        """Compare one project with its file (`missing`: its files not on this computer,
+        `changed`: when they last changed). A file that has not changed since the oldest of
+        the project's containers was made cannot differ from it: Compose is only run (in
+        the background, at low priority) for files changed since."""
         if missing:
             why = f"the compose file is not on this computer ({', '.join(missing)})"
             self._cannot_compare(project.name, why)
             return
-        changed = await run_blocking(None, newest_change, target)
         made = [c.created.timestamp() for c in project.containers if c.created is not None]
         if made and changed <= min(made):
-            self.checks.pop(project.name, None)
-            self._set_drift(project, Drift())
-            self._project_redrawn(project.name)
+            self._compared(project, Drift())
             return
         try:
             state = await self.file_state(project, hashes=True)
         except EngineError as exc:
             self._cannot_compare(project.name, exc.in_words(hint=False))
             return
-        self.checks.pop(project.name, None)
         current = self.model.row(project.name) or project
-        self._set_drift(current, drift_of(current, state.hashes or {}))
-        self._project_redrawn(project.name)
+        self._compared(current, drift_of(current, state.hashes or {}))
+
+    def _compared(self, project: ComposeProject, drift: Drift) -> None:
+        """What comparing the project with its file found; drawn again only if news."""
+        news = self.checks.pop(project.name, None) is not None
+        if self._set_drift(project, drift) or news:
+            self._project_redrawn(project.name)
 
     async def file_state(self, project: ComposeProject, hashes: bool = False) -> _FileState:
         """The project's file as Compose reads it now (read again only when it changed
@@ -258,14 +260,19 @@ class ComposePane(ListPane[ComposeProject]):
             return None
 
     def _cannot_compare(self, name: str, why: str) -> None:
-        self.checks[name] = f"not compared: {why}"
-        self.drift.pop(name, None)
-        self._project_redrawn(name)
+        said = f"not compared: {why}"
+        if self.checks.get(name) != said or name in self.drift:
+            self.checks[name] = said
+            self.drift.pop(name, None)
+            self._project_redrawn(name)
 
-    def _set_drift(self, project: ComposeProject, drift: Drift) -> None:
-        if self.drift.get(project.name) != drift:
-            self.drift[project.name] = drift
-            self.model.redraw(project.name)
+    def _set_drift(self, project: ComposeProject, drift: Drift) -> bool:
+        """Note how the project differs from its file; whether that is news."""
+        if self.drift.get(project.name) == drift and project.name in self.drift:
+            return False
+        self.drift[project.name] = drift
+        self.model.redraw(project.name)
+        return True
 
     def _project_redrawn(self, name: str) -> None:
         self.model.redraw(name)
@@ -570,6 +577,11 @@ class ComposePane(ListPane[ComposeProject]):
         yield "compose-down", down
         down.close()
         down.deleteLater()
+
+
+def _file_facts(targets: Sequence[ComposeFiles]) -> list[tuple[list[str], float]]:
+    """For each project: its files not on this computer, and when its files last changed."""
+    return [(t.missing(), newest_change(t)) for t in targets]
 
 
 def _read_files(paths: Sequence[str]) -> str:

@@ -56,6 +56,10 @@ class CreateNetworkDialog(QDialog):
         self.internal = QCheckBox("Internal: no way out to other networks (--internal)")
         self.attachable = QCheckBox("Attachable by containers started by hand (--attachable)")
         self.ipv6 = QCheckBox("IPv6 too (--ipv6)")
+        self.subnet6 = QLineEdit(placeholderText="needed for IPv6, e.g. fd00:1:2::/64")
+        self.subnet6.setAccessibleName("IPv6 subnet")
+        self.gateway6 = QLineEdit(placeholderText="the first address of the IPv6 subnet")
+        self.gateway6.setAccessibleName("IPv6 gateway")
         self.labels = RowsEditor("team=shop")
         self.labels.setAccessibleName("Labels")
         intro = QLabel(text("networks.about"))
@@ -77,6 +81,8 @@ class CreateNetworkDialog(QDialog):
         form.addRow("", self.internal)
         form.addRow("", self.attachable)
         form.addRow("", self.ipv6)
+        form.addRow("IPv6 subnet:", self.subnet6)
+        form.addRow("IPv6 gateway:", self.gateway6)
         form.addRow("Labels:", self.labels)
         buttons, self.create_button = yes_and_cancel(
             self, QDialogButtonBox.StandardButton.Ok, "Create"
@@ -87,7 +93,8 @@ class CreateNetworkDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(self.command)
         layout.addWidget(buttons)
-        for field in (self.name, self.subnet, self.gateway, self.ip_range):
+        for field in (self.name, self.subnet, self.gateway, self.ip_range, self.subnet6,
+                      self.gateway6):  # fmt: skip
             field.textChanged.connect(self._refresh)
         self.driver.currentTextChanged.connect(self._refresh)
         for box in (self.internal, self.attachable, self.ipv6):
@@ -106,9 +113,12 @@ class CreateNetworkDialog(QDialog):
             subnet=self.subnet.text().strip(), gateway=self.gateway.text().strip(),
             ip_range=self.ip_range.text().strip(), internal=self.internal.isChecked(),
             attachable=self.attachable.isChecked(), ipv6=self.ipv6.isChecked(), labels=labels,
+            subnet6=self.subnet6.text().strip(), gateway6=self.gateway6.text().strip(),
         )  # fmt: skip
 
     def _refresh(self) -> None:
+        for field in (self.subnet6, self.gateway6):
+            field.setEnabled(self.ipv6.isChecked())
         form = self.form()
         found = network_problems(form, self.taken, self.subnets, self.routes)
         if not form.name:
@@ -119,6 +129,7 @@ class CreateNetworkDialog(QDialog):
         self.problem.setText(" ".join(found.values()))
         self.problem.setVisible(bool(found))
         for key, field in (("name", self.name), ("subnet", self.subnet),
-                           ("gateway", self.gateway), ("ip_range", self.ip_range)):  # fmt: skip
+                           ("gateway", self.gateway), ("ip_range", self.ip_range),
+                           ("subnet6", self.subnet6), ("gateway6", self.gateway6)):  # fmt: skip
             theme.mark_problem(field, key in found)
         self.command.setText(network_command(form) if form.name else "docker network create …")

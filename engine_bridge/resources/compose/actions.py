@@ -136,7 +136,8 @@ def _operation(title: str, verb: str, steps: Sequence[tuple[str, ...]], target: 
         _check_files(target)
         for step in steps:
             operation.check_cancelled()
-            follow = cli.Follow(step, endpoint, cwd=target.working_dir or None)
+            follow = cli.Follow(step, endpoint, cwd=target.working_dir or None,
+                                niceness=cli.WORK_NICENESS)  # fmt: skip
             running[:] = [follow]
             output.add(f"$ {shlex.join(step)}")
 
