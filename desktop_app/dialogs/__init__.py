@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton
+
+from desktop_app import theme
 
 
 async def answer(dialog: QDialog) -> int:
@@ -41,3 +44,21 @@ def yes_and_cancel(
     button.clicked.connect(on_yes if on_yes is not None else dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons, button
+
+
+def command_line() -> QLabel:
+    """The line under a form that shows the docker command it stands for, selectable."""
+    label = QLabel()
+    label.setObjectName("dockerCommand")
+    label.setProperty("role", "command")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def problem_line() -> QLabel:
+    """The line under a form that says what is wrong with what was typed."""
+    label = QLabel()
+    label.setWordWrap(True)
+    theme.mark(label, "bad")
+    return label

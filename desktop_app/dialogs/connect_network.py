@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import theme
-from desktop_app.dialogs import yes_and_cancel
+from desktop_app.dialogs import command_line, problem_line, yes_and_cancel
 from engine_bridge import NetworkSummary
 
 
@@ -60,12 +60,8 @@ class ConnectDialog(QDialog):
         )
         note.setWordWrap(True)
         theme.mark(note, "muted")
-        self.problem = QLabel()
-        self.problem.setWordWrap(True)
-        theme.mark(self.problem, "bad")
-        self.command = QLabel()
-        self.command.setProperty("role", "command")
-        self.command.setWordWrap(True)
+        self.problem = problem_line()
+        self.command = command_line()
         form = QFormLayout()
         form.addRow("Network:", self.network_box)
         form.addRow("Container:", self.container)

@@ -267,13 +267,13 @@ def test_a_broken_file_and_a_missing_compose_are_said_in_words(
 
         monkeypatch.setenv("PATH", str(project_folder))  # no docker, no docker-compose
         assert find_tool() is None
-        await pane._find_tool()
+        await pane._find_tool(again=True)
         assert pane.tool is None
         assert "Docker Compose is not installed" in pane.message.text()
         assert "apt install docker-compose" in pane.message.text()
         assert await pane.up_dialog() is None
         monkeypatch.undo()
-        await pane._find_tool()
+        await pane._find_tool(again=True)
         assert pane.tool is not None
 
     run(scenario())

@@ -136,17 +136,18 @@ def test_screenshot_command_writes_every_pane_in_both_themes_at_two_sizes(
 
 def _check_one_set(tmp_path: Path) -> None:
     pictures = sorted(p.name for p in tmp_path.glob("*.png"))
-    panes = ["01-containers.png", "02-images.png", "03-volumes.png", "04-networks.png",
-             "05-builds.png", "06-resources.png", "07-terminals.png", "08-engine.png"]  # fmt: skip
+    panes = ["01-containers.png", "02-compose.png", "03-images.png", "04-volumes.png",
+             "05-networks.png", "06-builds.png", "07-resources.png", "08-terminals.png",
+             "09-engine.png"]  # fmt: skip
     assert pictures[: len(panes)] == panes
     # Then close-ups: a running container's Stats tab, an image's layers and digests, and
     # (where the engine has volumes) a volume's details, its files and the prune preview.
     extras = {name.split("-", 1)[1] for name in pictures[len(panes) :]}
     dialogs = {"volume-files.png", "volume-prune-preview.png", "container-duplicate.png",
                "go-to-anything.png", "settings.png", "build-dialog.png",
-               "builders-and-cache.png"}  # fmt: skip
+               "builders-and-cache.png", "compose-up.png", "compose-down.png"}  # fmt: skip
     assert extras <= {"container-stats.png", "container-logs.png", "image-layers.png",
-                      "image-digests.png", "build-steps.png",
+                      "image-digests.png", "build-steps.png", "compose-project.png",
                       "volume-details.png"} | dialogs  # fmt: skip
     assert {"image-layers.png", "image-digests.png"} <= extras, "the test image is there"
     for picture in tmp_path.glob("*.png"):

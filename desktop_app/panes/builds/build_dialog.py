@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from desktop_app import theme
-from desktop_app.dialogs import yes_and_cancel
+from desktop_app.dialogs import command_line, problem_line, yes_and_cancel
 from desktop_app.presentation import counted, decimal_size
 from desktop_app.widgets.rows_editor import RowsEditor
 from engine_bridge import (
@@ -92,13 +92,8 @@ class BuildDialog(QDialog):
         self.buildkit.setWordWrap(True)
         theme.mark(self.buildkit, "warn")
         self.buildkit.hide()
-        self.problem = QLabel()
-        self.problem.setWordWrap(True)
-        theme.mark(self.problem, "bad")
-        self.command = QLabel()
-        self.command.setObjectName("dockerCommand")
-        self.command.setProperty("role", "command")
-        self.command.setWordWrap(True)
+        self.problem = problem_line()
+        self.command = command_line()
         copy = QPushButton("Copy command")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.command.text()))
 

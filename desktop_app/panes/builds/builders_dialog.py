@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from desktop_app import theme
-from desktop_app.dialogs import yes_and_cancel
+from desktop_app.dialogs import command_line, yes_and_cancel
 from desktop_app.presentation import counted, decimal_size
 from desktop_app.session import EngineSession
 from engine_bridge import BuildCache, Builders, EngineError, plan_cache_prune, prune_build_cache
@@ -88,9 +88,7 @@ class BuildersDialog(QDialog):
         self.keep_box.addItems([words for words, _bytes in KEEPS])
         self.preview = QListWidget()
         self.preview.setAccessibleName("What the prune removes")
-        self.command = QLabel()
-        self.command.setProperty("role", "command")
-        self.command.setWordWrap(True)
+        self.command = command_line()
         self.outcome = QLabel()
         self.outcome.setWordWrap(True)
         theme.mark(self.outcome, "muted")

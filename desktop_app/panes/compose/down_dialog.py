@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import theme
-from desktop_app.dialogs import yes_and_cancel
+from desktop_app.dialogs import command_line, yes_and_cancel
 from desktop_app.learning import text
 from engine_bridge import ComposeProject, DownPlan
 
@@ -64,10 +64,7 @@ class DownDialog(QDialog):
         self.note.setWordWrap(True)
         theme.mark(self.note, "warn")
         self.note.setVisible(bool(note))
-        self.command = QLabel()
-        self.command.setObjectName("dockerCommand")
-        self.command.setProperty("role", "command")
-        self.command.setWordWrap(True)
+        self.command = command_line()
         form = QFormLayout()
         form.addRow("", self.volumes_box)
         form.addRow("Confirm:", self.confirm)

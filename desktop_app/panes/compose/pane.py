@@ -10,6 +10,7 @@ import os
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QWidget
@@ -57,6 +58,9 @@ from engine_bridge import (
 if TYPE_CHECKING:
     from desktop_app.panes.compose.details import ProjectDetails
 
+#: Which Compose is installed, once looked for ("tool" -> it, or None for none).
+_FOUND: dict[str, ComposeTool | None] = {}
+
 _CONTAINER_VERBS = {"start": start_container, "stop": stop_container,
                     "restart": restart_container}  # fmt: skip
 
@@ -90,6 +94,7 @@ class ComposePane(ListPane[ComposeProject]):
         self._logs_of: tuple[str, tuple[str, ...]] | None = None
         self._details_task = LatestTask("compose-details")
         self._check_task = LatestTask("compose-drift")
+        self._tool_task = LatestTask("compose-tool")
         self.fmt.drift = self.drift
         super().__init__(context, parent)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -157,15 +162,22 @@ class ComposePane(ListPane[ComposeProject]):
         details = self._details
         if details is not None:
             details.attach(self.session)  # type: ignore[attr-defined]
-        spawn(self._find_tool(), "compose-tool")
+        self._tool_task.start(self._find_tool())
 
     def let_go(self) -> None:
+        self._tool_task.cancel()
         self._details_task.cancel()
         self._check_task.cancel()
         self._check_timer.stop()
 
-    async def _find_tool(self) -> None:
-        self.tool = await run_blocking(None, find_tool)
+    async def _find_tool(self, again: bool = False) -> None:
+        """Learn which Compose is installed: once per app (it does not depend on the
+        engine), or `again` (the user may have installed one since)."""
+        if again or "tool" not in _FOUND:
+            _FOUND["tool"] = await run_blocking(None, find_tool)
+        if not shiboken6.isValid(self):
+            return  # the window went while Compose was being looked for
+        self.tool = _FOUND["tool"]
         self.tool_checked = True
         if self.tool is None:
             self.say(missing_tool().in_words(), bad=True)
@@ -195,6 +207,8 @@ class ComposePane(ListPane[ComposeProject]):
         targets = [self._target(p, all_profiles=True) for p in projects]
         facts = await run_blocking(None, _file_facts, targets)  # one thread for every stat
         for project, (missing, changed) in zip(projects, facts, strict=True):
+            if not shiboken6.isValid(self):
+                return
             if self.model.row(project.name) is not None:
                 await self._check(project, missing, changed)
 
@@ -395,6 +409,8 @@ class ComposePane(ListPane[ComposeProject]):
         """Ask for a compose file and its choices, then up; the project's name, or None."""
         from desktop_app.panes.compose.up_dialog import UpDialog
 
+        if self.tool is None:
+            await self._find_tool(again=True)  # installed since?
         tool = self._tool_or_say()
         if tool is None:
             return None

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.dialogs import yes_and_cancel
+from desktop_app.dialogs import command_line, yes_and_cancel
 from engine_bridge import ComposeProject
 
 Commander = Callable[[str, int], tuple[str, ...]]
@@ -44,10 +44,7 @@ class ScaleDialog(QDialog):
             "ones. A service that publishes a fixed host port can run only one container."
         )
         explain.setWordWrap(True)
-        self.command = QLabel()
-        self.command.setObjectName("dockerCommand")
-        self.command.setProperty("role", "command")
-        self.command.setWordWrap(True)
+        self.command = command_line()
         form = QFormLayout()
         form.addRow("Service:", self.service)
         form.addRow("Containers:", self.count)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import theme
-from desktop_app.dialogs import yes_and_cancel
+from desktop_app.dialogs import command_line, problem_line, yes_and_cancel
 from desktop_app.learning import text
 from desktop_app.presentation import counted
 from desktop_app.tasks import LatestTask
@@ -83,13 +83,8 @@ class UpDialog(QDialog):
         self.warning = QLabel()
         self.warning.setWordWrap(True)
         theme.mark(self.warning, "warn")
-        self.problem = QLabel()
-        self.problem.setWordWrap(True)
-        theme.mark(self.problem, "bad")
-        self.command = QLabel()
-        self.command.setObjectName("dockerCommand")
-        self.command.setProperty("role", "command")
-        self.command.setWordWrap(True)
+        self.problem = problem_line()
+        self.command = command_line()
         intro = QLabel(text("compose.about"))
         intro.setWordWrap(True)
         theme.mark(intro, "muted")

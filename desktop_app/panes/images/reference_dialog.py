@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import theme
-from desktop_app.dialogs import yes_and_cancel
+from desktop_app.dialogs import command_line, problem_line, yes_and_cancel
 from desktop_app.learning import text
 from engine_bridge.specs import SpecError
 from engine_bridge.specs.image_ref import parse_image_ref
@@ -47,14 +46,10 @@ class ImageReferenceDialog(QDialog):
         explanation = QLabel(text(help_topic))
         explanation.setWordWrap(True)
         theme.mark(explanation, "muted")
-        self.problem = QLabel()
+        self.problem = problem_line()
         self.problem.setObjectName("referenceProblem")
-        self.problem.setWordWrap(True)
-        theme.mark(self.problem, "bad")
-        self.command = QLabel()
+        self.command = command_line()
         self.command.setObjectName("referenceCommand")
-        self.command.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.command.setProperty("role", "command")
         buttons, self.ok_button = yes_and_cancel(self, QDialogButtonBox.StandardButton.Ok, action)
         layout = QVBoxLayout(self)
         layout.addWidget(self.reference)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import theme
-from desktop_app.dialogs import yes_and_cancel
+from desktop_app.dialogs import command_line, problem_line, yes_and_cancel
 from desktop_app.learning import text
 from desktop_app.widgets.rows_editor import RowsEditor
 from engine_bridge import NetworkForm, network_command, network_problems
@@ -65,13 +65,8 @@ class CreateNetworkDialog(QDialog):
         intro = QLabel(text("networks.about"))
         intro.setWordWrap(True)
         theme.mark(intro, "muted")
-        self.problem = QLabel()
-        self.problem.setWordWrap(True)
-        theme.mark(self.problem, "bad")
-        self.command = QLabel()
-        self.command.setObjectName("dockerCommand")
-        self.command.setProperty("role", "command")
-        self.command.setWordWrap(True)
+        self.problem = problem_line()
+        self.command = command_line()
         form = QFormLayout()
         form.addRow("Name:", self.name)
         form.addRow("Driver:", self.driver)

@@ -24,20 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import theme
+from desktop_app.dialogs import command_line, problem_line
 from desktop_app.learning import text
 from desktop_app.presentation import decimal_size
 from desktop_app.widgets.rows_editor import RowsEditor
 from engine_bridge import PrunePlan, create_volume, prune_takes_named, short_name
 from engine_bridge.specs.volume_form import key_values, volume_name_problem
-
-
-def _command_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("dockerCommand")
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setProperty("role", "command")
-    return label
 
 
 class CreateVolumeDialog(QDialog):
@@ -54,11 +46,9 @@ class CreateVolumeDialog(QDialog):
         self.driver = QLineEdit("local")
         self.options = RowsEditor("type=tmpfs")
         self.labels = RowsEditor("team=web")
-        self.problem = QLabel()
+        self.problem = problem_line()
         self.problem.setObjectName("volumeProblem")
-        self.problem.setWordWrap(True)
-        theme.mark(self.problem, "bad")
-        self.command = _command_label()
+        self.command = command_line()
         intro = QLabel(text("volumes.create"))
         intro.setWordWrap(True)
         form = QFormLayout()
@@ -143,7 +133,7 @@ class PruneDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.total = QLabel()
-        self.command = _command_label()
+        self.command = command_line()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.remove = QPushButton("Remove these volumes")
         self.remove.setObjectName("pruneConfirm")
@@ -304,8 +294,7 @@ class NameDialog(QDialog):
         self.taken = taken
         self.name = QLineEdit(suggested)
         self.name.setObjectName("volumeName")
-        self.problem = QLabel()
-        theme.mark(self.problem, "bad")
+        self.problem = problem_line()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
