@@ -210,6 +210,8 @@ def test_connect_and_disconnect_from_the_containers_side(
         assert state is not None
         await until(lambda: any(n.name == name for n in state.of("network").values()), 10,
                     "the network known")  # fmt: skip
+        await until(lambda: [n.name for n in pane.networks_of(container())] == ["bridge"], 10,
+                    "the container known on the default bridge")  # fmt: skip
         connecting = asyncio.ensure_future(pane.connect_network_dialog(container()))
         await until(lambda: isinstance(pane.dialog, ConnectDialog), 5, "the dialog")
         dialog = pane.dialog
