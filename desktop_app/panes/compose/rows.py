@@ -30,11 +30,11 @@ class ComposeRows:
     known of each project's file: project name -> how it differs (None: unknown)."""
 
     columns = (
-        Column("Project", 170),
-        Column("Status", 130),
-        Column("Services", 220),
-        Column("Containers", 90),
-        Column("Started from", 240, tip="The folder Compose ran in; its files are in the details"),
+        Column("Project", 160),
+        Column("Status", 120),
+        Column("Services", 180),
+        Column("Containers", 100),
+        Column("Started from", 200, tip="The folder Compose ran in; its files are in the details"),
         Column("Created"),
     )
 

@@ -217,7 +217,6 @@ class UpDialog(QDialog):
         self.profiles_note.setToolTip(text("compose.profiles"))
         for box in self.profile_boxes.values():
             box.setToolTip(text("compose.profiles"))
-        self.adjustSize()
 
     # --- what it would do -----------------------------------------------------------------
 
@@ -232,6 +231,7 @@ class UpDialog(QDialog):
         self.preview.setText(self._preview_html(target))
         self.warning.setText(self._warning(target))
         self.warning.setVisible(bool(self.warning.text()))
+        self._grow()
         if target.files and target.name:
             steps = []
             if self.pull:
@@ -242,6 +242,15 @@ class UpDialog(QDialog):
             self.command.setText(" && ".join(shlex.join(s) for s in shown))
         else:
             self.command.setText(f"{self.tool.name} up -d")
+
+    def _grow(self) -> None:
+        """Grow to fit what the preview says now, never squeezing the fields."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        wanted = self.sizeHint().height()
+        if wanted > self.height():
+            self.resize(self.width(), wanted)
 
     def _preview_html(self, target: ComposeFiles) -> str:
         config = self.config
