@@ -348,10 +348,7 @@ def unreachable(exc: BaseException | None, endpoint: Endpoint | None) -> EngineE
     elif any(isinstance(e, ssl.SSLError | requests.exceptions.SSLError) for e in chain) or (
         "SSL" in text or "certificate" in text
     ):
-        hint = (
-            "The TLS handshake failed. Check that DOCKER_CERT_PATH holds ca.pem, cert.pem and "
-            "key.pem for this engine, and that the certificate matches the host name."
-        )
+        detail, hint = _tls_words(text, endpoint)
     elif kind == "ssh":
         hint = (
             "The SSH connection failed. Check that 'ssh' can log in to the host without a "
@@ -369,6 +366,41 @@ def unreachable(exc: BaseException | None, endpoint: Endpoint | None) -> EngineE
     else:
         hint = "Start the engine, or choose another one."
     return EngineError(ErrorKind.UNREACHABLE, f"Cannot reach the engine at {where}", detail, hint)
+
+
+#: What the TLS library says, and what it means for someone reaching a remote engine.
+_TLS_FAULTS = (
+    ("UNKNOWN_CA", "The engine refused this computer's certificate: its CA did not sign it.",
+     "Use the client certificate and key that the engine's owner made for you."),
+    ("CERTIFICATE_REQUIRED", "The engine asks for a client certificate, and none was given.",
+     "Give the certificate and key that the engine's owner made for you."),
+    ("HANDSHAKE_FAILURE", "The engine ended the TLS handshake: it wants a client certificate "
+     "it trusts.", "Give the certificate and key that the engine's owner made for you."),
+    ("Hostname mismatch", "The engine's certificate is made out to another host name.",
+     "Reach the engine by the name its certificate has, or ask for a certificate for this "
+     "name."),
+    ("IP address mismatch", "The engine's certificate is made out to another address.",
+     "Reach the engine by the address its certificate has, or ask for a new certificate."),
+    ("certificate has expired", "The engine's certificate has expired.",
+     "Ask the engine's owner for a new one."),
+    ("CERTIFICATE_VERIFY_FAILED", "The engine's certificate is not signed by the CA given "
+     "for it.", "Give the CA certificate (ca.pem) of that engine."),
+    ("WRONG_VERSION_NUMBER", "What answers on that port does not speak TLS.",
+     "Check the port: an engine without TLS usually listens on 2375, with TLS on 2376."),
+)  # fmt: skip
+
+
+def _tls_words(text: str, endpoint: Endpoint | None) -> tuple[str, str]:
+    """The TLS failure in words, and what to do; the files named as the user gave them."""
+    where = ("this engine's context" if endpoint is not None and endpoint.source == "context"
+             else "DOCKER_CERT_PATH")  # fmt: skip
+    plain = text.lower().replace("_", " ")
+    for marker, said, hint in _TLS_FAULTS:
+        if marker.lower().replace("_", " ") in plain:
+            return said, hint
+    return ("The TLS handshake with the engine failed.",
+            f"Check that {where} holds ca.pem, cert.pem and key.pem for this engine, and that "
+            "its certificate matches the host name.")  # fmt: skip
 
 
 def not_answering(endpoint: Endpoint | None, seconds: float | None = None) -> EngineError:

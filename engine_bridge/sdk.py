@@ -62,6 +62,10 @@ def make_client(
         tls=tls,
         use_ssh_client=endpoint.kind == "ssh",
     )
+    if endpoint.tls is not None:
+        # The engine's own CA decides, as in the docker CLI: requests would otherwise let
+        # REQUESTS_CA_BUNDLE (set system-wide on many machines) replace it on every request.
+        client.api.trust_env = False
     try:
         spoken = _ping(client, endpoint, probe_timeout)
     except BaseException:

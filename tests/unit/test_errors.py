@@ -78,7 +78,11 @@ def test_tls_failure() -> None:
     exc = requests.exceptions.SSLError(ssl.SSLError("certificate verify failed"))
     error = explain(exc, TCP)
     assert error.kind is ErrorKind.UNREACHABLE
-    assert "TLS" in error.hint
+    assert error.message == "The engine's certificate is not signed by the CA given for it."
+    assert "ca.pem" in error.hint
+    other = explain(requests.exceptions.SSLError(ssl.SSLError("odd failure")), TCP)
+    assert "TLS handshake" in other.message
+    assert "this engine's context holds ca.pem" in other.hint  # TCP is a context's
 
 
 def test_ssh_failure_from_sdk_wrapping() -> None:
