@@ -44,6 +44,7 @@ from engine_bridge import (
     ConnectionChange,
     ContainerRef,
     CredentialStore,
+    Endpoint,
     EngineError,
     EngineFacts,
     EngineProvider,
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         self.containers_pane.attach_requested.connect(self._on_attach_requested)
         self.engine_pane.start_bundled_requested.connect(self._on_start_bundled)
         self.engine_pane.use_system_requested.connect(self._on_use_system)
+        self.engine_pane.use_context_requested.connect(self._on_use_context)
         self.containers_pane.loaded.connect(self.engine_ready)
 
         self.sidebar = QListWidget()
@@ -350,6 +352,15 @@ class MainWindow(QMainWindow):
 
         self.show_pane(self.containers_pane.title)
         await self.containers_pane.open_run_dialog(RunForm(image=reference))
+
+    @asyncSlot(object)
+    async def _on_use_context(self, endpoint: Endpoint) -> None:
+        """Use an engine the user named on the Engine page (a docker context)."""
+        engine = SystemEngine(endpoint, label=f"{endpoint.name} ({endpoint.host})")
+        if await run_blocking(None, engine.check_blocking):
+            await self.use_engine(engine)
+        else:
+            self._set_status("bad", f"{endpoint.name}: {engine.status.message}")
 
     @asyncSlot()
     async def _on_use_system(self) -> None:

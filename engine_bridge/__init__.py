@@ -7,6 +7,12 @@ pyproject.toml check that. A command-line tool or another UI could do the same.
 
 from engine_bridge.blocking import run_blocking
 from engine_bridge.bridge import EngineBridge
+from engine_bridge.context_store import (
+    remove_context,
+    save_context,
+    tls_file_problems,
+    use_context,
+)
 from engine_bridge.credentials import Credentials, CredentialStore
 from engine_bridge.dto import (
     COMPOSE_PROJECT,
@@ -15,7 +21,7 @@ from engine_bridge.dto import (
     RestartPolicy,
     parse_time,
 )
-from engine_bridge.endpoints import Endpoint
+from engine_bridge.endpoints import Endpoint, current_context_name, list_contexts
 from engine_bridge.engines.base import EngineProvider, Lifecycle, ProviderStatus
 from engine_bridge.engines.bundled import BundledEngine, data_dir
 from engine_bridge.engines.choice import Choice, Preference, choose
@@ -272,6 +278,7 @@ __all__ = [
     "container_processes",
     "create_network",
     "create_volume",
+    "current_context_name",
     "data_dir",
     "default_file",
     "default_project_name",
@@ -296,6 +303,7 @@ __all__ = [
     "inspect_volume",
     "kill_container",
     "list_containers",
+    "list_contexts",
     "list_images",
     "list_networks",
     "list_volumes",
@@ -332,6 +340,7 @@ __all__ = [
     "recreate_container",
     "registry_manifest",
     "remove_container",
+    "remove_context",
     "remove_image",
     "remove_network",
     "remove_volume",
@@ -342,6 +351,7 @@ __all__ = [
     "run_container",
     "run_spec_of",
     "run_verb",
+    "save_context",
     "save_image",
     "scale_service",
     "send_to_terminal",
@@ -353,10 +363,12 @@ __all__ = [
     "summarise_context",
     "tag_image",
     "terminal_exit_code",
+    "tls_file_problems",
     "unpause_container",
     "up_project",
     "update_restart_policy",
     "upload",
+    "use_context",
     "verify_export",
     "volume_tree",
     "volumes_disk_usage",

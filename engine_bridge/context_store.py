@@ -122,7 +122,7 @@ def remove_context(name: str, env: Mapping[str, str] | None = None) -> None:
     if current_context_name(env) == name:
         raise EngineError(
             ErrorKind.CONFLICT,
-            f"{name} is the context in use",
+            f"The context {name} is in use",
             "The docker CLI uses it for every command.",
             "Choose another context first (docker context use default), then remove it.",
         )

@@ -55,6 +55,7 @@ class EnginePane(QWidget):
 
     start_bundled_requested = Signal()
     use_system_requested = Signal()
+    use_context_requested = Signal(object)  # an Endpoint
     title = "Engine"
 
     def __init__(self, context: PaneContext, parent: QWidget | None = None) -> None:
@@ -133,6 +134,11 @@ class EnginePane(QWidget):
         bundled_layout.addLayout(buttons)
         bundled_layout.addWidget(self.log_view, 1)
 
+        from desktop_app.panes.contexts import ContextsBox
+
+        self.contexts_box = ContextsBox()
+        self.contexts_box.use_requested.connect(self.use_context_requested)
+
         # The page scrolls rather than squeezing its rows when the window is short.
         page = QWidget()
         scroll = QScrollArea()
@@ -153,6 +159,7 @@ class EnginePane(QWidget):
         layout.addWidget(self.offer)
         layout.addWidget(self.facts_box)
         layout.addWidget(self.bundled_box, 1)
+        layout.addWidget(self.contexts_box)
         layout.addStretch(0)
         self.show_no_engine("")
         self.offer.hide()

@@ -17,9 +17,11 @@ class SystemEngine(EngineProvider):
     label = "System engine"
     manageable = False
 
-    def __init__(self, endpoint: Endpoint | None = None) -> None:
+    def __init__(self, endpoint: Endpoint | None = None, label: str = "") -> None:
         super().__init__()
         self._endpoint = endpoint
+        if label:
+            self.label = label
 
     @property
     def endpoint(self) -> Endpoint:

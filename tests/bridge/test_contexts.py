@@ -94,7 +94,7 @@ def test_contexts_saved_here_are_the_docker_clis_own(
     assert _docker(cli_config, "context", "show").strip() == "lab-2"
     assert resolve(cli_config).host == "tcp://10.0.0.6:2376"
     assert "lab" not in {e.name for e in list_contexts(cli_config)}
-    with pytest.raises(EngineError, match="is the context in use"):
+    with pytest.raises(EngineError, match="The context lab-2 is in use"):
         remove_context("lab-2", cli_config)
     use_context("default", cli_config)
     remove_context("lab-2", cli_config)
