@@ -141,9 +141,14 @@ class EngineState:
                 try:
                     await events.opened()
                     await self.resync()
-                finally:
+                    await facts
+                except BaseException:
+                    # Stopped or failed half-way: the facts are not waited for (an engine
+                    # that took the connection and never answers would hold the stop for
+                    # as long as the client's timeout).
+                    facts.cancel()
                     await asyncio.gather(facts, return_exceptions=True)
-                facts.result()
+                    raise
                 attempt = 0
                 self._set_connection(ConnectionChange(Connection.LIVE))
                 # Details come after the lists are shown: they are not needed to show them.

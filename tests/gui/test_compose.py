@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from desktop_app.panes.base import ROW_ROLE
 from desktop_app.panes.compose.down_dialog import DownDialog
 from desktop_app.panes.compose.pane import ComposePane
 from desktop_app.panes.compose.scale_dialog import ScaleDialog
@@ -217,6 +218,11 @@ def test_a_project_started_in_a_terminal_is_found_and_managed(
         project = row()
         assert project.running == 2
         assert project.config_files == (str(project_folder / "docker-compose.yml"),)
+        # The row under the mouse offers the common verbs.
+        at = next(pane.proxy.index(n, 0) for n in range(pane.proxy.rowCount())
+                  if pane.proxy.index(n, 0).data(ROW_ROLE).name == name)  # fmt: skip
+        assert [words for _icon, words, _do in pane._row_verbs(at)] == [
+            "Stop", "Show the logs", "Down…"]  # fmt: skip
         # Compose v2 over this v1 project would recreate its containers: said before.
         v2 = ComposeTool(("docker", "compose"), "2.29.0")
         warned = UpDialog(v2, {name: project}, pane_read_never, str(project_folder / "x.yml"))

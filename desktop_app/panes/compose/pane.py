@@ -11,18 +11,19 @@ from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QModelIndex, QTimer
+from PySide6.QtGui import QEnterEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 from qasync import asyncSlot
 
 from desktop_app.dialogs.choice import ChoiceDialog
 from desktop_app.panes import PaneContext
-from desktop_app.panes.base import ListPane
+from desktop_app.panes.base import ROW_ROLE, ListPane
 from desktop_app.panes.compose.rows import ComposeRows
 from desktop_app.presentation import counted
 from desktop_app.tasks import LatestTask, spawn
 from desktop_app.widgets.logs_panel import log_targets
+from desktop_app.widgets.row_actions import RowActions, Verb
 from engine_bridge import (
     ComposeConfig,
     ComposeFiles,
@@ -100,6 +101,42 @@ class ComposePane(ListPane[ComposeProject]):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self._check_timer = QTimer(self, singleShot=True, interval=800)
         self._check_timer.timeout.connect(self.check_files)
+        self._row_actions: RowActions | None = None
+
+    @property
+    def row_actions(self) -> RowActions:
+        """The buttons on the row under the mouse, made when the mouse first comes by."""
+        if self._row_actions is None:
+            self._row_actions = RowActions(self.view, self._row_verbs, self._choose_row)
+        return self._row_actions
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        self.row_actions  # noqa: B018  (made now, before the first move over a row)
+        super().enterEvent(event)
+
+    def _row_verbs(self, index: QModelIndex) -> list[Verb]:
+        """The common verbs of the project on a row, for its hover buttons."""
+        project = index.data(ROW_ROLE)
+        if not isinstance(project, ComposeProject) or not self.live:
+            return []
+        verbs: list[Verb] = (
+            [("stop", "Stop", self.stop_action.trigger)] if project.running
+            else [("play", "Start", self.start_action.trigger)]
+        )  # fmt: skip
+        verbs.append(("logs", "Show the logs", lambda: self._show_tab("Logs")))
+        verbs.append(("trash", "Down…", self.down_action.trigger))
+        return verbs
+
+    def _choose_row(self, index: QModelIndex) -> None:
+        project = index.data(ROW_ROLE)
+        if isinstance(project, ComposeProject):
+            self.select(project.name)
+            self.update_actions()
+
+    def _show_tab(self, title: str) -> None:
+        details = self.details
+        if details is not None:
+            details.show_tab(title)  # type: ignore[attr-defined]
 
     def make_actions(self) -> None:
         self.up_action = self.action("Up from file…", "Ctrl+N",
