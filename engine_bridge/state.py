@@ -88,7 +88,7 @@ class EngineState:
         self._flush_task: asyncio.Task[None] | None = None
         self._details_task: asyncio.Task[None] | None = None
         self._live = asyncio.Event()
-        self._retry = asyncio.Event()
+        self._retry: asyncio.Future[None] | None = None  # the pause before a reconnect
 
     def of(self, kind: str) -> dict[str, Item]:
         """The objects of one kind ("container", "image", ...) by key, as last known."""
@@ -117,7 +117,8 @@ class EngineState:
 
     def retry_now(self) -> None:
         """Try to reconnect at once instead of after the backoff (the engine was started)."""
-        self._retry.set()
+        if self._retry is not None and not self._retry.done():
+            self._retry.set_result(None)
 
     async def stop(self) -> None:
         for task in (self._task, self._flush_task, self._details_task):
@@ -169,9 +170,7 @@ class EngineState:
                     await self.bridge.close_stream(events)
                     events = None
                 await self.bridge.disconnect()
-                self._retry.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._retry.wait(), delay)
+                await self._pause(delay)
             finally:
                 for task in (self._flush_task, self._details_task):
                     if task is not None:
@@ -179,6 +178,25 @@ class EngineState:
                 self._pending.clear()
                 if events is not None:
                     await self.bridge.close_stream(events)
+
+    async def _pause(self, delay: float) -> None:
+        """Wait `delay` seconds, or less if retry_now() is called. A plain future, not
+        wait_for(): a stop must cancel the pause at once (Python 3.11's wait_for could sit
+        on a cancellation, and a switch of engine waited for ever)."""
+        loop = asyncio.get_running_loop()
+        pause: asyncio.Future[None] = loop.create_future()
+        self._retry = pause
+
+        def end() -> None:
+            if not pause.done():
+                pause.set_result(None)
+
+        timer = loop.call_later(delay, end)
+        try:
+            await pause
+        finally:
+            timer.cancel()
+            self._retry = None
 
     def _set_connection(self, change: ConnectionChange) -> None:
         self.connection = change

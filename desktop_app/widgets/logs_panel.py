@@ -202,6 +202,9 @@ class LogsPanel(QWidget):
     # --- what is shown ----------------------------------------------------------------
 
     def attach(self, session: EngineSession | None) -> None:
+        """Follow logs on `session`'s engine; what was followed on another one stops."""
+        if session is not self.session:
+            self.stop()
         if self.session is not None:
             with contextlib.suppress(RuntimeError, TypeError):
                 self.session.resources_changed.disconnect(self._on_changes)

@@ -13,7 +13,7 @@ import pytest
 
 from desktop_app.panes.contexts import ContextDialog, ContextsBox
 from desktop_app.window import MainWindow
-from engine_bridge import Lifecycle
+from engine_bridge import Connection, Lifecycle
 from tests.engine_support import EngineUnderTest
 from tests.gui.conftest import answer_choice, until
 from tests.tls_front import TlsFront, make_certificates
@@ -90,7 +90,15 @@ def test_add_use_and_remove_an_engine_over_tls(
         await answer_choice(box, "remove")
         assert not await removing
         assert box.message.text().startswith("The context lab is in use.")
-        await window.drop_engine()  # let go of the engine behind the front before it closes
+
+        # The engine goes away: said, and switching away from it is not held up.
+        front.close()
+        state = window.session.state if window.session is not None else None
+        assert state is not None
+        await until(lambda: state.connection.status is Connection.LOST, 30, "the loss said")
+        began = asyncio.get_running_loop().time()
+        await window.drop_engine()
+        assert asyncio.get_running_loop().time() - began < 5
 
     try:
         run(scenario())

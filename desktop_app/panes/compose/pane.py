@@ -202,6 +202,10 @@ class ComposePane(ListPane[ComposeProject]):
         self._tool_task.start(self._find_tool())
 
     def let_go(self) -> None:
+        details = self._details
+        if details is not None:
+            details.attach(None)  # type: ignore[attr-defined]  # its logs stop following
+        self._logs_of = None
         self._tool_task.cancel()
         self._details_task.cancel()
         self._check_task.cancel()
