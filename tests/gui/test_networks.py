@@ -152,6 +152,10 @@ def test_connect_with_an_alias_and_a_fixed_address_then_disconnect(
         await docker_async("run", "-d", label, "--name", f"{name}-db", busybox_image,
                            "sleep", "300")  # fmt: skip
         await until(lambda: row() is not None, 10, "the network listed")
+        state = window.session.state if window.session is not None else None
+        assert state is not None
+        await until(lambda: any(c.name == f"{name}-db" for c in state.of("container").values()),
+                    10, "the container known")  # fmt: skip
         pane.select(row().id)
         connecting = asyncio.ensure_future(pane.connect_dialog())
         await until(lambda: isinstance(pane.dialog, ConnectDialog), 5, "the dialog")
