@@ -28,7 +28,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QColor, QEnterEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -48,6 +48,7 @@ from desktop_app.dialogs import answer
 from desktop_app.learning import text
 from desktop_app.presentation import Column
 from desktop_app.widgets.actions import toolbar_action
+from desktop_app.widgets.row_actions import RowActions, Verb
 from engine_bridge import EngineError, ErrorKind
 
 if TYPE_CHECKING:
@@ -295,6 +296,7 @@ class PaneFrame(QWidget):
         self.on_screen = False
         self._shown_once = False
         self._details: QWidget | None = None
+        self._row_actions: RowActions | None = None
 
         self.filter_box = QLineEdit(placeholderText=self.filter_hint)
         self.filter_box.setClearButtonEnabled(True)
@@ -355,6 +357,26 @@ class PaneFrame(QWidget):
         self.filter_box.selectAll()
 
     # --- what a pane gives -------------------------------------------------------------
+
+    def row_verbs(self, index: QModelIndex) -> list[Verb]:
+        """The common verbs of the row at `index`, offered as buttons while the mouse is on
+        it (none: the pane has no hover buttons)."""
+        return []
+
+    def choose_row(self, index: QModelIndex) -> None:
+        """Select the row at `index` alone, before one of its hover verbs runs."""
+
+    @property
+    def row_actions(self) -> RowActions:
+        """The buttons on the row under the mouse, made when the mouse first comes by."""
+        if self._row_actions is None:
+            self._row_actions = RowActions(self.view, self.row_verbs, self.choose_row)
+        return self._row_actions
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        if type(self).row_verbs is not PaneFrame.row_verbs:
+            self.row_actions  # noqa: B018  (made now, before the first move over a row)
+        super().enterEvent(event)
 
     def make_view(self) -> QAbstractItemView:
         """The list itself, on the pane's model."""

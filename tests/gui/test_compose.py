@@ -221,7 +221,7 @@ def test_a_project_started_in_a_terminal_is_found_and_managed(
         # The row under the mouse offers the common verbs.
         at = next(pane.proxy.index(n, 0) for n in range(pane.proxy.rowCount())
                   if pane.proxy.index(n, 0).data(ROW_ROLE).name == name)  # fmt: skip
-        assert [words for _icon, words, _do in pane._row_verbs(at)] == [
+        assert [words for _icon, words, _do in pane.row_verbs(at)] == [
             "Stop", "Show the logs", "Down…"]  # fmt: skip
         # Compose v2 over this v1 project would recreate its containers: said before.
         v2 = ComposeTool(("docker", "compose"), "2.29.0")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QModelIndex, QTimer
-from PySide6.QtGui import QEnterEvent, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 from qasync import asyncSlot
 
@@ -23,7 +23,7 @@ from desktop_app.panes.compose.rows import ComposeRows
 from desktop_app.presentation import counted
 from desktop_app.tasks import LatestTask, spawn
 from desktop_app.widgets.logs_panel import log_targets
-from desktop_app.widgets.row_actions import RowActions, Verb
+from desktop_app.widgets.row_actions import Verb
 from engine_bridge import (
     ComposeConfig,
     ComposeFiles,
@@ -37,6 +37,7 @@ from engine_bridge import (
     EngineState,
     Operation,
     ToolOutput,
+    VolumeSummary,
     down_project,
     drift_of,
     find_tool,
@@ -82,7 +83,7 @@ class ComposePane(ListPane[ComposeProject]):
     topic = "compose"
     filter_hint = "Filter by project, service, container or folder"
     follows = frozenset({"container", "network", "volume"})
-    fmt: ComposeRows = ComposeRows()
+    fmt: ComposeRows
 
     def __init__(self, context: PaneContext, parent: QWidget | None = None) -> None:
         self.fmt = ComposeRows()
@@ -101,20 +102,8 @@ class ComposePane(ListPane[ComposeProject]):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self._check_timer = QTimer(self, singleShot=True, interval=800)
         self._check_timer.timeout.connect(self.check_files)
-        self._row_actions: RowActions | None = None
 
-    @property
-    def row_actions(self) -> RowActions:
-        """The buttons on the row under the mouse, made when the mouse first comes by."""
-        if self._row_actions is None:
-            self._row_actions = RowActions(self.view, self._row_verbs, self._choose_row)
-        return self._row_actions
-
-    def enterEvent(self, event: QEnterEvent) -> None:
-        self.row_actions  # noqa: B018  (made now, before the first move over a row)
-        super().enterEvent(event)
-
-    def _row_verbs(self, index: QModelIndex) -> list[Verb]:
+    def row_verbs(self, index: QModelIndex) -> list[Verb]:
         """The common verbs of the project on a row, for its hover buttons."""
         project = index.data(ROW_ROLE)
         if not isinstance(project, ComposeProject) or not self.live:
@@ -127,7 +116,7 @@ class ComposePane(ListPane[ComposeProject]):
         verbs.append(("trash", "Down…", self.down_action.trigger))
         return verbs
 
-    def _choose_row(self, index: QModelIndex) -> None:
+    def choose_row(self, index: QModelIndex) -> None:
         project = index.data(ROW_ROLE)
         if isinstance(project, ComposeProject):
             self.select(project.name)
@@ -335,6 +324,10 @@ class ComposePane(ListPane[ComposeProject]):
         if chosen is not None and chosen.name == name:
             self._show_summary(chosen)
             self.update_actions()
+
+    def _volumes(self) -> list[VolumeSummary]:
+        state = self.session.state if self.session is not None else None
+        return list(state.of("volume").values()) if state is not None else []
 
     def _endpoint(self) -> Endpoint | None:
         bridge = self.session.bridge if self.session is not None else None
@@ -559,8 +552,7 @@ class ComposePane(ListPane[ComposeProject]):
         state = await self.known_state(project)
         target = self._target(project)
         config = state.config if state is not None else None
-        volumes = list(self.session.state.of("volume").values()) \
-            if self.session is not None and self.session.state is not None else []  # fmt: skip
+        volumes = self._volumes()
         note = ""
         if await run_blocking(None, target.missing):
             note = ("Its compose file is not on this computer: Compose cannot take the project "
@@ -619,8 +611,7 @@ class ComposePane(ListPane[ComposeProject]):
         up.close()
         up.deleteLater()
         state = await self.known_state(chosen)
-        volumes = list(self.session.state.of("volume").values()) \
-            if self.session is not None and self.session.state is not None else []  # fmt: skip
+        volumes = self._volumes()
         target = self._target(chosen)
         down = DownDialog(
             chosen,

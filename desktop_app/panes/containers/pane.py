@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, cast
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
-    QEnterEvent,
     QGuiApplication,
     QKeySequence,
 )
@@ -50,7 +49,7 @@ from desktop_app.panes.containers.model import (
 )
 from desktop_app.panes.containers.rows import browser_urls, free_name, free_ports
 from desktop_app.session import EngineSession
-from desktop_app.widgets.row_actions import RowActions, Verb
+from desktop_app.widgets.row_actions import Verb
 from desktop_app.widgets.sparkline import SparklineDelegate
 from engine_bridge import (
     Change,
@@ -138,18 +137,6 @@ class ContainersPane(PaneFrame):
         self._seconds.start()
         self.update_actions()
         self._update_placeholder()
-        self._row_actions: RowActions | None = None
-
-    @property
-    def row_actions(self) -> RowActions:
-        """The buttons on the row under the mouse, made when the mouse first comes by."""
-        if self._row_actions is None:
-            self._row_actions = RowActions(self.view, self._row_verbs, self._choose_row)
-        return self._row_actions
-
-    def enterEvent(self, event: QEnterEvent) -> None:
-        self.row_actions  # noqa: B018  (made now, before the first move over a row)
-        super().enterEvent(event)
 
     # --- the frame's hooks ------------------------------------------------------------
 
@@ -387,7 +374,7 @@ class ContainersPane(PaneFrame):
                     found[child.id] = child
         return [self.model.container(cid) or c for cid, c in found.items()]
 
-    def _row_verbs(self, index: QModelIndex) -> list[Verb]:
+    def row_verbs(self, index: QModelIndex) -> list[Verb]:
         """The common verbs of the container on a row, for its hover buttons."""
         container = index.data(CONTAINER_ROLE)
         if container is None or not self.live:
@@ -403,7 +390,7 @@ class ContainersPane(PaneFrame):
         verbs.append(("trash", "Remove…", self.remove_action.trigger))
         return verbs
 
-    def _choose_row(self, index: QModelIndex) -> None:
+    def choose_row(self, index: QModelIndex) -> None:
         container = index.data(CONTAINER_ROLE)
         if container is not None:
             self.select([container.name])
