@@ -138,7 +138,7 @@ def explain(exc: BaseException, endpoint: Endpoint | None = None) -> EngineError
             with contextlib.suppress(Exception):
                 response.close()
         return explained
-    chain = _chain(exc)
+    chain = causes(exc)
     garbled = next((e for e in chain if isinstance(e, http.client.BadStatusLine)), None)
     if isinstance(garbled, http.client.RemoteDisconnected):
         return not_docker(endpoint, "nothing: it closed the connection without an answer")
@@ -304,7 +304,7 @@ def _engine_message(exc: docker.errors.APIError) -> str:
     return str(exc)
 
 
-def _chain(exc: BaseException) -> list[BaseException]:
+def causes(exc: BaseException) -> list[BaseException]:
     """The exception, its causes and contexts, and exceptions nested in its arguments."""
     seen: list[BaseException] = []
     todo = [exc]
@@ -329,7 +329,7 @@ def _is_unreachable(exc: BaseException) -> bool:
             | FileNotFoundError
             | ssl.SSLError,
         )
-        for e in _chain(exc)
+        for e in causes(exc)
     )
 
 
@@ -337,7 +337,7 @@ def unreachable(exc: BaseException | None, endpoint: Endpoint | None) -> EngineE
     """The engine could not be reached; the hint fits how we tried to reach it."""
     where = endpoint.host if endpoint else "the engine"
     detail = str(exc) if exc else ""
-    chain = _chain(exc) if exc else []
+    chain = causes(exc) if exc else []
     text = " ".join(str(e) for e in chain)
     kind = endpoint.kind if endpoint else ""
     if any(isinstance(e, PermissionError) for e in chain) or "Permission denied" in text:

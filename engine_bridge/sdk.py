@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import socket
+import ssl
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -28,7 +29,14 @@ from docker.transport import unixconn
 from docker.types.daemon import CancellableStream
 
 from engine_bridge.endpoints import Endpoint
-from engine_bridge.errors import EngineError, explain, not_answering, not_docker, unreachable
+from engine_bridge.errors import (
+    EngineError,
+    causes,
+    explain,
+    not_answering,
+    not_docker,
+    unreachable,
+)
 from engine_bridge.streams.log_lines import dechunk
 
 Client = Any  # docker.DockerClient; the SDK has no type information
@@ -83,7 +91,8 @@ def _ping(client: Client, endpoint: Endpoint, timeout: float) -> str:
     except requests.exceptions.Timeout as exc:
         raise not_answering(endpoint, timeout) from exc
     except Exception as exc:
-        raise explain(exc, endpoint) from exc
+        fault = _tls_fault(endpoint, exc, timeout)
+        raise explain(fault or exc, endpoint) from exc
     with contextlib.closing(response):
         if response.status_code != 200:
             raise not_docker(endpoint, f"HTTP {response.status_code} {response.reason or ''}",
@@ -98,6 +107,39 @@ def _ping(client: Client, endpoint: Endpoint, timeout: float) -> str:
     except Exception as exc:
         raise explain(exc, endpoint) from exc
     return str(version.get("ApiVersion") or "1.24")
+
+
+def _tls_fault(endpoint: Endpoint, exc: BaseException, timeout: float) -> ssl.SSLError | None:
+    """What the engine's TLS alert said, when a request over TLS failed without saying it.
+
+    With TLS 1.3 the engine checks this computer's certificate after the client thinks the
+    handshake is over, so a refused certificate shows up on the first request as a reset or
+    an early end of the stream, whichever wins the race with the engine's alert. A fresh
+    handshake that sends nothing and then reads gets the alert itself."""
+    if endpoint.tls is None or endpoint.kind != "tcp":
+        return None
+    if not any(isinstance(e, ssl.SSLError | ConnectionResetError | EOFError) or "EOF" in str(e)
+               for e in causes(exc)):  # fmt: skip
+        return None
+    files = endpoint.tls
+    context = ssl.create_default_context(cafile=str(files.ca) if files.ca else None)
+    if not files.verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    if files.cert and files.key:
+        context.load_cert_chain(str(files.cert), str(files.key))
+    host, _, port = endpoint.address.rpartition(":")
+    try:
+        with (
+            socket.create_connection((host.strip("[]"), int(port)), min(timeout, 3.0)) as raw,
+            context.wrap_socket(raw, server_hostname=host.strip("[]")) as secure,
+        ):
+            secure.recv(1)
+    except ssl.SSLError as fault:
+        return fault
+    except (OSError, ValueError):
+        return None
+    return None
 
 
 def _older(a: str, b: str) -> str:
