@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine_bridge import priority
 from engine_bridge.endpoints import Endpoint
 from engine_bridge.errors import EngineError, ErrorKind
 
@@ -82,8 +83,7 @@ def run(
         raise _not_found(argv, exc) from exc
     with process:
         if background:
-            with contextlib.suppress(OSError, AttributeError):
-                os.setpriority(os.PRIO_PROCESS, process.pid, BACKGROUND_NICENESS)
+            priority.lower(process.pid, BACKGROUND_NICENESS)
         try:
             output, errors = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
@@ -126,8 +126,7 @@ class Follow:
             raise _not_found(self.argv, exc) from exc
         self._process = process
         if self._niceness:
-            with contextlib.suppress(OSError, AttributeError):
-                os.setpriority(os.PRIO_PROCESS, process.pid, self._niceness)
+            priority.lower(process.pid, self._niceness, group=True)
         if self._stopping.is_set():
             self._signal(signal.SIGINT)
         lines: list[str] = []

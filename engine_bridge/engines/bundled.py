@@ -19,11 +19,20 @@ from pathlib import Path
 
 import platformdirs
 
+from engine_bridge import priority
 from engine_bridge.blocking import run_blocking
 from engine_bridge.endpoints import Endpoint
 from engine_bridge.engines.base import EngineProvider, Lifecycle
 from engine_bridge.engines.probe import ping_socket
 from engine_bridge.errors import EngineError, ErrorKind
+
+#: How far below the desktop the engine's own daemons run. Only their scheduler groups are
+#: lowered: containers start in sessions of their own and keep the normal priority, while
+#: the engine's housekeeping (dockerd, containerd, the shims, runc and its hooks) gives way to
+#: the window. Starting a container costs the engine a burst of CPU; on a machine with two
+#: CPUs a burst of 20 held the window back by 60-130 ms at equal weight, under 40 ms lowered,
+#: and the containers took as long to start either way.
+ENGINE_NICENESS = 5
 
 ROOTLESS_SCRIPT_PLACES = ("/usr/share/docker.io/contrib/dockerd-rootless.sh",)
 
@@ -61,21 +70,36 @@ class BundledPaths:
         return self.root / "dockerd.log"
 
 
-def _process_name(pid: int) -> str | None:
-    """The command name of a live process, or None when there is none (or a zombie)."""
+def _stat(pid: int) -> tuple[str, str, int] | None:
+    """A process's command name, state letter and parent's PID; None when there is none."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     name = stat[stat.index("(") + 1 : stat.rindex(")")]
-    state = stat[stat.rindex(")") + 2 :].split(" ", 1)[0]
-    return None if state in ("Z", "X") else name
+    state, parent = stat[stat.rindex(")") + 2 :].split(" ", 2)[:2]
+    return name, state, int(parent)
+
+
+def _process_name(pid: int) -> str | None:
+    """The command name of a live process, or None when there is none (or a zombie)."""
+    found = _stat(pid)
+    return None if found is None or found[1] in ("Z", "X") else found[0]
+
+
+def _pids() -> list[int]:
+    return [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()]
+
+
+def _children(pid: int, name: str) -> list[int]:
+    """PIDs of the live children of `pid` called `name`."""
+    return [child for child in _pids()
+            if (found := _stat(child)) and found[2] == pid and found[0] == name]  # fmt: skip
 
 
 def other_daemons(exclude: int | None = None) -> list[int]:
     """PIDs of dockerd processes on this machine other than `exclude`."""
-    pids = (int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit())
-    return sorted(pid for pid in pids if pid != exclude and _process_name(pid) == "dockerd")
+    return sorted(pid for pid in _pids() if pid != exclude and _process_name(pid) == "dockerd")
 
 
 class BundledEngine(EngineProvider):
@@ -136,6 +160,7 @@ class BundledEngine(EngineProvider):
         """Find out whether our dockerd is running (after Dockyard itself restarted)."""
         running = self.pid is not None and ping_socket(self.paths.socket)
         if running and self.status.state is not Lifecycle.RUNNING:
+            self._give_way()
             self._set_status(Lifecycle.RUNNING)
         elif not running and self.status.state is Lifecycle.RUNNING:
             self._set_status(Lifecycle.STOPPED)
@@ -143,6 +168,7 @@ class BundledEngine(EngineProvider):
     def start_blocking(self) -> None:
         with self._lock:
             if self.pid is not None and ping_socket(self.paths.socket):
+                self._give_way()
                 self._set_status(Lifecycle.RUNNING)
                 return
             self._set_status(Lifecycle.STARTING)
@@ -174,6 +200,7 @@ class BundledEngine(EngineProvider):
                     f"The full log is {self.paths.log}.",
                 )
             if ping_socket(self.paths.socket, timeout=0.5):
+                self._give_way()
                 self._set_status(Lifecycle.RUNNING)
                 return
             time.sleep(0.1)
@@ -184,6 +211,14 @@ class BundledEngine(EngineProvider):
             f"dockerd did not answer on {self.paths.socket} within {self._start_timeout:.0f} s.",
             f"Look at its log, {self.paths.log}.",
         )
+
+    def _give_way(self) -> None:
+        """Lower the scheduler groups of our dockerd and of the containerd it started."""
+        pid = self.pid
+        if pid is None:
+            return
+        for daemon in (pid, *_children(pid, "containerd")):
+            priority.lower(daemon, ENGINE_NICENESS, process=False, group=True)
 
     def _spawn(self, argv: list[str], env: dict[str, str]) -> int:
         """Start dockerd detached from Dockyard, so it outlives the app; returns its PID.

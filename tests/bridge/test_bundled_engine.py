@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from engine_bridge.engines.base import Lifecycle
 from engine_bridge.engines.bundled import BundledEngine, other_daemons
 from engine_bridge.errors import EngineError
-from tests.engine_support import EngineUnderTest
+from tests.engine_support import TEST_LABEL, EngineUnderTest
 
 
 def test_missing_dockerd_names_the_package(tmp_path: Path) -> None:
@@ -89,3 +90,37 @@ def test_a_bundled_engine_left_running_is_found_running(
     # A new provider for the same engine: it must say the engine runs (the Engine page
     # showed "Stopped." with Start enabled before).
     assert choice.provider.status.state is Lifecycle.RUNNING
+
+
+def _group_nice(pid: int) -> int:
+    """The nice value of the process's scheduler group (its session's autogroup)."""
+    return int(Path(f"/proc/{pid}/autogroup").read_text().split()[-1])
+
+
+@pytest.mark.skipif(not Path("/proc/self/autogroup").exists(),
+                    reason="this kernel groups no processes by session")  # fmt: skip
+def test_the_engine_gives_way_to_the_window_and_containers_do_not(
+    bundled_engine: BundledEngine, docker_client: Any, busybox_image: str
+) -> None:
+    from engine_bridge.engines.bundled import ENGINE_NICENESS, _children
+
+    bundled_engine.start_blocking()
+    # A provider made for an engine left running (the app started again) lowers it too.
+    again = BundledEngine(bundled_engine.paths.root)
+    again.refresh()
+    dockerd = again.pid
+    assert dockerd is not None
+    daemons = [dockerd, *_children(dockerd, "containerd")]
+    assert len(daemons) == 2, "dockerd starts its own containerd"
+    assert [_group_nice(pid) for pid in daemons] == [ENGINE_NICENESS] * 2
+    # The user's containers keep the normal priority: the engine's is no part of theirs.
+    container = docker_client.containers.run(
+        busybox_image, ["sleep", "30"], detach=True, labels={TEST_LABEL: "1"}
+    )
+    try:
+        container.reload()
+        pid = container.attrs["State"]["Pid"]
+        assert _group_nice(pid) == 0
+        assert os.getpriority(os.PRIO_PROCESS, pid) == 0
+    finally:
+        container.remove(force=True)
