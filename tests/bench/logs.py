@@ -14,12 +14,13 @@ import os
 import re
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from engine_bridge.sdk import make_client
+from tests.bench.list_containers import _say
+from tests.bench.stall_probe import StallProbe
 from tests.engine_support import (
     BUSYBOX_IMAGE,
     TEST_LABEL,
@@ -30,10 +31,6 @@ from tests.engine_support import (
 
 LINES = 1_000_000
 NAME = "dyb-logs-million"
-
-
-def _say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 def _peak_rss_mib() -> float:
@@ -72,7 +69,6 @@ def run(rounds: int) -> dict[str, Any]:
 
 
 def _measure(engine: Any, container_id: str, rounds: int) -> dict[str, Any]:
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.event_loop import DockyardEventLoop
@@ -102,16 +98,8 @@ def _measure(engine: Any, container_id: str, rounds: int) -> dict[str, Any]:
             panel.attach(session)
             panel.follow.setChecked(False)
             panel.tail.setValue(0)
-            lag = {"worst": 0.0, "last": time.perf_counter()}
-
-            def probe(lag: dict[str, float] = lag) -> None:
-                now = time.perf_counter()
-                lag["worst"] = max(lag["worst"], now - lag["last"] - 0.005)
-                lag["last"] = now
-
-            timer = QTimer(interval=5)
-            timer.timeout.connect(probe)
-            timer.start()
+            probe = StallProbe()
+            probe.start()
             done = asyncio.Event()
 
             def arrived(*_: object, panel: LogsPanel = panel, done: asyncio.Event = done) -> None:
@@ -124,8 +112,10 @@ def _measure(engine: Any, container_id: str, rounds: int) -> dict[str, Any]:
             panel.show_targets([LogTarget(container_id, NAME, False)])
             await done.wait()
             ingest.append(time.perf_counter() - start)
-            timer.stop()
-            stalls.append(lag["worst"])
+            probe.stop()
+            if probe.explain:
+                _say(probe.report())
+            stalls.append(probe.worst_ms() / 1000)
             pattern = re.compile(r"99\d7")
             for _ in range(5):
                 t = time.perf_counter()

@@ -27,6 +27,7 @@ from typing import Any
 
 from engine_bridge.sdk import make_client
 from tests.bench.list_containers import _say
+from tests.bench.stall_probe import StallProbe
 from tests.engine_support import (
     BUSYBOX_IMAGE,
     TEST_LABEL,
@@ -144,9 +145,7 @@ def _cli_phase(
 def _stall_phase(endpoint: Any, seconds: float) -> dict[str, float]:
     """Worst and 99th-percentile lateness of a 5 ms timer, per pane, in milliseconds."""
     import asyncio
-    import statistics
 
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.event_loop import DockyardEventLoop
@@ -172,22 +171,15 @@ def _stall_phase(endpoint: Any, seconds: float) -> dict[str, float]:
         for pane in (window.containers_pane.title, window.resources_pane.title):
             window.show_pane(pane)
             await asyncio.sleep(WARM_UP_SECONDS)
-            late: list[float] = []
-            last = [time.perf_counter()]
-
-            def probe(late: list[float] = late, last: list[float] = last) -> None:
-                now = time.perf_counter()
-                late.append(max(0.0, now - last[0] - 0.005))
-                last[0] = now
-
-            timer = QTimer(interval=5)
-            timer.timeout.connect(probe)
-            timer.start()
+            probe = StallProbe()
+            probe.start()
             await asyncio.sleep(seconds)
-            timer.stop()
+            probe.stop()
+            if probe.explain:
+                _say(f"{pane}:\n{probe.report()}")
             key = pane.lower()
-            figures[f"{key}_worst_ms"] = round(max(late) * 1000, 1)
-            figures[f"{key}_p99_ms"] = round(statistics.quantiles(late, n=100)[98] * 1000, 1)
+            figures[f"{key}_worst_ms"] = probe.worst_ms()
+            figures[f"{key}_p99_ms"] = probe.p99_ms()
         await window.drop_engine()
         window.close()
         window.deleteLater()
