@@ -7,6 +7,7 @@ import contextlib
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase, QShowEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -25,7 +26,14 @@ from desktop_app import theme
 from desktop_app.learning import text
 from desktop_app.panes import PaneContext
 from desktop_app.session import EngineSession
-from engine_bridge import EngineError, EngineFacts, EngineProvider, Lifecycle, ProviderStatus
+from engine_bridge import (
+    EngineError,
+    EngineFacts,
+    EngineProvider,
+    Lifecycle,
+    ProviderStatus,
+    run_blocking,
+)
 
 _FACTS = (
     ("Docker Engine", lambda f: f.engine_version),
@@ -62,6 +70,7 @@ class EnginePane(QWidget):
         super().__init__(parent)
         self.setObjectName("enginePane")
         self.session: EngineSession | None = None
+        self.settings_dialog: QDialog | None = None
 
         self.heading = QLabel("<h2>Engine</h2>")
         self.switch_button = QPushButton()
@@ -110,6 +119,15 @@ class EnginePane(QWidget):
         self.restart_button = QPushButton("Restart")
         self.restart_button.setObjectName("bundledRestart")
         self.reload_log_button = QPushButton("Reload log")
+        self.settings_button = QPushButton("Settings…")
+        self.settings_button.setObjectName("engineSettings")
+        self.settings_button.setToolTip("Registry mirrors, logging, address pools and more: "
+                                        "the engine's daemon.json")  # fmt: skip
+        self.settings_button.clicked.connect(self._on_settings)
+        self.settings_said = QLabel()
+        self.settings_said.setObjectName("settingsSaid")
+        self.settings_said.setWordWrap(True)
+        self.settings_said.hide()
         self.start_button.clicked.connect(self._on_start)
         self.stop_button.clicked.connect(self._on_stop)
         self.restart_button.clicked.connect(self._on_restart)
@@ -125,13 +143,15 @@ class EnginePane(QWidget):
         self.log_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.log_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         buttons = QHBoxLayout()
-        for button in (self.start_button, self.stop_button, self.restart_button):
+        for button in (self.start_button, self.stop_button, self.restart_button,
+                       self.settings_button):  # fmt: skip
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.reload_log_button)
         bundled_layout = QVBoxLayout(self.bundled_box)
         bundled_layout.addWidget(self.lifecycle)
         bundled_layout.addLayout(buttons)
+        bundled_layout.addWidget(self.settings_said)
         bundled_layout.addWidget(self.log_view, 1)
 
         from desktop_app.panes.contexts import ContextsBox
@@ -254,6 +274,8 @@ class EnginePane(QWidget):
         self.start_button.setEnabled(state in (Lifecycle.STOPPED, Lifecycle.ERROR))
         self.stop_button.setEnabled(state is Lifecycle.RUNNING)
         self.restart_button.setEnabled(state is Lifecycle.RUNNING)
+        self.settings_button.setEnabled(state in (Lifecycle.RUNNING, Lifecycle.STOPPED,
+                                                  Lifecycle.ERROR))  # fmt: skip
 
     # --- bundled engine controls ------------------------------------------------------
 
@@ -290,6 +312,55 @@ class EnginePane(QWidget):
     @asyncSlot()
     async def _on_restart(self) -> None:
         await self._control("stop", "start")
+
+    @asyncSlot()
+    async def _on_settings(self) -> None:
+        engine = self._managed()
+        if engine is None or engine.settings is None:
+            return
+        from desktop_app.dialogs import answer
+        from desktop_app.dialogs.engine_settings import EngineSettingsDialog
+
+        try:
+            config = await run_blocking(None, engine.settings.read)
+        except EngineError as exc:
+            self._say_settings(exc.in_words(), "bad")
+            return
+        live_restore = bool(config.get("live-restore"))
+        dialog = EngineSettingsDialog(config, engine.label.lower(), live_restore, self)
+        self.settings_dialog = dialog
+        if await answer(dialog) != EngineSettingsDialog.DialogCode.Accepted:
+            return
+        chosen = dialog.config()
+        if chosen is None:
+            return
+        self.settings_button.setEnabled(False)
+        self._say_settings("Saving the settings; the engine takes them…", None)
+        try:
+            applied = await engine.apply_settings(chosen)
+        except EngineError as exc:
+            self._say_settings(exc.in_words(), "bad")
+        else:
+            outcome = {
+                "live": "The engine took them without a restart and confirmed the reload.",
+                "restart": "The engine restarted with them.",
+                "next start": "The engine is stopped: it uses them when it starts.",
+            }[applied.how]
+            saved = (
+                f"Saved ({', '.join(applied.changed)})." if applied.changed else "Nothing changed."
+            )
+            self._say_settings(f"{saved} {outcome}", "good")
+            if self.session is not None and self.session.state is not None:
+                self.session.state.retry_now()
+        finally:
+            self.settings_button.setEnabled(True)
+            self._on_provider(engine.status)
+            await self._reload_log()
+
+    def _say_settings(self, words: str, tone: str | None) -> None:
+        self.settings_said.setText(words)
+        theme.mark(self.settings_said, tone)
+        self.settings_said.show()
 
     @asyncSlot()
     async def _on_reload_log(self) -> None:

@@ -7,8 +7,11 @@ import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from engine_bridge.endpoints import Endpoint
+from engine_bridge.engines.settings_file import SettingsApplied, SettingsFile
+from engine_bridge.errors import EngineError, ErrorKind
 
 log = logging.getLogger(__name__)
 
@@ -77,3 +80,12 @@ class EngineProvider(ABC):
     async def read_log(self, max_bytes: int = 256 * 1024) -> str:
         """The end of the engine's own log, at most `max_bytes`; "" where there is none."""
         return ""
+
+    #: The engine's settings file, where Dockyard runs the engine and may change them.
+    settings: SettingsFile | None = None
+
+    async def apply_settings(self, config: dict[str, Any]) -> SettingsApplied:
+        """Save new settings and have the engine take them (live, or by a restart)."""
+        raise EngineError(ErrorKind.PROVIDER, "This engine's settings are not Dockyard's",
+                          f"{self.label or 'This engine'} is run by someone else.",
+                          "Change them where that engine is set up.")  # fmt: skip

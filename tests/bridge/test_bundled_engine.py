@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +125,64 @@ def test_the_engine_gives_way_to_the_window_and_containers_do_not(
         assert os.getpriority(os.PRIO_PROCESS, pid) == 0
     finally:
         container.remove(force=True)
+
+
+@pytest.fixture
+def settings_kept(bundled_engine: BundledEngine) -> Iterator[dict[str, Any]]:
+    """The engine's settings as the test found them, put back (and taken) afterwards."""
+    bundled_engine.start_blocking()
+    before = bundled_engine.settings.read()
+    yield before
+    if bundled_engine.settings.read() != before or bundled_engine.pid is None:
+        bundled_engine.apply_settings_blocking(before)
+        bundled_engine.start_blocking()
+
+
+def test_settings_that_apply_live_are_taken_without_a_restart(
+    bundled_engine: BundledEngine, settings_kept: dict[str, Any], docker_client: Any
+) -> None:
+    pid = bundled_engine.pid
+    label = "dockyard.test.settings=live"
+    applied = bundled_engine.apply_settings_blocking(
+        {**settings_kept, "labels": [label], "registry-mirrors": ["http://127.0.0.1:5999"]}
+    )
+    assert applied.how == "live"
+    assert applied.changed == ("labels", "registry-mirrors")
+    assert bundled_engine.pid == pid, "no restart"
+    info = docker_client.info()
+    assert label in info["Labels"]
+    assert info["RegistryConfig"]["Mirrors"] == ["http://127.0.0.1:5999/"]
+    assert not bundled_engine.settings.last_good.exists()
+
+
+def test_a_reload_the_engine_refuses_puts_the_old_settings_back(
+    bundled_engine: BundledEngine, settings_kept: dict[str, Any], docker_client: Any
+) -> None:
+    pid = bundled_engine.pid
+    with pytest.raises(EngineError) as caught:
+        bundled_engine.apply_settings_blocking({**settings_kept, "labels": ["no equals sign"]})
+    assert caught.value.title == "The engine did not take the new settings"
+    assert "no equals sign" in caught.value.message, "the engine's own words"
+    assert bundled_engine.settings.read() == settings_kept
+    assert bundled_engine.pid == pid
+    assert "no equals sign" not in str(docker_client.info()["Labels"])
+
+
+def test_settings_that_need_a_restart_restart_the_engine_and_a_failed_start_is_undone(
+    bundled_engine: BundledEngine, settings_kept: dict[str, Any], docker_client: Any
+) -> None:
+    applied = bundled_engine.apply_settings_blocking(
+        {**settings_kept, "log-driver": "local", "log-opts": {"max-size": "5m"}}
+    )
+    assert applied.how == "restart"
+    assert docker_client.info()["LoggingDriver"] == "local"
+    # Options the driver does not know: dockerd refuses to start with them.
+    broken = {**settings_kept, "log-driver": "local", "log-opts": {"max-sighs": "5"}}
+    taken = bundled_engine.settings.read()
+    with pytest.raises(EngineError) as caught:
+        bundled_engine.apply_settings_blocking(broken)
+    assert caught.value.title == "The engine did not start with the new settings"
+    assert "max-sighs" in caught.value.message
+    assert bundled_engine.settings.read() == taken
+    assert bundled_engine.pid is not None
+    assert docker_client.info()["LoggingDriver"] == "local"
