@@ -403,6 +403,51 @@ def _tls_words(text: str, endpoint: Endpoint | None) -> tuple[str, str]:
             "its certificate matches the host name.")  # fmt: skip
 
 
+#: What ssh (or the docker CLI it runs on the host) says, and what it means; first match wins.
+_SSH_FAULTS = (
+    ("trying to connect to the Docker daemon socket", "The remote user may not use Docker "
+     "on that host.", "Add the user to the 'docker' group there, then try again."),
+    ("Cannot connect to the Docker daemon", "The host's docker command reaches no engine.",
+     "Start Docker on that host."),
+    ("command not found", "The host has no docker command.",
+     "Install the docker CLI there: Dockyard reaches the engine through it (docker system "
+     "dial-stdio)."),
+    ("REMOTE HOST IDENTIFICATION HAS CHANGED", "The host's SSH key is not the one this "
+     "computer knows.", "If the host was reinstalled, forget its old key with 'ssh-keygen -R "
+     "HOST'; otherwise someone may be in the way: do not connect."),
+    ("Host key verification failed", "This computer does not know the host's SSH key yet, "
+     "so ssh will not trust it.", "Log in once with ssh in a terminal, check the key's "
+     "fingerprint and accept it, then try again."),
+    ("Permission denied", "The host refused this computer's SSH keys.",
+     "Add your public key to the remote user's ~/.ssh/authorized_keys, or load the right key "
+     "into ssh-agent; Dockyard cannot type passwords."),
+    ("Connection refused", "Nothing answers for SSH on that host and port.",
+     "Check the port (22 unless the address names another) and that the SSH server runs."),
+    ("timed out", "The host did not answer in time.",
+     "Check that the host is up and that no firewall is in the way."),
+    ("Could not resolve hostname", "That host name is unknown here.",
+     "Check the spelling, or use the host's address."),
+    ("No route to host", "This computer has no way to that host.",
+     "Check the address and the network."),
+)  # fmt: skip
+
+
+def ssh_unreachable(endpoint: Endpoint, said: str) -> EngineError:
+    """An engine over ssh:// that could not be reached, in words from what ssh said."""
+    plain = said.lower()
+    for marker, words, hint in _SSH_FAULTS:
+        if marker.lower() in plain:
+            return EngineError(ErrorKind.UNREACHABLE, f"Cannot reach the engine at "
+                               f"{endpoint.host}", words, hint)  # fmt: skip
+    last = said.strip().splitlines()[-1] if said.strip() else ""
+    return EngineError(
+        ErrorKind.UNREACHABLE, f"Cannot reach the engine at {endpoint.host}",
+        f"The SSH connection failed{': ' + last if last else ''}.",
+        "Check that 'ssh' can log in to the host without a password prompt, and that the "
+        "remote user may use Docker.",
+    )  # fmt: skip
+
+
 def not_answering(endpoint: Endpoint | None, seconds: float | None = None) -> EngineError:
     """The engine took the connection but sent nothing back in time."""
     where = endpoint.host if endpoint else "the engine"

@@ -18,6 +18,7 @@ import json
 import os
 import socket
 import ssl
+import subprocess
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -35,6 +36,7 @@ from engine_bridge.errors import (
     explain,
     not_answering,
     not_docker,
+    ssh_unreachable,
     unreachable,
 )
 from engine_bridge.streams.log_lines import dechunk
@@ -91,6 +93,10 @@ def _ping(client: Client, endpoint: Endpoint, timeout: float) -> str:
     except requests.exceptions.Timeout as exc:
         raise not_answering(endpoint, timeout) from exc
     except Exception as exc:
+        if endpoint.kind == "ssh":
+            said = ssh_fault(endpoint, timeout)
+            if said:
+                raise ssh_unreachable(endpoint, said) from exc
         fault = _tls_fault(endpoint, exc, timeout)
         raise explain(fault or exc, endpoint) from exc
     with contextlib.closing(response):
@@ -311,6 +317,80 @@ def _connect_closing_on_failure(self: Any) -> None:
 
 
 unixconn.UnixHTTPConnection.connect = _connect_closing_on_failure
+
+
+#: Options for every ssh the SDK starts: never ask anyone anything (no terminal or window
+#: is there to answer; a question would hang the connection until the probe gives up), and
+#: give up on a host that does not answer in bounded time.
+SSH_OPTIONS = ("-o", "BatchMode=yes", "-o", "ConnectTimeout=10")
+
+
+def _ssh_argv(host: str, *command: str) -> list[str]:
+    """The ssh command that runs `command` on `host` ("user@host:port" or "host")."""
+    user, _, place = host.rpartition("@")
+    name, _, port = place.partition(":")
+    argv = ["ssh", *SSH_OPTIONS]
+    if user:
+        argv += ["-l", user]
+    if port:
+        argv += ["-p", port]
+    return [*argv, "--", name, *command]
+
+
+def _ssh_connect(self: Any, **_kwargs: Any) -> None:
+    """The SDK's ssh connection, started without a terminal to ask on (its own session) and
+    in batch mode; what ssh says goes nowhere, a failure is diagnosed separately."""
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "SSL_CERT_FILE")}
+    where = f"{self.user}@{self.host}" if self.user else self.host
+    if self.port:
+        where += f":{self.port}"
+    self.proc = subprocess.Popen(
+        _ssh_argv(where, "docker system dial-stdio"), env=env, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+
+
+def _ssh_close(self: Any) -> None:
+    """End the connection's ssh and let go of its pipes and of the socket object the SDK
+    makes but never uses (its own close leaves all three open, and writes to a pipe whose
+    ssh may be gone)."""
+    process, self.proc = self.proc, None
+    if process is not None:
+        for pipe in (process.stdin, process.stdout):
+            with contextlib.suppress(OSError):
+                pipe.close()
+        if process.poll() is None:
+            process.terminate()
+        try:
+            process.wait(2)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    socket.socket.close(self)
+
+
+with contextlib.suppress(ImportError):  # paramiko, which the SDK's ssh support imports
+    from docker.transport import sshconn
+
+    sshconn.SSHSocket.connect = _ssh_connect
+    sshconn.SSHSocket.close = _ssh_close
+
+
+def ssh_fault(endpoint: Endpoint, timeout: float) -> str:
+    """What ssh says when it runs the docker CLI on the engine's host, for an ssh:// engine
+    that could not be reached: "" when that worked."""
+    host = endpoint.host.removeprefix("ssh://").rstrip("/")
+    try:
+        done = subprocess.run(
+            _ssh_argv(host, "docker", "version", "--format", "{{.Server.APIVersion}}"),
+            capture_output=True, text=True, errors="replace", timeout=timeout + 10,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return f"ssh did not finish within {timeout + 10:.0f} s."
+    except FileNotFoundError:
+        return "ssh: command not found"
+    return "" if done.returncode == 0 else (done.stderr.strip() or done.stdout.strip())
 
 
 def build_context_files(root: str, dockerfile: str) -> list[str]:

@@ -23,9 +23,13 @@ dockyard_debian_packages=(
   "${dockyard_xcb_packages[@]}" xvfb xauth
 )
 
+# What only the tests need: an SSH server that the tests run on 127.0.0.1 in front of the
+# engine (engines on other machines over ssh://). Its own service is not started.
+dockyard_test_packages=(openssh-server)
+
 dockyard_missing_packages() {
   local pkg missing=()
-  for pkg in "${dockyard_debian_packages[@]}"; do
+  for pkg in "${@:-${dockyard_debian_packages[@]}}"; do
     dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null | grep -qx installed \
       || missing+=("$pkg")
   done
@@ -39,7 +43,7 @@ dockyard_install_packages() {
     return 0
   fi
   local missing
-  missing=$(dockyard_missing_packages)
+  missing=$(dockyard_missing_packages "$@")
   [ -z "$missing" ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: these Debian packages are missing: $missing" >&2
@@ -94,4 +98,18 @@ dockyard_missing_xcb_libraries() {
 
 dockyard_setup() {
   dockyard_install_packages && dockyard_install_venv
+}
+
+# The test-only packages, installed without starting their services (a policy that refuses
+# every service start while apt runs, as Debian's policy-rc.d mechanism allows).
+dockyard_install_test_packages() {
+  local policy=/usr/sbin/policy-rc.d placed=""
+  [ -n "$(dockyard_missing_packages "${dockyard_test_packages[@]}")" ] || return 0
+  if [ "$(id -u)" -eq 0 ] && [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && placed=1
+  fi
+  local status=0
+  dockyard_install_packages "${dockyard_test_packages[@]}" || status=$?
+  if [ -n "$placed" ]; then rm -f "$policy"; fi
+  return $status
 }

@@ -27,6 +27,7 @@ from engine_bridge.engines.base import EngineProvider, Lifecycle
 from engine_bridge.engines.probe import ping_socket
 from engine_bridge.engines.settings_file import SettingsApplied, SettingsFile
 from engine_bridge.errors import EngineError, ErrorKind
+from engine_bridge.sdk import make_client
 from engine_bridge.specs.daemon_settings import changed, needs_restart
 
 #: How far below the desktop the engine's own daemons run. Only their scheduler groups are
@@ -380,7 +381,7 @@ class BundledEngine(EngineProvider):
         settings.replace(config)
         if self.pid is None:
             how = "next start"
-        elif needs_restart(before, config):
+        elif needs_restart(before, config) or not self._reads(settings):
             how = "restart"
             self._restart_with(settings)
         else:
@@ -388,6 +389,15 @@ class BundledEngine(EngineProvider):
             self._reload(settings)
         settings.settled()
         return SettingsApplied(changes, how)
+
+    def _reads(self, settings: SettingsFile) -> bool:
+        """Whether our running dockerd was started on this settings file (one started by an
+        older Dockyard reads the system's, and takes ours only once restarted)."""
+        try:
+            argv = Path(f"/proc/{self.pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            return False
+        return str(settings.path).encode() in argv
 
     def _reload(self, settings: SettingsFile) -> None:
         pid = self.pid
@@ -408,16 +418,22 @@ class BundledEngine(EngineProvider):
         )
 
     def _reloaded_since(self, since: float) -> bool:
-        """Whether the engine announced a reload (its daemon "reload" event) since then."""
-        from engine_bridge.sdk import make_client
-
+        """Whether the engine announced a reload (its daemon "reload" event) since then;
+        False as soon as it logs an error instead, or after RELOAD_SECONDS."""
         client = make_client(self.endpoint, timeout=int(RELOAD_SECONDS) + 5)
         try:
-            events = client.api.events(
-                since=int(since), until=int(since + RELOAD_SECONDS) + 1, decode=True,
-                filters={"type": "daemon", "event": "reload"},
-            )  # fmt: skip
-            return any(True for _event in events)
+            deadline = time.monotonic() + RELOAD_SECONDS
+            while time.monotonic() < deadline:
+                events = client.api.events(
+                    since=f"{since:.6f}", until=f"{time.time():.6f}", decode=True,
+                    filters={"type": "daemon", "event": "reload"},
+                )  # fmt: skip
+                if any(True for _event in events):
+                    return True
+                if self._log_since(since):
+                    return False
+                time.sleep(0.1)
+            return False
         finally:
             client.close()
 

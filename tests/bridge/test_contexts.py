@@ -27,6 +27,7 @@ from engine_bridge.errors import EngineError
 from engine_bridge.resources.containers import list_containers
 from engine_bridge.specs.context_form import ContextForm, context_problems
 from tests.engine_support import EngineUnderTest
+from tests.ssh_front import SshFront
 from tests.tls_front import Certificates, TlsFront, make_certificates
 
 
@@ -148,3 +149,70 @@ def test_an_engine_over_tls_answers_through_its_context(
         "this computer's certificate: its CA did not sign it."
     ), said
     assert "HTTPSConnectionPool" not in said
+
+
+@pytest.fixture
+def ssh_engine(test_engine: EngineUnderTest, tmp_path: Path) -> Iterator[SshFront]:
+    assert test_engine.endpoint.kind == "unix", "the SSH server stands before a local socket"
+    front = SshFront(tmp_path / "ssh", test_engine.endpoint.address)
+    yield front
+    front.close()
+
+
+def _reach(endpoint: Any) -> tuple[int, EngineError | None]:
+    async def attempt() -> tuple[int, EngineError | None]:
+        bridge = EngineBridge(endpoint, probe_timeout=15)
+        try:
+            await bridge.connect()
+            return len(await list_containers(bridge)), None
+        except EngineError as exc:
+            return -1, exc
+        finally:
+            await bridge.close()
+
+    import asyncio
+
+    return asyncio.run(attempt())
+
+
+def test_an_engine_over_ssh_answers_through_its_context_and_refusals_are_said(
+    cli_config: dict[str, str], ssh_engine: SshFront, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    form = ContextForm("over-ssh", ssh_engine.host, description="the test's sshd")
+    endpoint = save_context(form, cli_config)
+    assert endpoint.kind == "ssh"
+
+    def ssh_with(config: Path) -> None:
+        path = f"{ssh_engine.ssh_on_path(config)}:{os.environ['PATH']}"
+        monkeypatch.setenv("PATH", path)
+        cli_config["PATH"] = path
+
+    # A key the server lets in and a host key this computer knows: the engine answers, to
+    # the app and to the docker CLI through the same context.
+    ssh_with(ssh_engine.ssh_config("known"))
+    count, error = _reach(endpoint)
+    assert error is None, error.in_words()
+    assert count >= 0
+    assert _docker(cli_config, "--context", "over-ssh", "version", "--format",
+                   "{{.Server.APIVersion}}").strip()  # fmt: skip
+
+    # The host's key not known here: said so, with what to do; nothing waits for an answer.
+    ssh_with(ssh_engine.ssh_config("unknown-host", knows_host=False))
+    _count, error = _reach(endpoint)
+    assert error is not None
+    said = error.in_words()
+    assert "does not know the host's SSH key yet" in said, said
+    assert "Traceback" not in said
+
+    # A key the server does not let in.
+    ssh_with(ssh_engine.ssh_config("stranger", key=ssh_engine.stranger_key))
+    _count, error = _reach(endpoint)
+    assert error is not None
+    assert "The host refused this computer's SSH keys" in error.in_words(), error.in_words()
+
+    # Nothing listening for SSH there.
+    ssh_engine.close()
+    ssh_with(ssh_engine.ssh_config("known-again"))
+    _count, error = _reach(endpoint)
+    assert error is not None
+    assert "Nothing answers for SSH on that host and port" in error.in_words(), error.in_words()
