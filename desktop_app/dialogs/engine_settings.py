@@ -75,15 +75,24 @@ class EngineSettingsDialog(QDialog):
         self.buildkit.setAccessibleName("BuildKit")
 
         fields = QWidget()
-        form = QFormLayout(fields)
+        page = QVBoxLayout(fields)
+        form = QFormLayout()
+        form.setVerticalSpacing(12)
         for key, field, label in (
             ("registry-mirrors", self.mirrors, None), ("insecure-registries", self.insecure, None),
             ("log-driver", self.log_driver, None), ("log-opts", self.log_opts, None),
             ("default-address-pools", self.pools, None), ("live-restore", self.live_restore, ""),
-            ("debug", self.debug, ""), ("features", self.buildkit, "BuildKit"),
+            ("debug", self.debug, ""), ("features", self.buildkit, "BuildKit:"),
         ):  # fmt: skip
-            form.addRow(BY_KEY[key].label + ":" if label is None else label, field)
-            form.addRow("", self._about(key))
+            cell = QWidget()
+            stack = QVBoxLayout(cell)
+            stack.setContentsMargins(0, 0, 0, 0)
+            stack.setSpacing(2)
+            stack.addWidget(field)
+            stack.addWidget(self._about(key))
+            form.addRow(BY_KEY[key].label + ":" if label is None else label, cell)
+        page.addLayout(form)
+        page.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(fields)
