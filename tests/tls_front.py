@@ -8,40 +8,16 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
-import subprocess
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
-
-@dataclass(frozen=True)
-class Certificates:
-    ca: Path
-    server_cert: Path
-    server_key: Path
-    client_cert: Path
-    client_key: Path
-
-
-def _openssl(*args: str, cwd: Path) -> None:
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, timeout=60)
+from engine_bridge.engines.vm.certificates import Certificates
+from engine_bridge.engines.vm.certificates import make_certificates as make_engine_certificates
 
 
 def make_certificates(folder: Path, label: str = "dockyard-test") -> Certificates:
-    """A CA, and the engine's and a client's certificates signed by it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-             f"/CN={label} CA", "-keyout", "ca-key.pem", "-out", "ca.pem", cwd=folder)  # fmt: skip
-    (folder / "server.ext").write_text("subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
-    (folder / "client.ext").write_text("extendedKeyUsage=clientAuth\n")
-    for who in ("server", "client"):
-        _openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={label} {who}",
-                 "-keyout", f"{who}-key.pem", "-out", f"{who}.csr", cwd=folder)  # fmt: skip
-        _openssl("x509", "-req", "-in", f"{who}.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem",
-                 "-CAcreateserial", "-days", "2", "-extfile", f"{who}.ext",
-                 "-out", f"{who}.pem", cwd=folder)  # fmt: skip
-    return Certificates(folder / "ca.pem", folder / "server.pem", folder / "server-key.pem",
-                        folder / "client.pem", folder / "client-key.pem")  # fmt: skip
+    """A CA, and the engine's and a client's certificates signed by it, for two days."""
+    return make_engine_certificates(folder, label, days=2)
 
 
 class TlsFront:

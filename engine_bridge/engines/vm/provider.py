@@ -1,0 +1,379 @@
+"""The VM engine: dockerd in a Linux VM that Dockyard builds and runs with QEMU, as Docker
+Desktop does on macOS and Windows, reached over TLS on 127.0.0.1.
+
+Everything is kept under one folder of the user's data directory: the guest (cached by what
+went into it), the sparse data disk, the certificates, QEMU's pidfile, QMP socket and the
+guest's console log, and the settings. QEMU runs daemonised, so the engine outlives the app
+and is adopted at the next launch (its pid checked to be our QEMU, not a reused number).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from engine_bridge.blocking import run_blocking
+from engine_bridge.endpoints import Endpoint, TlsFiles
+from engine_bridge.engines.base import EngineProvider, Lifecycle
+from engine_bridge.engines.bundled import data_dir
+from engine_bridge.engines.vm import guest
+from engine_bridge.engines.vm.certificates import Certificates, certificates_in, make_certificates
+from engine_bridge.engines.vm.qmp import Qmp, QmpError
+from engine_bridge.errors import EngineError, ErrorKind
+
+QEMU = "qemu-system-x86_64"
+
+#: The guest's engine port, forwarded to a free port on 127.0.0.1.
+GUEST_ENGINE_PORT = 2376
+
+
+@dataclass(frozen=True)
+class VmSettings:
+    """What the user chooses for the VM: applied at its next start."""
+
+    cpus: int = 2
+    memory_mib: int = 2048
+    disk_gib: int = 64
+    start_with_app: bool = False
+
+
+@dataclass(frozen=True)
+class VmPaths:
+    root: Path
+
+    @property
+    def cache(self) -> Path:
+        return self.root / "guest"
+
+    @property
+    def data_disk(self) -> Path:
+        return self.root / "data.img"
+
+    @property
+    def certificates(self) -> Certificates:
+        return certificates_in(self.root / "tls")
+
+    @property
+    def pidfile(self) -> Path:
+        return self.root / "qemu.pid"
+
+    @property
+    def qmp(self) -> Path:
+        return self.root / "qmp.sock"
+
+    @property
+    def console(self) -> Path:
+        return self.root / "console.log"
+
+    @property
+    def state(self) -> Path:
+        return self.root / "state.json"
+
+    @property
+    def settings(self) -> Path:
+        return self.root / "settings.json"
+
+
+def qemu_command(image: guest.GuestImage, paths: VmPaths, settings: VmSettings, port: int,
+                 accel: str = "tcg") -> list[str]:  # fmt: skip
+    """The QEMU command line: headless, daemonised with a pidfile and a QMP socket; the
+    engine disk read-only, the data disk with discard passed through (so space freed in the
+    guest is given back to the host), user networking that forwards only to 127.0.0.1,
+    memory that the guest reports free given back (virtio-balloon free page reporting), and
+    the engine's certificates passed in through fw_cfg."""
+    certs = paths.certificates
+    fw_cfg = [("ca.pem", certs.ca), ("server-cert.pem", certs.server_cert),
+              ("server-key.pem", certs.server_key)]  # fmt: skip
+    argv = [
+        QEMU, "-name", "dockyard-engine", "-machine", f"q35,accel={accel}", "-cpu", "max",
+        "-smp", str(settings.cpus), "-m", str(settings.memory_mib),
+        "-kernel", str(image.kernel), "-initrd", str(image.initramfs),
+        "-append", "console=ttyS0 panic=-1 quiet", "-no-reboot",
+        "-drive", f"if=virtio,file={image.engine_disk},format=raw,readonly=on",
+        "-drive", f"if=virtio,file={paths.data_disk},format=raw,discard=unmap,"
+                  "detect-zeroes=unmap",
+        "-netdev", f"user,id=net0,hostfwd=tcp:127.0.0.1:{port}-:{GUEST_ENGINE_PORT}",
+        "-device", "virtio-net-pci,netdev=net0",
+        "-device", "virtio-balloon-pci,free-page-reporting=on",
+        "-device", "virtio-rng-pci",
+    ]  # fmt: skip
+    for name, path in fw_cfg:
+        argv += ["-fw_cfg", f"name=opt/dockyard/{name},file={path}"]
+    argv += [
+        "-qmp", f"unix:{paths.qmp},server=on,wait=off", "-serial", f"file:{paths.console}",
+        "-display", "none", "-daemonize", "-pidfile", str(paths.pidfile),
+    ]  # fmt: skip
+    return argv
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class VmEngine(EngineProvider):
+    """An engine in a VM that Dockyard builds and runs with QEMU."""
+
+    label = "VM engine"
+    manageable = True
+    has_log = True
+
+    def __init__(self, root: Path | None = None, *, boot_timeout: float = 240.0,
+                 stop_timeout: float = 30.0) -> None:  # fmt: skip
+        super().__init__()
+        self.paths = VmPaths(root if root is not None else data_dir() / "vm")
+        self._boot_timeout = boot_timeout
+        self._stop_timeout = stop_timeout
+        self._lock = threading.Lock()
+        #: Seconds from QEMU's start to an answering engine, at the last start.
+        self.ready_after: float | None = None
+
+    # --- what it is --------------------------------------------------------------------
+
+    @property
+    def port(self) -> int | None:
+        try:
+            return int(json.loads(self.paths.state.read_text())["port"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    @property
+    def endpoint(self) -> Endpoint:
+        certs = self.paths.certificates
+        return Endpoint("vm", f"tcp://127.0.0.1:{self.port or 0}", "vm",
+                        TlsFiles(certs.ca, certs.client_cert, certs.client_key),
+                        description="Dockyard's engine in a VM")  # fmt: skip
+
+    @property
+    def pid(self) -> int | None:
+        """QEMU's pid when our VM runs: the pidfile's, if that process is QEMU on our QMP
+        socket (a pid left from before a reboot may belong to something else by now)."""
+        try:
+            pid = int(self.paths.pidfile.read_text().strip())
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            return None
+        ours = any(str(self.paths.qmp).encode() in arg for arg in argv)
+        return (
+            pid if ours and Path(argv[0].decode(errors="replace")).name.startswith("qemu") else None
+        )
+
+    def settings_chosen(self) -> VmSettings:
+        try:
+            return VmSettings(**json.loads(self.paths.settings.read_text()))
+        except (OSError, ValueError, TypeError):
+            return VmSettings()
+
+    def choose(self, settings: VmSettings) -> None:
+        """Keep the VM's settings; a running VM takes them at its next start."""
+        self.paths.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.paths.settings.write_text(json.dumps(asdict(settings), indent=2) + "\n")
+
+    def data_disk_bytes(self) -> tuple[int, int]:
+        """The data disk's size as the guest sees it, and the space it takes on the host."""
+        try:
+            stat = self.paths.data_disk.stat()
+        except OSError:
+            return 0, 0
+        return stat.st_size, stat.st_blocks * 512
+
+    # --- async face ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await run_blocking(None, self.start_blocking)
+
+    async def stop(self) -> None:
+        await run_blocking(None, self.stop_blocking)
+
+    async def read_log(self, max_bytes: int = 256 * 1024) -> str:
+        return await run_blocking(None, self.read_log_blocking, max_bytes)
+
+    # --- blocking work -------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Find out whether our VM runs (after Dockyard itself restarted)."""
+        running = self.pid is not None and self._answers(2.0)
+        if running and self.status.state is not Lifecycle.RUNNING:
+            self._set_status(Lifecycle.RUNNING)
+        elif not running and self.status.state is Lifecycle.RUNNING:
+            self._set_status(Lifecycle.STOPPED)
+
+    def start_blocking(self) -> None:
+        with self._lock:
+            if self.pid is not None and self._answers(5.0):
+                self._set_status(Lifecycle.RUNNING)
+                return
+            self._set_status(Lifecycle.STARTING)
+            try:
+                self._launch()
+            except EngineError as exc:
+                self._set_status(Lifecycle.ERROR, f"{exc.title}. {exc.message} {exc.hint}".strip())
+                raise
+
+    def _launch(self) -> None:
+        if shutil.which(QEMU) is None:
+            raise EngineError(ErrorKind.PROVIDER, "QEMU is not installed",
+                              f"The VM engine runs in a virtual machine, and {QEMU} is not on "
+                              "this machine.", "Install it: on Debian or Ubuntu, "
+                              "'apt-get install qemu-system-x86'.")  # fmt: skip
+        if self.pid is not None:
+            self._halt(self.pid)  # a VM whose engine does not answer: start it afresh
+        self.paths.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._set_status(Lifecycle.STARTING, "Preparing the engine's guest")
+        image = guest.build(self.paths.cache, lambda said: self._set_status(Lifecycle.STARTING,
+                                                                             said))  # fmt: skip
+        if not self.paths.certificates.complete():
+            make_certificates(self.paths.root / "tls", "Dockyard VM engine")
+        settings = self.settings_chosen()
+        self._ensure_data_disk(settings)
+        port = _free_port()
+        self.paths.state.write_text(json.dumps({"port": port}) + "\n")
+        for stale in (self.paths.pidfile, self.paths.qmp):
+            stale.unlink(missing_ok=True)
+        self.paths.console.write_text("")
+        self._set_status(Lifecycle.STARTING, "Booting the VM")
+        began = time.monotonic()
+        done = subprocess.run(qemu_command(image, self.paths, settings, port),
+                              capture_output=True, text=True, timeout=60, check=False,
+                              start_new_session=True)  # fmt: skip
+        if done.returncode != 0:
+            raise EngineError(ErrorKind.PROVIDER, "QEMU did not start",
+                              done.stderr.strip()[-500:] or f"It ended with {done.returncode}.",
+                              "")  # fmt: skip
+        deadline = began + self._boot_timeout
+        while time.monotonic() < deadline:
+            if self.pid is None:
+                raise EngineError(ErrorKind.PROVIDER, "The VM stopped while starting",
+                                  f"Its console's last words: {self._console_tail()}",
+                                  f"The whole console log is {self.paths.console}.")  # fmt: skip
+            if self._answers(2.0):
+                self.ready_after = time.monotonic() - began
+                self._set_status(Lifecycle.RUNNING)
+                return
+            time.sleep(0.5)
+        pid = self.pid
+        if pid is not None:
+            self._halt(pid)
+        raise EngineError(ErrorKind.PROVIDER, "The VM engine did not answer in time",
+                          f"Its engine did not answer within {self._boot_timeout:.0f} s. "
+                          f"Console: {self._console_tail()}",
+                          f"The whole console log is {self.paths.console}.")  # fmt: skip
+
+    def _ensure_data_disk(self, settings: VmSettings) -> None:
+        """A sparse ext4 disk for /var/lib/docker: it takes on the host only what is used."""
+        disk = self.paths.data_disk
+        if disk.exists():
+            if disk.stat().st_size < settings.disk_gib * 2**30:
+                os.truncate(disk, settings.disk_gib * 2**30)  # the guest grows its file system
+            return
+        with disk.open("wb") as made:
+            made.truncate(settings.disk_gib * 2**30)
+        done = subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-L", "dockyard-data", "-E",
+                               "lazy_itable_init=1,lazy_journal_init=1,nodiscard", str(disk)],
+                              capture_output=True, text=True, check=False)  # fmt: skip
+        if done.returncode != 0:
+            disk.unlink(missing_ok=True)
+            raise EngineError(ErrorKind.PROVIDER, "The VM's data disk could not be made",
+                              done.stderr.strip(),
+                              "Check the free space in your data folder.")  # fmt: skip
+
+    def _answers(self, timeout: float) -> bool:
+        from engine_bridge.sdk import make_client
+
+        if self.port is None or not self.paths.certificates.complete():
+            return False
+        try:
+            make_client(self.endpoint, timeout=int(timeout) + 1, probe_timeout=timeout).close()
+        except EngineError:
+            return False
+        return True
+
+    def stop_blocking(self) -> None:
+        with self._lock:
+            pid = self.pid
+            if pid is None:
+                self._set_status(Lifecycle.STOPPED)
+                return
+            self._set_status(Lifecycle.STOPPING)
+            self._halt(pid)
+            self._set_status(Lifecycle.STOPPED)
+
+    def _halt(self, pid: int) -> None:
+        """ACPI power-off (the guest stops dockerd and its containers first), then QMP quit,
+        then signals; each step bounded."""
+        try:
+            with Qmp(self.paths.qmp) as qmp:
+                qmp.execute("system_powerdown")
+        except QmpError:
+            pass
+        if self._gone(pid, self._stop_timeout):
+            return
+        try:
+            with Qmp(self.paths.qmp) as qmp:
+                qmp.execute("quit")
+        except QmpError:
+            pass
+        if self._gone(pid, 5.0):
+            return
+        for which in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.kill(pid, which)
+            except ProcessLookupError:
+                return
+            if self._gone(pid, 5.0):
+                return
+
+    def _gone(self, pid: int, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not Path(f"/proc/{pid}").exists() or _zombie(pid):
+                return True
+            time.sleep(0.1)
+        return False
+
+    def forward_port(self, host_port: int, guest_port: int, protocol: str = "tcp") -> None:
+        """Make a port published in the VM reachable on this computer's 127.0.0.1."""
+        with Qmp(self.paths.qmp) as qmp:
+            said = qmp.monitor(f"hostfwd_add {protocol}:127.0.0.1:{host_port}-:{guest_port}")
+        if said.strip():
+            raise EngineError(ErrorKind.PROVIDER, f"Port {host_port} cannot be forwarded",
+                              said.strip(), "Another program may use that port here.")  # fmt: skip
+
+    def read_log_blocking(self, max_bytes: int = 256 * 1024) -> str:
+        """The end of the guest's console (the kernel's and the engine's own words)."""
+        try:
+            with self.paths.console.open("rb") as console:
+                size = console.seek(0, os.SEEK_END)
+                console.seek(max(0, size - max_bytes))
+                return console.read().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return ""
+
+    def _console_tail(self, count: int = 5) -> str:
+        lines = [line for line in self.read_log_blocking(16 * 1024).splitlines() if line.strip()]
+        return " | ".join(lines[-count:]) or "(nothing)"
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat[stat.rindex(")") + 2 :].startswith(("Z", "X"))
+
+
+def describe(engine: VmEngine) -> dict[str, Any]:
+    """What the Engine page shows of the VM: start time, disk's real size, settings."""
+    size, used = engine.data_disk_bytes()
+    return {"ready_after_s": engine.ready_after, "disk_size": size, "disk_used_on_host": used,
+            "settings": asdict(engine.settings_chosen())}  # fmt: skip
