@@ -23,12 +23,13 @@ from engine_bridge.context_store import (
     use_context,
 )
 from engine_bridge.endpoints import list_contexts, resolve
+from engine_bridge.engines.vm.certificates import Certificates
 from engine_bridge.errors import EngineError
 from engine_bridge.resources.containers import list_containers
 from engine_bridge.specs.context_form import ContextForm, context_problems
 from tests.engine_support import EngineUnderTest
 from tests.ssh_front import SshFront
-from tests.tls_front import Certificates, TlsFront, make_certificates
+from tests.tls_front import TlsFront, make_certificates
 
 
 @pytest.fixture
