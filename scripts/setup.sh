@@ -24,8 +24,9 @@ dockyard_debian_packages=(
 )
 
 # What only the tests need: an SSH server that the tests run on 127.0.0.1 in front of the
-# engine (engines on other machines over ssh://). Its own service is not started.
-dockyard_test_packages=(openssh-server)
+# engine (engines on other machines over ssh://; its own service is not started), and QEMU,
+# which the VM engine runs in (the app says what to install when a user chooses it).
+dockyard_test_packages=(openssh-server qemu-system-x86)
 
 dockyard_missing_packages() {
   local pkg missing=()

@@ -9,6 +9,7 @@ and is adopted at the next launch (its pid checked to be our QEMU, not a reused 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -137,6 +138,9 @@ class VmEngine(EngineProvider):
         self._lock = threading.Lock()
         #: Seconds from QEMU's start to an answering engine, at the last start.
         self.ready_after: float | None = None
+        #: Ports published in the VM that are forwarded to this computer's 127.0.0.1.
+        self.forwarded: set[tuple[str, int]] = set()
+        self._ports_client: Any = None
 
     # --- what it is --------------------------------------------------------------------
 
@@ -204,6 +208,7 @@ class VmEngine(EngineProvider):
         """Find out whether our VM runs (after Dockyard itself restarted)."""
         running = self.pid is not None and self._answers(2.0)
         if running and self.status.state is not Lifecycle.RUNNING:
+            self._follow_ports()
             self._set_status(Lifecycle.RUNNING)
         elif not running and self.status.state is Lifecycle.RUNNING:
             self._set_status(Lifecycle.STOPPED)
@@ -211,6 +216,7 @@ class VmEngine(EngineProvider):
     def start_blocking(self) -> None:
         with self._lock:
             if self.pid is not None and self._answers(5.0):
+                self._follow_ports()
                 self._set_status(Lifecycle.RUNNING)
                 return
             self._set_status(Lifecycle.STARTING)
@@ -258,6 +264,7 @@ class VmEngine(EngineProvider):
                                   f"The whole console log is {self.paths.console}.")  # fmt: skip
             if self._answers(2.0):
                 self.ready_after = time.monotonic() - began
+                self._follow_ports()
                 self._set_status(Lifecycle.RUNNING)
                 return
             time.sleep(0.5)
@@ -305,6 +312,7 @@ class VmEngine(EngineProvider):
                 self._set_status(Lifecycle.STOPPED)
                 return
             self._set_status(Lifecycle.STOPPING)
+            self._unfollow_ports()
             self._halt(pid)
             self._set_status(Lifecycle.STOPPED)
 
@@ -340,6 +348,61 @@ class VmEngine(EngineProvider):
                 return True
             time.sleep(0.1)
         return False
+
+    # --- published ports ---------------------------------------------------------------
+
+    def _follow_ports(self) -> None:
+        """Forward every port a container publishes in the VM to the same port on this
+        computer's 127.0.0.1, as long as it is published (as Docker Desktop does)."""
+        if self._ports_client is not None:
+            return
+        from engine_bridge.sdk import make_client
+
+        try:
+            client = make_client(self.endpoint, timeout=30)
+        except EngineError:
+            return
+        self._ports_client = client
+        threading.Thread(target=self._ports_loop, args=(client,), name="vm-ports",
+                         daemon=True).start()  # fmt: skip
+
+    def _ports_loop(self, client: Any) -> None:
+        try:
+            self._sync_ports(client)
+            events = client.api.events(decode=True, filters={
+                "type": "container", "event": ["start", "die", "destroy"]})  # fmt: skip
+            for _event in events:
+                self._sync_ports(client)
+        except Exception:  # the VM stopped or the client was closed: forwarding ends with it
+            pass
+        finally:
+            if self._ports_client is client:
+                self._ports_client = None
+                self.forwarded.clear()
+            client.close()
+
+    def _sync_ports(self, client: Any) -> None:
+        published: set[tuple[str, int]] = set()
+        for container in client.api.containers():
+            for port in container.get("Ports") or []:
+                if port.get("PublicPort") and port.get("IP", "0.0.0.0") in ("0.0.0.0", "::",
+                                                                          "127.0.0.1"):  # fmt: skip
+                    published.add((port.get("Type", "tcp"), int(port["PublicPort"])))
+        with Qmp(self.paths.qmp) as qmp:
+            for protocol, number in sorted(published - self.forwarded):
+                said = qmp.monitor(f"hostfwd_add {protocol}:127.0.0.1:{number}-:{number}")
+                if not said.strip():
+                    self.forwarded.add((protocol, number))
+            for protocol, number in sorted(self.forwarded - published):
+                qmp.monitor(f"hostfwd_remove {protocol}:127.0.0.1:{number}")
+                self.forwarded.discard((protocol, number))
+
+    def _unfollow_ports(self) -> None:
+        client, self._ports_client = self._ports_client, None
+        self.forwarded.clear()
+        if client is not None:
+            with contextlib.suppress(Exception):
+                client.close()
 
     def forward_port(self, host_port: int, guest_port: int, protocol: str = "tcp") -> None:
         """Make a port published in the VM reachable on this computer's 127.0.0.1."""
