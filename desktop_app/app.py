@@ -32,7 +32,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="ask (default, or as chosen in Settings): the engine the docker CLI would use, "
         "else offer Dockyard's own; "
         "auto: the same, but start Dockyard's own engine without asking; "
-        "system: only the system engine; bundled: start Dockyard's own engine",
+        "system: only the system engine; bundled: start Dockyard's own engine; "
+        "vm: start Dockyard's engine in a virtual machine (QEMU)",
     )
     parser.add_argument(
         "--screenshot",

@@ -52,6 +52,7 @@ from engine_bridge import (
     Lifecycle,
     ProviderStatus,
     SystemEngine,
+    VmEngine,
     inspect_container,
     run_blocking,
 )
@@ -125,7 +126,7 @@ class MainWindow(QMainWindow):
         self.containers_pane.terminal_requested.connect(self._on_terminal_requested)
         self.containers_pane.attach_requested.connect(self._on_attach_requested)
         self.engine_pane.start_bundled_requested.connect(self._on_start_bundled)
-        self.engine_pane.use_system_requested.connect(self._on_use_system)
+        self.engine_pane.use_kind_requested.connect(self._on_use_kind)
         self.engine_pane.use_context_requested.connect(self._on_use_context)
         self.containers_pane.loaded.connect(self.engine_ready)
 
@@ -362,13 +363,19 @@ class MainWindow(QMainWindow):
         else:
             self._set_status("bad", f"{endpoint.name}: {engine.status.message}")
 
-    @asyncSlot()
-    async def _on_use_system(self) -> None:
-        system = SystemEngine()
-        if await run_blocking(None, system.check_blocking):
-            await self.use_engine(system)
-        else:
-            self._set_status("bad", f"System engine: {system.status.message}")
+    @asyncSlot(str)
+    async def _on_use_kind(self, kind: str) -> None:
+        """Switch to the system, bundled or VM engine, starting Dockyard's own as needed."""
+        if kind == "system":
+            system = SystemEngine()
+            if await run_blocking(None, system.check_blocking):
+                await self.use_engine(system)
+            else:
+                self._set_status("bad", f"System engine: {system.status.message}")
+            return
+        engine = VmEngine() if kind == "vm" else BundledEngine()
+        self.engine_pane.kinds.busy(kind, "Starting…")
+        await self.use_engine(engine, start=True)
 
     # --- what the engine says ---------------------------------------------------------
 

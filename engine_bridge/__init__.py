@@ -26,6 +26,7 @@ from engine_bridge.engines.base import EngineProvider, Lifecycle, ProviderStatus
 from engine_bridge.engines.bundled import BundledEngine, data_dir
 from engine_bridge.engines.choice import Choice, Preference, choose
 from engine_bridge.engines.local import SystemEngine
+from engine_bridge.engines.vm.provider import VmEngine, VmSettings
 from engine_bridge.errors import EngineError, ErrorKind, NotStarted
 from engine_bridge.live.log_follower import Happening, LogFollower, LogNote
 from engine_bridge.live.logs import container_log, export_container_log
@@ -257,6 +258,8 @@ __all__ = [
     "ToolOutput",
     "TransferProgress",
     "Verification",
+    "VmEngine",
+    "VmSettings",
     "VolumeFile",
     "VolumeSummary",
     "VolumeTree",

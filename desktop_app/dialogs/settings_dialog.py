@@ -23,6 +23,7 @@ ENGINE_CHOICES = (
     ("auto", "The engine the docker command uses; if none answers, start Dockyard's own"),
     ("system", "Only the system engine"),
     ("bundled", "Always Dockyard's own engine"),
+    ("vm", "Always Dockyard's engine in a virtual machine"),
 )
 THEME_CHOICES = (
     (theme.Choice.SYSTEM, "Follow the desktop"),

@@ -62,7 +62,7 @@ class EnginePane(QWidget):
     """
 
     start_bundled_requested = Signal()
-    use_system_requested = Signal()
+    use_kind_requested = Signal(str)  # "system", "bundled" or "vm"
     use_context_requested = Signal(object)  # an Endpoint
     title = "Engine"
 
@@ -73,10 +73,6 @@ class EnginePane(QWidget):
         self.settings_dialog: QDialog | None = None
 
         self.heading = QLabel("<h2>Engine</h2>")
-        self.switch_button = QPushButton()
-        self.switch_button.setObjectName("switchEngine")
-        self.switch_button.clicked.connect(self._on_switch)
-        self.switch_button.hide()
         self.where = QLabel()
         self.where.setObjectName("engineWhere")
         self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -135,6 +131,10 @@ class EnginePane(QWidget):
         self.lifecycle = QLabel()
         self.lifecycle.setObjectName("bundledLifecycle")
         self.lifecycle.setWordWrap(True)
+        self.details = QLabel()
+        self.details.setObjectName("engineDetails")
+        self.details.setWordWrap(True)
+        theme.mark(self.details, "muted")
         self.log_view = QPlainTextEdit()
         self.log_view.setObjectName("bundledLog")
         self.log_view.setReadOnly(True)
@@ -150,11 +150,16 @@ class EnginePane(QWidget):
         buttons.addWidget(self.reload_log_button)
         bundled_layout = QVBoxLayout(self.bundled_box)
         bundled_layout.addWidget(self.lifecycle)
+        bundled_layout.addWidget(self.details)
         bundled_layout.addLayout(buttons)
         bundled_layout.addWidget(self.settings_said)
         bundled_layout.addWidget(self.log_view, 1)
 
         from desktop_app.panes.contexts import ContextsBox
+        from desktop_app.panes.engine_kinds import EngineKindsBox
+
+        self.kinds = EngineKindsBox()
+        self.kinds.use_requested.connect(self.use_kind_requested)
 
         self.contexts_box = ContextsBox()
         self.contexts_box.use_requested.connect(self.use_context_requested)
@@ -172,13 +177,13 @@ class EnginePane(QWidget):
         header = QHBoxLayout()
         header.addWidget(self.heading)
         header.addStretch(1)
-        header.addWidget(self.switch_button)
         layout.addLayout(header)
         layout.addWidget(self.where)
         layout.addWidget(intro)
         layout.addWidget(self.offer)
         layout.addWidget(self.facts_box)
         layout.addWidget(self.bundled_box, 1)
+        layout.addWidget(self.kinds)
         layout.addWidget(self.contexts_box)
         layout.addStretch(0)
         self.show_no_engine("")
@@ -201,18 +206,12 @@ class EnginePane(QWidget):
             f"<b>{provider.label}</b> at <code>{provider.endpoint.host}</code>"
             + (f" — {provider.endpoint.description}" if provider.endpoint.description else "")
         )
-        # An engine Dockyard runs itself gets its controls, and the way back to the system's.
+        # An engine Dockyard runs itself gets its controls.
         managed = provider.manageable
         self.bundled_box.setVisible(managed)
-        self.switch_button.setText(
-            "Use the system engine" if managed else "Use Dockyard's bundled engine"
-        )
-        self.switch_button.setToolTip(
-            "Connect to the engine the docker command uses"
-            if managed
-            else "Start (if needed) and use the engine Dockyard runs itself"
-        )
-        self.switch_button.show()
+        self.bundled_box.setTitle(provider.label)
+        self.settings_button.setVisible(provider.settings is not None)
+        self.kinds.show_in_use(provider.kind)
         self._on_provider(provider.status)
         if provider.has_log:
             self._on_reload_log()
@@ -226,7 +225,7 @@ class EnginePane(QWidget):
         self.offer_reason.setVisible(bool(reason))
         self.facts_box.hide()
         self.bundled_box.hide()
-        self.switch_button.hide()
+        self.kinds.show_in_use(None)
         self.where.setText("")
 
     def show_facts(self, facts: EngineFacts) -> None:
@@ -252,12 +251,6 @@ class EnginePane(QWidget):
             if self.session is not None and self.session.bridge is bridge:
                 self.show_facts(facts)
 
-    def _on_switch(self) -> None:
-        if self._managed() is not None:
-            self.use_system_requested.emit()
-        else:
-            self.start_bundled_requested.emit()
-
     def fact(self, name: str) -> str:
         return self._fact_labels[name].text()
 
@@ -265,12 +258,16 @@ class EnginePane(QWidget):
         state = status.state
         words = {
             Lifecycle.STOPPED: "Stopped.",
-            Lifecycle.STARTING: "Starting…",
+            Lifecycle.STARTING: f"Starting: {status.message}…" if status.message else "Starting…",
             Lifecycle.RUNNING: "Running.",
             Lifecycle.STOPPING: "Stopping…",
             Lifecycle.ERROR: f"Failed: {status.message}",
         }
         self.lifecycle.setText(words[state])
+        provider = self.session.provider if self.session else None
+        said = provider.details() if provider is not None and state is Lifecycle.RUNNING else ""
+        self.details.setText(said)
+        self.details.setVisible(bool(said))
         self.start_button.setEnabled(state in (Lifecycle.STOPPED, Lifecycle.ERROR))
         self.stop_button.setEnabled(state is Lifecycle.RUNNING)
         self.restart_button.setEnabled(state is Lifecycle.RUNNING)

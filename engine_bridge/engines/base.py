@@ -43,6 +43,9 @@ class EngineProvider(ABC):
 
     #: A short name in the user's words, for the engine switcher.
     label: str = ""
+    #: What kind of engine it is, for the Engine page: "system", "context" (an engine named
+    #: by a docker context), "bundled" or "vm".
+    kind: str = "system"
     #: Whether Dockyard itself can start and stop this engine (`start()`, `stop()`).
     manageable: bool = False
     #: Whether the engine's own log can be read (`read_log()`).
@@ -79,6 +82,10 @@ class EngineProvider(ABC):
 
     async def read_log(self, max_bytes: int = 256 * 1024) -> str:
         """The end of the engine's own log, at most `max_bytes`; "" where there is none."""
+        return ""
+
+    def details(self) -> str:
+        """A sentence about the running engine beyond its state ("" when there is none)."""
         return ""
 
     #: The engine's settings file, where Dockyard runs the engine and may change them.

@@ -113,6 +113,7 @@ class BundledEngine(EngineProvider):
     """A dockerd run by Dockyard, with its own data root, exec root, socket and log."""
 
     label = "Bundled engine"
+    kind = "bundled"
     manageable = True
     has_log = True
 

@@ -9,6 +9,7 @@ from engine_bridge.blocking import run_blocking
 from engine_bridge.engines.base import EngineProvider, Lifecycle
 from engine_bridge.engines.bundled import BundledEngine
 from engine_bridge.engines.local import SystemEngine
+from engine_bridge.engines.vm.provider import VmEngine
 
 
 class Preference(enum.Enum):
@@ -18,6 +19,7 @@ class Preference(enum.Enum):
     AUTO = "auto"  # the engine that answers; else start the bundled engine
     SYSTEM = "system"
     BUNDLED = "bundled"
+    VM = "vm"  # Dockyard's engine in a VM, started if it is not running
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,15 @@ class Choice:
 def choose_blocking(preference: Preference) -> Choice:
     if preference is Preference.BUNDLED:
         return Choice(BundledEngine(), start_bundled=True)
+    vm = VmEngine()
+    if preference is Preference.VM:
+        return Choice(vm, start_bundled=True)
+    if preference is not Preference.SYSTEM:
+        vm.refresh()  # left running by an earlier session of the app, or not
+        if vm.status.state is Lifecycle.RUNNING:
+            return Choice(vm)
+        if vm.settings_chosen().start_with_app:
+            return Choice(vm, start_bundled=True)
     system = SystemEngine()
     # check_blocking() never raises: a malformed config file is named in the status.
     answers = system.check_blocking()

@@ -20,6 +20,8 @@ class SystemEngine(EngineProvider):
     def __init__(self, endpoint: Endpoint | None = None, label: str = "") -> None:
         super().__init__()
         self._endpoint = endpoint
+        if endpoint is not None:
+            self.kind = "context"
         if label:
             self.label = label
 

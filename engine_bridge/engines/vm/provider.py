@@ -126,6 +126,7 @@ class VmEngine(EngineProvider):
     """An engine in a VM that Dockyard builds and runs with QEMU."""
 
     label = "VM engine"
+    kind = "vm"
     manageable = True
     has_log = True
 
@@ -137,18 +138,25 @@ class VmEngine(EngineProvider):
         self._stop_timeout = stop_timeout
         self._lock = threading.Lock()
         #: Seconds from QEMU's start to an answering engine, at the last start.
-        self.ready_after: float | None = None
+        self.ready_after: float | None = self._state().get("ready_after")
         #: Ports published in the VM that are forwarded to this computer's 127.0.0.1.
         self.forwarded: set[tuple[str, int]] = set()
         self._ports_client: Any = None
 
     # --- what it is --------------------------------------------------------------------
 
+    def _state(self) -> dict[str, Any]:
+        try:
+            state = json.loads(self.paths.state.read_text())
+        except (OSError, ValueError):
+            return {}
+        return state if isinstance(state, dict) else {}
+
     @property
     def port(self) -> int | None:
         try:
-            return int(json.loads(self.paths.state.read_text())["port"])
-        except (OSError, ValueError, KeyError, TypeError):
+            return int(self._state()["port"])
+        except (KeyError, TypeError, ValueError):
             return None
 
     @property
@@ -182,6 +190,19 @@ class VmEngine(EngineProvider):
         """Keep the VM's settings; a running VM takes them at its next start."""
         self.paths.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.paths.settings.write_text(json.dumps(asdict(settings), indent=2) + "\n")
+
+    def details(self) -> str:
+        """The honest figures: how long the last start took, and what the data disk really
+        takes on this computer (it grows as images come and shrinks after a prune)."""
+        settings = self.settings_chosen()
+        size, used = self.data_disk_bytes()
+        said = [f"{settings.cpus} CPUs, {settings.memory_mib / 1024:g} GiB of memory."]
+        if self.ready_after is not None:
+            said.append(f"Ready {self.ready_after:.0f} s after it was started.")
+        if size:
+            said.append(f"Its data disk takes {_size(used)} on this computer (it may grow to "
+                        f"{_size(size)}).")  # fmt: skip
+        return " ".join(said)
 
     def data_disk_bytes(self) -> tuple[int, int]:
         """The data disk's size as the guest sees it, and the space it takes on the host."""
@@ -264,6 +285,8 @@ class VmEngine(EngineProvider):
                                   f"The whole console log is {self.paths.console}.")  # fmt: skip
             if self._answers(2.0):
                 self.ready_after = time.monotonic() - began
+                state = {"port": port, "ready_after": self.ready_after}
+                self.paths.state.write_text(json.dumps(state) + "\n")
                 self._follow_ports()
                 self._set_status(Lifecycle.RUNNING)
                 return
@@ -427,16 +450,16 @@ class VmEngine(EngineProvider):
         return " | ".join(lines[-count:]) or "(nothing)"
 
 
+def _size(count: int) -> str:
+    for unit, step in (("GB", 10**9), ("MB", 10**6)):
+        if count >= step:
+            return f"{count / step:.1f} {unit}"
+    return f"{count / 1000:.0f} kB"
+
+
 def _zombie(pid: int) -> bool:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return True
     return stat[stat.rindex(")") + 2 :].startswith(("Z", "X"))
-
-
-def describe(engine: VmEngine) -> dict[str, Any]:
-    """What the Engine page shows of the VM: start time, disk's real size, settings."""
-    size, used = engine.data_disk_bytes()
-    return {"ready_after_s": engine.ready_after, "disk_size": size, "disk_used_on_host": used,
-            "settings": asdict(engine.settings_chosen())}  # fmt: skip
