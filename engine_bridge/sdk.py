@@ -48,11 +48,16 @@ PROBE_TIMEOUT = 5.0  # seconds an engine gets to answer GET /_ping before it is 
 
 
 def make_client(
-    endpoint: Endpoint, timeout: int = 60, probe_timeout: float = PROBE_TIMEOUT
+    endpoint: Endpoint,
+    timeout: int = 60,
+    probe_timeout: float = PROBE_TIMEOUT,
+    diagnose: bool = True,
 ) -> Client:
     """A docker SDK client for `endpoint`, once the engine there has answered as a Docker
     Engine within `probe_timeout` seconds; raises an EngineError that says what it did
-    instead. The API version is the older of the engine's and the SDK's."""
+    instead (finding out why over TLS or SSH unless not `diagnose`, for a caller that only
+    polls whether an engine is up yet). The API version is the older of the engine's and the
+    SDK's."""
     if endpoint.kind == "unix":
         _check_socket(endpoint)
     tls: docker.tls.TLSConfig | bool = False
@@ -77,7 +82,7 @@ def make_client(
         # REQUESTS_CA_BUNDLE (set system-wide on many machines) replace it on every request.
         client.api.trust_env = False
     try:
-        spoken = _ping(client, endpoint, probe_timeout)
+        spoken = _ping(client, endpoint, probe_timeout, diagnose)
     except BaseException:
         client.close()
         raise
@@ -85,7 +90,7 @@ def make_client(
     return client
 
 
-def _ping(client: Client, endpoint: Endpoint, timeout: float) -> str:
+def _ping(client: Client, endpoint: Endpoint, timeout: float, diagnose: bool = True) -> str:
     """Ask the engine for GET /_ping; returns the API version it speaks."""
     api = client.api
     try:
@@ -93,6 +98,8 @@ def _ping(client: Client, endpoint: Endpoint, timeout: float) -> str:
     except requests.exceptions.Timeout as exc:
         raise not_answering(endpoint, timeout) from exc
     except Exception as exc:
+        if not diagnose:
+            raise explain(exc, endpoint) from exc
         if endpoint.kind == "ssh":
             said = ssh_fault(endpoint, timeout)
             if said:

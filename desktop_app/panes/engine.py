@@ -71,6 +71,7 @@ class EnginePane(QWidget):
         self.setObjectName("enginePane")
         self.session: EngineSession | None = None
         self.settings_dialog: QDialog | None = None
+        self._last_state: Lifecycle | None = None
 
         self.heading = QLabel("<h2>Engine</h2>")
         self.where = QLabel()
@@ -264,6 +265,9 @@ class EnginePane(QWidget):
             Lifecycle.ERROR: f"Failed: {status.message}",
         }
         self.lifecycle.setText(words[state])
+        if state is not self._last_state and state is not Lifecycle.STARTING:
+            self._on_reload_log()  # what the engine said as it came up, or went down
+        self._last_state = state
         provider = self.session.provider if self.session else None
         said = provider.details() if provider is not None and state is Lifecycle.RUNNING else ""
         self.details.setText(said)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -323,7 +324,7 @@ class VmEngine(EngineProvider):
         if self.port is None or not self.paths.certificates.complete():
             return False
         try:
-            make_client(self.endpoint, timeout=int(timeout) + 1, probe_timeout=timeout).close()
+            make_client(self.endpoint, int(timeout) + 1, timeout, diagnose=False).close()
         except EngineError:
             return False
         return True
@@ -441,13 +442,18 @@ class VmEngine(EngineProvider):
             with self.paths.console.open("rb") as console:
                 size = console.seek(0, os.SEEK_END)
                 console.seek(max(0, size - max_bytes))
-                return console.read().decode("utf-8", "replace")
+                text = console.read().decode("utf-8", "replace")
         except FileNotFoundError:
             return ""
+        return _COLOURS.sub("", text).replace("\r\n", "\n")
 
     def _console_tail(self, count: int = 5) -> str:
         lines = [line for line in self.read_log_blocking(16 * 1024).splitlines() if line.strip()]
         return " | ".join(lines[-count:]) or "(nothing)"
+
+
+#: The terminal colours the engine writes on the serial console, which is a terminal to it.
+_COLOURS = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _size(count: int) -> str:
