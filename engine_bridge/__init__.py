@@ -22,11 +22,11 @@ from engine_bridge.dto import (
     parse_time,
 )
 from engine_bridge.endpoints import Endpoint, current_context_name, list_contexts
-from engine_bridge.engines.base import EngineProvider, Lifecycle, ProviderStatus
+from engine_bridge.engines.base import EngineProvider, Lifecycle, MachineSettings, ProviderStatus
 from engine_bridge.engines.bundled import BundledEngine, data_dir
 from engine_bridge.engines.choice import Choice, Preference, choose
 from engine_bridge.engines.local import SystemEngine
-from engine_bridge.engines.vm.provider import VmEngine, VmSettings
+from engine_bridge.engines.vm.provider import VmEngine
 from engine_bridge.errors import EngineError, ErrorKind, NotStarted
 from engine_bridge.live.log_follower import Happening, LogFollower, LogNote
 from engine_bridge.live.logs import container_log, export_container_log
@@ -236,6 +236,7 @@ __all__ = [
     "LogFollower",
     "LogLine",
     "LogNote",
+    "MachineSettings",
     "MountPoint",
     "NetworkForm",
     "NetworkSummary",
@@ -259,7 +260,6 @@ __all__ = [
     "TransferProgress",
     "Verification",
     "VmEngine",
-    "VmSettings",
     "VolumeFile",
     "VolumeSummary",
     "VolumeTree",

@@ -121,6 +121,10 @@ class EnginePane(QWidget):
         self.settings_button.setToolTip("Registry mirrors, logging, address pools and more: "
                                         "the engine's daemon.json")  # fmt: skip
         self.settings_button.clicked.connect(self._on_settings)
+        self.machine_button = QPushButton("Machine…")
+        self.machine_button.setObjectName("machineSettings")
+        self.machine_button.setToolTip("CPUs, memory and disk of the VM the engine runs in")
+        self.machine_button.clicked.connect(self._on_machine)
         self.settings_said = QLabel()
         self.settings_said.setObjectName("settingsSaid")
         self.settings_said.setWordWrap(True)
@@ -145,7 +149,7 @@ class EnginePane(QWidget):
         self.log_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         buttons = QHBoxLayout()
         for button in (self.start_button, self.stop_button, self.restart_button,
-                       self.settings_button):  # fmt: skip
+                       self.settings_button, self.machine_button):  # fmt: skip
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.reload_log_button)
@@ -212,6 +216,7 @@ class EnginePane(QWidget):
         self.bundled_box.setVisible(managed)
         self.bundled_box.setTitle(provider.label)
         self.settings_button.setVisible(provider.settings is not None)
+        self.machine_button.setVisible(provider.machine() is not None)
         self.kinds.show_in_use(provider.kind)
         self._on_provider(provider.status)
         if provider.has_log:
@@ -357,6 +362,32 @@ class EnginePane(QWidget):
             self.settings_button.setEnabled(True)
             self._on_provider(engine.status)
             await self._reload_log()
+
+    @asyncSlot()
+    async def _on_machine(self) -> None:
+        engine = self._managed()
+        current = engine.machine() if engine is not None else None
+        if engine is None or current is None:
+            return
+        from desktop_app.dialogs import answer
+        from desktop_app.dialogs.machine_settings import MachineSettingsDialog
+
+        running = engine.status.state is Lifecycle.RUNNING
+        dialog = MachineSettingsDialog(current, running, self)
+        self.settings_dialog = dialog
+        if await answer(dialog) != MachineSettingsDialog.DialogCode.Accepted:
+            return
+        chosen = dialog.chosen()
+        if chosen == current:
+            return
+        try:
+            await run_blocking(None, engine.choose_machine, chosen)
+        except EngineError as exc:
+            self._say_settings(exc.in_words(), "bad")
+            return
+        self._say_settings("Saved. " + ("Restart the engine to give the VM its new machine."
+                                        if running else "The VM takes them when it starts."),
+                           "good")  # fmt: skip
 
     def _say_settings(self, words: str, tone: str | None) -> None:
         self.settings_said.setText(words)

@@ -25,6 +25,16 @@ class Lifecycle(enum.Enum):
 
 
 @dataclass(frozen=True)
+class MachineSettings:
+    """What the user chooses for a VM that runs an engine: applied at its next start."""
+
+    cpus: int = 2
+    memory_mib: int = 2048
+    disk_gib: int = 64
+    start_with_app: bool = False
+
+
+@dataclass(frozen=True)
 class ProviderStatus:
     """Where a provider's engine is in its lifecycle; `message` says why on ERROR."""
 
@@ -83,6 +93,15 @@ class EngineProvider(ABC):
     async def read_log(self, max_bytes: int = 256 * 1024) -> str:
         """The end of the engine's own log, at most `max_bytes`; "" where there is none."""
         return ""
+
+    def machine(self) -> MachineSettings | None:
+        """The CPUs, memory and disk of the machine the engine runs in, where Dockyard runs
+        that machine (None elsewhere)."""
+        return None
+
+    def choose_machine(self, settings: MachineSettings) -> None:
+        """Keep new machine settings; the machine takes them at its next start."""
+        raise EngineError(ErrorKind.PROVIDER, "This engine runs in no machine of Dockyard's")
 
     def details(self) -> str:
         """A sentence about the running engine beyond its state ("" when there is none)."""

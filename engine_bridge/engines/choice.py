@@ -41,7 +41,7 @@ def choose_blocking(preference: Preference) -> Choice:
         vm.refresh()  # left running by an earlier session of the app, or not
         if vm.status.state is Lifecycle.RUNNING:
             return Choice(vm)
-        if vm.settings_chosen().start_with_app:
+        if vm.machine().start_with_app:
             return Choice(vm, start_bundled=True)
     system = SystemEngine()
     # check_blocking() never raises: a malformed config file is named in the status.

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from engine_bridge.engines.base import Lifecycle
-from engine_bridge.engines.vm.provider import VmEngine, VmSettings
+from engine_bridge.engines.base import Lifecycle, MachineSettings
+from engine_bridge.engines.vm.provider import VmEngine
 from engine_bridge.sdk import make_client
 from tests.engine_support import BUSYBOX_IMAGE, TEST_LABEL, build_busybox_image
 
@@ -26,7 +26,7 @@ from tests.engine_support import BUSYBOX_IMAGE, TEST_LABEL, build_busybox_image
 @pytest.fixture
 def vm(tmp_path: Path) -> Iterator[VmEngine]:
     engine = VmEngine(tmp_path / "vm")
-    engine.choose(VmSettings(cpus=2, memory_mib=1024, disk_gib=8))
+    engine.choose_machine(MachineSettings(cpus=2, memory_mib=1024, disk_gib=8))
     yield engine
     engine.stop_blocking()
 

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop_app.dialogs.machine_settings import MachineSettingsDialog
 from desktop_app.window import MainWindow
-from engine_bridge import Lifecycle, VmEngine
+from engine_bridge import Lifecycle, MachineSettings, VmEngine
 from tests.gui.conftest import until
 
 
@@ -36,6 +37,19 @@ def test_switching_to_the_vm_engine_and_back_is_live(
         assert "127.0.0.1" in pane.where.text()
         await until(lambda: pane.fact("Operating system").startswith("Dockyard VM engine"), 30,
                     "the VM's facts")  # fmt: skip
+        # The machine's settings: kept for the next start, and said so.
+        assert pane.machine_button.isVisible()
+        assert not pane.settings_button.isVisible()
+        qtbot.mouseClick(pane.machine_button, Qt.MouseButton.LeftButton)
+        await until(lambda: isinstance(pane.settings_dialog, MachineSettingsDialog)
+                    and pane.settings_dialog.isVisible(), 5, "the machine dialog")  # fmt: skip
+        dialog = pane.settings_dialog
+        assert isinstance(dialog, MachineSettingsDialog)
+        assert dialog.disk.minimum() == dialog.current.disk_gib, "a disk never shrinks"
+        dialog.memory.setValue(1536)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        await until(lambda: "Restart the engine" in pane.settings_said.text(), 5, "the answer")
+        assert VmEngine().machine().memory_mib == 1536
         back = first if first in ("bundled", "system") else "bundled"
         qtbot.mouseClick(pane.kinds.buttons[back], Qt.MouseButton.LeftButton)
         await until(lambda: window.session is not None and window.session.provider.kind == back
@@ -45,3 +59,4 @@ def test_switching_to_the_vm_engine_and_back_is_live(
         run(scenario())
     finally:
         run(asyncio.to_thread(VmEngine().stop_blocking))
+        VmEngine().choose_machine(MachineSettings())

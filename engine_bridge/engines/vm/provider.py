@@ -25,7 +25,7 @@ from typing import Any
 
 from engine_bridge.blocking import run_blocking
 from engine_bridge.endpoints import Endpoint, TlsFiles
-from engine_bridge.engines.base import EngineProvider, Lifecycle
+from engine_bridge.engines.base import EngineProvider, Lifecycle, MachineSettings
 from engine_bridge.engines.bundled import data_dir
 from engine_bridge.engines.vm import guest
 from engine_bridge.engines.vm.certificates import Certificates, certificates_in, make_certificates
@@ -36,16 +36,6 @@ QEMU = "qemu-system-x86_64"
 
 #: The guest's engine port, forwarded to a free port on 127.0.0.1.
 GUEST_ENGINE_PORT = 2376
-
-
-@dataclass(frozen=True)
-class VmSettings:
-    """What the user chooses for the VM: applied at its next start."""
-
-    cpus: int = 2
-    memory_mib: int = 2048
-    disk_gib: int = 64
-    start_with_app: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,7 +75,7 @@ class VmPaths:
         return self.root / "settings.json"
 
 
-def qemu_command(image: guest.GuestImage, paths: VmPaths, settings: VmSettings, port: int,
+def qemu_command(image: guest.GuestImage, paths: VmPaths, settings: MachineSettings, port: int,
                  accel: str = "tcg") -> list[str]:  # fmt: skip
     """The QEMU command line: headless, daemonised with a pidfile and a QMP socket; the
     engine disk read-only, the data disk with discard passed through (so space freed in the
@@ -181,13 +171,13 @@ class VmEngine(EngineProvider):
             pid if ours and Path(argv[0].decode(errors="replace")).name.startswith("qemu") else None
         )
 
-    def settings_chosen(self) -> VmSettings:
+    def machine(self) -> MachineSettings:
         try:
-            return VmSettings(**json.loads(self.paths.settings.read_text()))
+            return MachineSettings(**json.loads(self.paths.settings.read_text()))
         except (OSError, ValueError, TypeError):
-            return VmSettings()
+            return MachineSettings()
 
-    def choose(self, settings: VmSettings) -> None:
+    def choose_machine(self, settings: MachineSettings) -> None:
         """Keep the VM's settings; a running VM takes them at its next start."""
         self.paths.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.paths.settings.write_text(json.dumps(asdict(settings), indent=2) + "\n")
@@ -195,7 +185,7 @@ class VmEngine(EngineProvider):
     def details(self) -> str:
         """The honest figures: how long the last start took, and what the data disk really
         takes on this computer (it grows as images come and shrinks after a prune)."""
-        settings = self.settings_chosen()
+        settings = self.machine()
         size, used = self.data_disk_bytes()
         said = [f"{settings.cpus} CPUs, {settings.memory_mib / 1024:g} GiB of memory."]
         if self.ready_after is not None:
@@ -262,7 +252,7 @@ class VmEngine(EngineProvider):
                                                                              said))  # fmt: skip
         if not self.paths.certificates.complete():
             make_certificates(self.paths.root / "tls", "Dockyard VM engine")
-        settings = self.settings_chosen()
+        settings = self.machine()
         self._ensure_data_disk(settings)
         port = _free_port()
         self.paths.state.write_text(json.dumps({"port": port}) + "\n")
@@ -300,7 +290,7 @@ class VmEngine(EngineProvider):
                           f"Console: {self._console_tail()}",
                           f"The whole console log is {self.paths.console}.")  # fmt: skip
 
-    def _ensure_data_disk(self, settings: VmSettings) -> None:
+    def _ensure_data_disk(self, settings: MachineSettings) -> None:
         """A sparse ext4 disk for /var/lib/docker: it takes on the host only what is used."""
         disk = self.paths.data_disk
         if disk.exists():
