@@ -20,6 +20,7 @@ BENCHMARKS = {
     "reconnect": "tests.bench.reconnect",
     "volumes": "tests.bench.volumes",
     "compose": "tests.bench.compose",
+    "vm": "tests.bench.vm",
 }
 
 
