@@ -34,6 +34,9 @@ from engine_bridge.errors import EngineError, ErrorKind
 
 QEMU = "qemu-system-x86_64"
 
+#: Megabytes of translated code QEMU keeps under software emulation.
+TCG_CACHE_MIB = 256
+
 #: The guest's engine port, forwarded to a free port on 127.0.0.1.
 GUEST_ENGINE_PORT = 2376
 
@@ -86,7 +89,11 @@ def qemu_command(image: guest.GuestImage, paths: VmPaths, settings: MachineSetti
     fw_cfg = [("ca.pem", certs.ca), ("server-cert.pem", certs.server_cert),
               ("server-key.pem", certs.server_key)]  # fmt: skip
     argv = [
-        QEMU, "-name", "dockyard-engine", "-machine", f"q35,accel={accel}", "-cpu", "max",
+        QEMU, "-name", "dockyard-engine", "-machine", "q35",
+        # Software emulation's translated-code cache defaults to 1 GiB, all of it resident
+        # once filled; a quarter of that costs little speed.
+        "-accel", "kvm" if accel == "kvm" else f"tcg,tb-size={TCG_CACHE_MIB}",
+        "-cpu", "host" if accel == "kvm" else "max",
         "-smp", str(settings.cpus), "-m", str(settings.memory_mib),
         "-kernel", str(image.kernel), "-initrd", str(image.initramfs),
         "-append", "console=ttyS0 panic=-1 quiet", "-no-reboot",
@@ -105,6 +112,46 @@ def qemu_command(image: guest.GuestImage, paths: VmPaths, settings: MachineSetti
         "-display", "none", "-daemonize", "-pidfile", str(paths.pidfile),
     ]  # fmt: skip
     return argv
+
+
+#: How long a probe boot with KVM may take to reach the guest kernel's end: a usable KVM gets
+#: there in a second or two; one that opens but crawls (as a nested, paravirtual one may)
+#: would make every start slower than software emulation.
+KVM_PROBE_SECONDS = 12.0
+
+
+def choose_accelerator(image: guest.GuestImage, cache: Path) -> str:
+    """ "kvm" when a probe boot with it reaches the kernel's end in time, else "tcg" (software
+    emulation). The answer is kept per boot of this computer (and per kernel)."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        boot = ""
+    key = f"{boot}:{image.kernel.stat().st_mtime_ns}"
+    kept = cache / "accelerator.json"
+    try:
+        known = json.loads(kept.read_text())
+        if known.get("key") == key:
+            return str(known["accel"])
+    except (OSError, ValueError, KeyError):
+        pass
+    accel = "kvm" if _kvm_boots(image) else "tcg"
+    kept.write_text(json.dumps({"key": key, "accel": accel}) + "\n")
+    return accel
+
+
+def _kvm_boots(image: guest.GuestImage) -> bool:
+    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        return False
+    # No root file system: the kernel boots, finds none and ends (panic=-1, no reboot).
+    argv = [QEMU, "-machine", "q35,accel=kvm", "-cpu", "host", "-m", "256", "-kernel",
+            str(image.kernel), "-append", "console=ttyS0 panic=-1 root=/dev/nothing quiet",
+            "-no-reboot", "-display", "none", "-serial", "null", "-nodefaults"]  # fmt: skip
+    try:
+        done = subprocess.run(argv, capture_output=True, timeout=KVM_PROBE_SECONDS, check=False)
+    except subprocess.TimeoutExpired:
+        return False
+    return done.returncode == 0
 
 
 def _free_port() -> int:
@@ -133,6 +180,8 @@ class VmEngine(EngineProvider):
         #: Ports published in the VM that are forwarded to this computer's 127.0.0.1.
         self.forwarded: set[tuple[str, int]] = set()
         self._ports_client: Any = None
+        #: "kvm" or "tcg", as chosen at the last start.
+        self.accelerator: str | None = self._state().get("accel")
 
     # --- what it is --------------------------------------------------------------------
 
@@ -189,7 +238,9 @@ class VmEngine(EngineProvider):
         size, used = self.data_disk_bytes()
         said = [f"{settings.cpus} CPUs, {settings.memory_mib / 1024:g} GiB of memory."]
         if self.ready_after is not None:
-            said.append(f"Ready {self.ready_after:.0f} s after it was started.")
+            said.append(f"Ready {self.ready_after:.0f} s after it was started"
+                        + (" (software emulation: KVM is not usable here)."
+                           if self.accelerator == "tcg" else "."))  # fmt: skip
         if size:
             said.append(f"Its data disk takes {_size(used)} on this computer (it may grow to "
                         f"{_size(size)}).")  # fmt: skip
@@ -259,9 +310,17 @@ class VmEngine(EngineProvider):
         for stale in (self.paths.pidfile, self.paths.qmp):
             stale.unlink(missing_ok=True)
         self.paths.console.write_text("")
-        self._set_status(Lifecycle.STARTING, "Booting the VM")
+        self._set_status(Lifecycle.STARTING, "Checking whether this computer can run the VM "
+                         "at full speed (KVM)")  # fmt: skip
+        accel = choose_accelerator(image, self.paths.cache)
+        self.accelerator = accel
+        self._set_status(
+            Lifecycle.STARTING,
+            "Booting the VM"
+            + ("" if accel == "kvm" else " (software emulation: KVM is not usable here)"),
+        )
         began = time.monotonic()
-        done = subprocess.run(qemu_command(image, self.paths, settings, port),
+        done = subprocess.run(qemu_command(image, self.paths, settings, port, accel),
                               capture_output=True, text=True, timeout=60, check=False,
                               start_new_session=True)  # fmt: skip
         if done.returncode != 0:
@@ -276,7 +335,7 @@ class VmEngine(EngineProvider):
                                   f"The whole console log is {self.paths.console}.")  # fmt: skip
             if self._answers(2.0):
                 self.ready_after = time.monotonic() - began
-                state = {"port": port, "ready_after": self.ready_after}
+                state = {"port": port, "ready_after": self.ready_after, "accel": accel}
                 self.paths.state.write_text(json.dumps(state) + "\n")
                 self._follow_ports()
                 self._set_status(Lifecycle.RUNNING)
@@ -299,7 +358,10 @@ class VmEngine(EngineProvider):
             return
         with disk.open("wb") as made:
             made.truncate(settings.disk_gib * 2**30)
-        done = subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-L", "dockyard-data", "-E",
+        # A small journal: its blocks, once written, stay taken in the file (the default for
+        # a disk this size is 256 MB or more).
+        done = subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-L", "dockyard-data",
+                               "-J", "size=16", "-E",
                                "lazy_itable_init=1,lazy_journal_init=1,nodiscard", str(disk)],
                               capture_output=True, text=True, check=False)  # fmt: skip
         if done.returncode != 0:
