@@ -27,6 +27,7 @@ from engine_bridge.specs.daemon_settings import (
     BY_KEY,
     LOG_DRIVERS,
     SettingsForm,
+    changed,
     form_of,
     merged,
     needs_restart,
@@ -43,7 +44,7 @@ class EngineSettingsDialog(QDialog):
     `save_button`; `config()` is what Save would write."""
 
     def __init__(self, config: dict[str, Any], engine: str, live_restore_on: bool,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+                 parent: QWidget | None = None, reloads: bool = True) -> None:  # fmt: skip
         super().__init__(parent)
         self.setObjectName("engineSettingsDialog")
         self.setWindowTitle(f"Settings of the {engine}")
@@ -51,10 +52,14 @@ class EngineSettingsDialog(QDialog):
         self.before = dict(config)
         self._base = dict(config)
         self._live_restore_on = live_restore_on
+        self._reloads = reloads
         intro = QLabel(
             "The engine reads these from its settings file, daemon.json, when it starts. Some "
             "it takes at once, on a reload signal; the others need a restart of the engine."
-        )
+            if reloads else
+            "The engine reads these from its settings file, daemon.json, when it starts: "
+            "saving restarts it."
+        )  # fmt: skip
         intro.setWordWrap(True)
         theme.mark(intro, "muted")
 
@@ -136,10 +141,9 @@ class EngineSettingsDialog(QDialog):
         field.setFixedHeight(field.fontMetrics().lineSpacing() * 3 + 14)
         return field
 
-    @staticmethod
-    def _about(key: str) -> QLabel:
+    def _about(self, key: str) -> QLabel:
         setting = BY_KEY[key]
-        when = "applies live" if setting.live else "needs a restart"
+        when = "applies live" if setting.live and self._reloads else "needs a restart"
         label = QLabel(f"{setting.about} <i>({when})</i>")
         label.setWordWrap(True)
         theme.mark(label, "muted")
@@ -201,7 +205,8 @@ class EngineSettingsDialog(QDialog):
             problem = next(iter(settings_problems(self.form()).values()), "")
         self.problem.setText(problem)
         config = self.config()
-        restart = needs_restart(self.before, config) if config is not None else []
+        restart = ([] if config is None else needs_restart(self.before, config) if self._reloads
+                   else changed(self.before, config))  # fmt: skip
         if restart:
             keep = ("Containers keep running through it (live restore is on)."
                     if self._live_restore_on else

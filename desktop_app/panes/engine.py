@@ -333,7 +333,8 @@ class EnginePane(QWidget):
             self._say_settings(exc.in_words(), "bad")
             return
         live_restore = bool(config.get("live-restore"))
-        dialog = EngineSettingsDialog(config, engine.label.lower(), live_restore, self)
+        dialog = EngineSettingsDialog(config, engine.label.lower(), live_restore, self,
+                                      reloads=engine.settings_live)  # fmt: skip
         self.settings_dialog = dialog
         if await answer(dialog) != EngineSettingsDialog.DialogCode.Accepted:
             return

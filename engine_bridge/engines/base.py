@@ -107,6 +107,9 @@ class EngineProvider(ABC):
         """A sentence about the running engine beyond its state ("" when there is none)."""
         return ""
 
+    #: Whether the engine takes some settings while it runs (on a reload signal).
+    settings_live: bool = False
+
     #: The engine's settings file, where Dockyard runs the engine and may change them.
     settings: SettingsFile | None = None
 

@@ -25,7 +25,7 @@ from engine_bridge.blocking import run_blocking
 from engine_bridge.endpoints import Endpoint
 from engine_bridge.engines.base import EngineProvider, Lifecycle
 from engine_bridge.engines.probe import ping_socket
-from engine_bridge.engines.settings_file import SettingsApplied, SettingsFile
+from engine_bridge.engines.settings_file import SettingsApplied, SettingsFile, restart_with
 from engine_bridge.errors import EngineError, ErrorKind
 from engine_bridge.sdk import make_client
 from engine_bridge.specs.daemon_settings import changed, needs_restart
@@ -114,6 +114,7 @@ class BundledEngine(EngineProvider):
 
     label = "Bundled engine"
     kind = "bundled"
+    settings_live = True
     manageable = True
     has_log = True
 
@@ -384,7 +385,7 @@ class BundledEngine(EngineProvider):
             how = "next start"
         elif needs_restart(before, config) or not self._reads(settings):
             how = "restart"
-            self._restart_with(settings)
+            restart_with(settings, self.stop_blocking, self.start_blocking)
         else:
             how = "live"
             self._reload(settings)
@@ -437,20 +438,6 @@ class BundledEngine(EngineProvider):
             return False
         finally:
             client.close()
-
-    def _restart_with(self, settings: SettingsFile) -> None:
-        self.stop_blocking()
-        try:
-            self.start_blocking()
-        except EngineError as exc:
-            settings.restore()
-            self.start_blocking()
-            raise EngineError(
-                ErrorKind.PROVIDER,
-                "The engine did not start with the new settings",
-                exc.message,
-                "The previous settings are back in place and the engine runs with them.",
-            ) from exc
 
     def _log_since(self, since: float) -> str:
         """The engine's error lines written since then, in its words."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,3 +80,21 @@ class SettingsApplied:
 
     changed: tuple[str, ...]
     how: str
+
+
+def restart_with(settings: SettingsFile, stop: Callable[[], None],
+                 start: Callable[[], None]) -> None:  # fmt: skip
+    """Restart an engine on its new settings file; when it does not start, put the last good
+    file back, start it on that, and say in the engine's words what went wrong."""
+    stop()
+    try:
+        start()
+    except EngineError as exc:
+        settings.restore()
+        start()
+        raise EngineError(
+            ErrorKind.PROVIDER,
+            "The engine did not start with the new settings",
+            exc.message,
+            "The previous settings are back in place and the engine runs with them.",
+        ) from exc

@@ -62,7 +62,8 @@ LIVE_KEYS = frozenset({
 
 #: Keys Dockyard gives the engine on its command line: the file may not set them too (the
 #: engine refuses to start when a setting comes from both).
-MANAGED_KEYS = frozenset({"data-root", "exec-root", "pidfile", "hosts", "host", "graph"})
+MANAGED_KEYS = frozenset({"data-root", "exec-root", "pidfile", "hosts", "host", "graph", "tls",
+                          "tlsverify", "tlscacert", "tlscert", "tlskey"})  # fmt: skip
 
 #: The log drivers the engine has built in.
 LOG_DRIVERS = ("json-file", "local", "journald", "syslog", "gelf", "fluentd", "awslogs",

@@ -19,6 +19,7 @@ import pytest
 
 from engine_bridge.engines.base import Lifecycle, MachineSettings
 from engine_bridge.engines.vm.provider import VmEngine
+from engine_bridge.errors import EngineError
 from engine_bridge.sdk import make_client
 from tests.engine_support import BUSYBOX_IMAGE, TEST_LABEL, build_busybox_image
 
@@ -84,6 +85,22 @@ def test_the_vm_engine_builds_boots_runs_stops_and_recovers(vm: VmEngine) -> Non
         assert client.images.get(BUSYBOX_IMAGE), "the data disk kept the image"
     finally:
         client.close()
+
+    # Engine settings: the VM restarts for them; settings its engine refuses are undone, in
+    # the engine's own words, and the VM runs on the previous ones.
+    applied = vm.apply_settings_blocking({"labels": ["dockyard.test.vm=1"]})
+    assert applied.how == "restart"
+    client = make_client(vm.endpoint)
+    try:
+        assert "dockyard.test.vm=1" in client.info()["Labels"]
+    finally:
+        client.close()
+    with pytest.raises(EngineError) as caught:
+        vm.apply_settings_blocking({"log-driver": "local", "log-opts": {"max-sighs": "5"}})
+    assert caught.value.title == "The engine did not start with the new settings"
+    assert "max-sighs" in caught.value.message, caught.value.message
+    assert vm.settings.read() == {"labels": ["dockyard.test.vm=1"]}
+    assert vm.status.state is Lifecycle.RUNNING
 
     # A new process (the app started again) finds the VM running and adopts it.
     root = str(vm.paths.root)

@@ -39,7 +39,7 @@ def test_switching_to_the_vm_engine_and_back_is_live(
                     "the VM's facts")  # fmt: skip
         # The machine's settings: kept for the next start, and said so.
         assert pane.machine_button.isVisible()
-        assert not pane.settings_button.isVisible()
+        assert pane.settings_button.isVisible(), "the VM's engine settings (daemon.json)"
         qtbot.mouseClick(pane.machine_button, Qt.MouseButton.LeftButton)
         await until(lambda: isinstance(pane.settings_dialog, MachineSettingsDialog)
                     and pane.settings_dialog.isVisible(), 5, "the machine dialog")  # fmt: skip

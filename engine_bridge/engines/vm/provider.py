@@ -27,10 +27,12 @@ from engine_bridge.blocking import run_blocking
 from engine_bridge.endpoints import Endpoint, TlsFiles
 from engine_bridge.engines.base import EngineProvider, Lifecycle, MachineSettings
 from engine_bridge.engines.bundled import data_dir
+from engine_bridge.engines.settings_file import SettingsApplied, SettingsFile, restart_with
 from engine_bridge.engines.vm import guest
 from engine_bridge.engines.vm.certificates import Certificates, certificates_in, make_certificates
 from engine_bridge.engines.vm.qmp import Qmp, QmpError
 from engine_bridge.errors import EngineError, ErrorKind
+from engine_bridge.specs.daemon_settings import changed
 
 QEMU = "qemu-system-x86_64"
 
@@ -87,7 +89,8 @@ def qemu_command(image: guest.GuestImage, paths: VmPaths, settings: MachineSetti
     the engine's certificates passed in through fw_cfg."""
     certs = paths.certificates
     fw_cfg = [("ca.pem", certs.ca), ("server-cert.pem", certs.server_cert),
-              ("server-key.pem", certs.server_key)]  # fmt: skip
+              ("server-key.pem", certs.server_key),
+              ("daemon.json", paths.root / "daemon.json")]  # fmt: skip
     argv = [
         QEMU, "-name", "dockyard-engine", "-machine", "q35",
         # Software emulation's translated-code cache defaults to 1 GiB, all of it resident
@@ -220,6 +223,30 @@ class VmEngine(EngineProvider):
             pid if ours and Path(argv[0].decode(errors="replace")).name.startswith("qemu") else None
         )
 
+    @property
+    def settings(self) -> SettingsFile:  # type: ignore[override]
+        """The engine's daemon.json, kept here and given to the guest at each boot."""
+        return SettingsFile(self.paths.root / "daemon.json")
+
+    async def apply_settings(self, config: dict[str, Any]) -> SettingsApplied:
+        return await run_blocking(None, self.apply_settings_blocking, config)
+
+    def apply_settings_blocking(self, config: dict[str, Any]) -> SettingsApplied:
+        """Save new engine settings; a running VM is restarted for them (the engine in the
+        guest takes its file only as it starts), and given the last good file back when its
+        engine refuses them."""
+        settings = self.settings
+        changes = tuple(changed(settings.read(), config))
+        if not changes:
+            return SettingsApplied((), "live")
+        settings.replace(config)
+        if self.pid is None:
+            settings.settled()
+            return SettingsApplied(changes, "next start")
+        restart_with(settings, self.stop_blocking, self.start_blocking)
+        settings.settled()
+        return SettingsApplied(changes, "restart")
+
     def machine(self) -> MachineSettings:
         try:
             return MachineSettings(**json.loads(self.paths.settings.read_text()))
@@ -304,6 +331,7 @@ class VmEngine(EngineProvider):
         if not self.paths.certificates.complete():
             make_certificates(self.paths.root / "tls", "Dockyard VM engine")
         settings = self.machine()
+        self.settings.ensure()
         self._ensure_data_disk(settings)
         port = _free_port()
         self.paths.state.write_text(json.dumps({"port": port}) + "\n")
@@ -331,7 +359,8 @@ class VmEngine(EngineProvider):
         while time.monotonic() < deadline:
             if self.pid is None:
                 raise EngineError(ErrorKind.PROVIDER, "The VM stopped while starting",
-                                  f"Its console's last words: {self._console_tail()}",
+                                  self._engine_words() or "Its console's last words: "
+                                  f"{self._console_tail()}",
                                   f"The whole console log is {self.paths.console}.")  # fmt: skip
             if self._answers(2.0):
                 self.ready_after = time.monotonic() - began
@@ -498,6 +527,15 @@ class VmEngine(EngineProvider):
         except FileNotFoundError:
             return ""
         return _COLOURS.sub("", text).replace("\r\n", "\n")
+
+    def _engine_words(self) -> str:
+        """What the engine said when it failed to start (its fatal or error lines)."""
+        marks = ("failed to start daemon", "level=fatal", "unable to configure the Docker daemon")
+        lines = [line for line in self.read_log_blocking(64 * 1024).splitlines()
+                 if line.startswith(("FATA", "ERRO")) or any(m in line for m in marks)]  # fmt: skip
+        said = [line.split("]", 1)[-1].strip() if line.startswith(("FATA", "ERRO")) else line
+                for line in lines]  # fmt: skip
+        return " ".join(said[-2:])
 
     def _console_tail(self, count: int = 5) -> str:
         lines = [line for line in self.read_log_blocking(16 * 1024).splitlines() if line.strip()]
