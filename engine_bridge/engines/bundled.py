@@ -12,7 +12,6 @@ import os
 import shutil
 import signal
 import subprocess
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +20,9 @@ from typing import Any
 import platformdirs
 
 from engine_bridge import priority
-from engine_bridge.blocking import run_blocking
 from engine_bridge.endpoints import Endpoint
-from engine_bridge.engines.base import EngineProvider, Lifecycle
+from engine_bridge.engines.base import Lifecycle
+from engine_bridge.engines.managed import ManagedEngine, read_tail, wait_gone
 from engine_bridge.engines.probe import ping_socket
 from engine_bridge.engines.settings_file import SettingsApplied, SettingsFile, restart_with
 from engine_bridge.errors import EngineError, ErrorKind
@@ -109,14 +108,12 @@ def other_daemons(exclude: int | None = None) -> list[int]:
     return sorted(pid for pid in _pids() if pid != exclude and _process_name(pid) == "dockerd")
 
 
-class BundledEngine(EngineProvider):
+class BundledEngine(ManagedEngine):
     """A dockerd run by Dockyard, with its own data root, exec root, socket and log."""
 
     label = "Bundled engine"
     kind = "bundled"
     settings_live = True
-    manageable = True
-    has_log = True
 
     def __init__(
         self,
@@ -131,7 +128,6 @@ class BundledEngine(EngineProvider):
         self._dockerd = dockerd
         self._start_timeout = start_timeout
         self._stop_timeout = stop_timeout
-        self._lock = threading.Lock()
 
     @property
     def endpoint(self) -> Endpoint:
@@ -157,43 +153,13 @@ class BundledEngine(EngineProvider):
     def rootless(self) -> bool:
         return os.geteuid() != 0
 
-    # --- async face -------------------------------------------------------------------
-
-    async def start(self) -> None:
-        await run_blocking(None, self.start_blocking)
-
-    async def stop(self) -> None:
-        await run_blocking(None, self.stop_blocking)
-
-    async def read_log(self, max_bytes: int = 256 * 1024) -> str:
-        return await run_blocking(None, self.read_log_blocking, max_bytes)
-
-    async def apply_settings(self, config: dict[str, Any]) -> SettingsApplied:
-        return await run_blocking(None, self.apply_settings_blocking, config)
-
     # --- blocking work ----------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Find out whether our dockerd is running (after Dockyard itself restarted)."""
-        running = self.pid is not None and ping_socket(self.paths.socket)
-        if running and self.status.state is not Lifecycle.RUNNING:
-            self._give_way()
-            self._set_status(Lifecycle.RUNNING)
-        elif not running and self.status.state is Lifecycle.RUNNING:
-            self._set_status(Lifecycle.STOPPED)
+    def _running(self) -> bool:
+        return self.pid is not None and ping_socket(self.paths.socket)
 
-    def start_blocking(self) -> None:
-        with self._lock:
-            if self.pid is not None and ping_socket(self.paths.socket):
-                self._give_way()
-                self._set_status(Lifecycle.RUNNING)
-                return
-            self._set_status(Lifecycle.STARTING)
-            try:
-                self._launch()
-            except EngineError as exc:
-                self._set_status(Lifecycle.ERROR, f"{exc.title}. {exc.message} {exc.hint}".strip())
-                raise
+    def _adopt(self) -> None:
+        self._give_way()
 
     def _launch(self) -> None:
         argv = self._command()
@@ -341,7 +307,7 @@ class BundledEngine(EngineProvider):
             self._set_status(Lifecycle.STOPPING)
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
-            if not self._wait_gone(pid, self._stop_timeout):
+            if not wait_gone(pid, self._stop_timeout):
                 self._kill(pid)
             self.paths.pidfile.unlink(missing_ok=True)
             self._set_status(Lifecycle.STOPPED)
@@ -357,16 +323,7 @@ class BundledEngine(EngineProvider):
                 os.killpg(group, signal.SIGKILL)
             else:
                 os.kill(pid, signal.SIGKILL)
-        self._wait_gone(pid, 5.0)
-
-    @staticmethod
-    def _wait_gone(pid: int, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if _process_name(pid) is None:
-                return True
-            time.sleep(0.05)
-        return False
+        wait_gone(pid, 5.0)
 
     # --- settings ----------------------------------------------------------------------
 
@@ -452,13 +409,7 @@ class BundledEngine(EngineProvider):
 
     def read_log_blocking(self, max_bytes: int = 256 * 1024) -> str:
         """The end of dockerd's log, at most `max_bytes`."""
-        try:
-            with self.paths.log.open("rb") as log_file:
-                size = log_file.seek(0, os.SEEK_END)
-                log_file.seek(max(0, size - max_bytes))
-                return log_file.read().decode("utf-8", "replace")
-        except FileNotFoundError:
-            return ""
+        return read_tail(self.paths.log, max_bytes)
 
     def _last_log_lines(self, count: int = 5) -> str:
         lines = [line for line in self.read_log_blocking(16 * 1024).splitlines() if line.strip()]

@@ -23,10 +23,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from engine_bridge.blocking import run_blocking
 from engine_bridge.endpoints import Endpoint, TlsFiles
-from engine_bridge.engines.base import EngineProvider, Lifecycle, MachineSettings
+from engine_bridge.engines.base import Lifecycle, MachineSettings
 from engine_bridge.engines.bundled import data_dir
+from engine_bridge.engines.managed import ManagedEngine, read_tail, wait_gone
 from engine_bridge.engines.settings_file import SettingsApplied, SettingsFile, restart_with
 from engine_bridge.engines.vm import guest
 from engine_bridge.engines.vm.certificates import Certificates, certificates_in, make_certificates
@@ -163,13 +163,11 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class VmEngine(EngineProvider):
+class VmEngine(ManagedEngine):
     """An engine in a VM that Dockyard builds and runs with QEMU."""
 
     label = "VM engine"
     kind = "vm"
-    manageable = True
-    has_log = True
 
     def __init__(self, root: Path | None = None, *, boot_timeout: float = 240.0,
                  stop_timeout: float = 30.0) -> None:  # fmt: skip
@@ -177,7 +175,6 @@ class VmEngine(EngineProvider):
         self.paths = VmPaths(root if root is not None else data_dir() / "vm")
         self._boot_timeout = boot_timeout
         self._stop_timeout = stop_timeout
-        self._lock = threading.Lock()
         #: Seconds from QEMU's start to an answering engine, at the last start.
         self.ready_after: float | None = self._state().get("ready_after")
         #: Ports published in the VM that are forwarded to this computer's 127.0.0.1.
@@ -227,9 +224,6 @@ class VmEngine(EngineProvider):
     def settings(self) -> SettingsFile:  # type: ignore[override]
         """The engine's daemon.json, kept here and given to the guest at each boot."""
         return SettingsFile(self.paths.root / "daemon.json")
-
-    async def apply_settings(self, config: dict[str, Any]) -> SettingsApplied:
-        return await run_blocking(None, self.apply_settings_blocking, config)
 
     def apply_settings_blocking(self, config: dict[str, Any]) -> SettingsApplied:
         """Save new engine settings; a running VM is restarted for them (the engine in the
@@ -281,40 +275,13 @@ class VmEngine(EngineProvider):
             return 0, 0
         return stat.st_size, stat.st_blocks * 512
 
-    # --- async face ----------------------------------------------------------------------
-
-    async def start(self) -> None:
-        await run_blocking(None, self.start_blocking)
-
-    async def stop(self) -> None:
-        await run_blocking(None, self.stop_blocking)
-
-    async def read_log(self, max_bytes: int = 256 * 1024) -> str:
-        return await run_blocking(None, self.read_log_blocking, max_bytes)
-
     # --- blocking work -------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Find out whether our VM runs (after Dockyard itself restarted)."""
-        running = self.pid is not None and self._answers(2.0)
-        if running and self.status.state is not Lifecycle.RUNNING:
-            self._follow_ports()
-            self._set_status(Lifecycle.RUNNING)
-        elif not running and self.status.state is Lifecycle.RUNNING:
-            self._set_status(Lifecycle.STOPPED)
+    def _running(self) -> bool:
+        return self.pid is not None and self._answers(5.0)
 
-    def start_blocking(self) -> None:
-        with self._lock:
-            if self.pid is not None and self._answers(5.0):
-                self._follow_ports()
-                self._set_status(Lifecycle.RUNNING)
-                return
-            self._set_status(Lifecycle.STARTING)
-            try:
-                self._launch()
-            except EngineError as exc:
-                self._set_status(Lifecycle.ERROR, f"{exc.title}. {exc.message} {exc.hint}".strip())
-                raise
+    def _adopt(self) -> None:
+        self._follow_ports()
 
     def _launch(self) -> None:
         if shutil.which(QEMU) is None:
@@ -429,30 +396,22 @@ class VmEngine(EngineProvider):
                 qmp.execute("system_powerdown")
         except QmpError:
             pass
-        if self._gone(pid, self._stop_timeout):
+        if wait_gone(pid, self._stop_timeout):
             return
         try:
             with Qmp(self.paths.qmp) as qmp:
                 qmp.execute("quit")
         except QmpError:
             pass
-        if self._gone(pid, 5.0):
+        if wait_gone(pid, 5.0):
             return
         for which in (signal.SIGTERM, signal.SIGKILL):
             try:
                 os.kill(pid, which)
             except ProcessLookupError:
                 return
-            if self._gone(pid, 5.0):
+            if wait_gone(pid, 5.0):
                 return
-
-    def _gone(self, pid: int, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not Path(f"/proc/{pid}").exists() or _zombie(pid):
-                return True
-            time.sleep(0.1)
-        return False
 
     # --- published ports ---------------------------------------------------------------
 
@@ -519,13 +478,7 @@ class VmEngine(EngineProvider):
 
     def read_log_blocking(self, max_bytes: int = 256 * 1024) -> str:
         """The end of the guest's console (the kernel's and the engine's own words)."""
-        try:
-            with self.paths.console.open("rb") as console:
-                size = console.seek(0, os.SEEK_END)
-                console.seek(max(0, size - max_bytes))
-                text = console.read().decode("utf-8", "replace")
-        except FileNotFoundError:
-            return ""
+        text = read_tail(self.paths.console, max_bytes)
         return _COLOURS.sub("", text).replace("\r\n", "\n")
 
     def _engine_words(self) -> str:
@@ -551,11 +504,3 @@ def _size(count: int) -> str:
         if count >= step:
             return f"{count / step:.1f} {unit}"
     return f"{count / 1000:.0f} kB"
-
-
-def _zombie(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat[stat.rindex(")") + 2 :].startswith(("Z", "X"))

@@ -1,0 +1,115 @@
+"""What the engines Dockyard runs itself (the bundled engine, the VM engine) share: a blocking
+lifecycle behind the async face, one start or stop at a time, a log file read from its end,
+and the waits for a process to be gone."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from abc import abstractmethod
+from pathlib import Path
+from typing import Any
+
+from engine_bridge.blocking import run_blocking
+from engine_bridge.engines.base import EngineProvider, Lifecycle
+from engine_bridge.engines.settings_file import SettingsApplied
+from engine_bridge.errors import EngineError
+
+
+def process_gone(pid: int) -> bool:
+    """Whether process `pid` has ended (a zombie counts as ended)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat[stat.rindex(")") + 2 :].startswith(("Z", "X"))
+
+
+def wait_gone(pid: int, timeout: float) -> bool:
+    """Wait up to `timeout` seconds for process `pid` to end; whether it did."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process_gone(pid):
+            return True
+        time.sleep(0.05)
+    return process_gone(pid)
+
+
+def read_tail(path: Path, max_bytes: int) -> str:
+    """The last `max_bytes` of a text file ("" when there is none)."""
+    try:
+        with path.open("rb") as text:
+            size = text.seek(0, os.SEEK_END)
+            text.seek(max(0, size - max_bytes))
+            return text.read().decode("utf-8", "replace")
+    except FileNotFoundError:
+        return ""
+
+
+class ManagedEngine(EngineProvider):
+    """An engine Dockyard starts and stops. Subclasses give `_running()` (does it run and
+    answer now?), `_launch()`, `_adopt()` (take over one found running) and `stop_blocking()`."""
+
+    manageable = True
+    has_log = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+
+    # --- async face ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await run_blocking(None, self.start_blocking)
+
+    async def stop(self) -> None:
+        await run_blocking(None, self.stop_blocking)
+
+    async def read_log(self, max_bytes: int = 256 * 1024) -> str:
+        return await run_blocking(None, self.read_log_blocking, max_bytes)
+
+    async def apply_settings(self, config: dict[str, Any]) -> SettingsApplied:
+        return await run_blocking(None, self.apply_settings_blocking, config)
+
+    # --- blocking work -------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Find out whether the engine runs (after Dockyard itself restarted)."""
+        running = self._running()
+        if running and self.status.state is not Lifecycle.RUNNING:
+            self._adopt()
+            self._set_status(Lifecycle.RUNNING)
+        elif not running and self.status.state is Lifecycle.RUNNING:
+            self._set_status(Lifecycle.STOPPED)
+
+    def start_blocking(self) -> None:
+        with self._lock:
+            if self._running():
+                self._adopt()
+                self._set_status(Lifecycle.RUNNING)
+                return
+            self._set_status(Lifecycle.STARTING)
+            try:
+                self._launch()
+            except EngineError as exc:
+                self._set_status(Lifecycle.ERROR, f"{exc.title}. {exc.message} {exc.hint}".strip())
+                raise
+
+    def _adopt(self) -> None:
+        """What to do on finding the engine running; nothing by default."""
+
+    @abstractmethod
+    def _running(self) -> bool: ...
+
+    @abstractmethod
+    def _launch(self) -> None: ...
+
+    @abstractmethod
+    def stop_blocking(self) -> None: ...
+
+    @abstractmethod
+    def read_log_blocking(self, max_bytes: int = 256 * 1024) -> str: ...
+
+    @abstractmethod
+    def apply_settings_blocking(self, config: dict[str, Any]) -> SettingsApplied: ...
