@@ -137,11 +137,15 @@ $bb mount -t tmpfs tmpfs /etc/acpi
 $bb mkdir -p /etc/acpi/PWRF && $bb ln -s /run/power-button /etc/acpi/PWRF/00000080
 $bb acpid -d >/dev/null 2>&1 &
 # Memory the engine no longer uses goes back to the host (free page reporting), but the page
-# cache is not free: when the VM has been idle a while, drop the clean cache so that it is.
-(while $bb sleep 30; do
-  load=$($bb cut -d. -f1 /proc/loadavg)$($bb cut -d' ' -f1 /proc/loadavg | $bb cut -d. -f2)
-  [ "$load" -lt 10 ] && echo 1 > /proc/sys/vm/drop_caches
-done) &
+# cache is not free: when the CPUs were at least 90% idle over the last 30 s, drop the clean
+# cache so that it is (the load average of an emulated VM rarely falls low enough to tell).
+(cpu() { $bb awk '/^cpu /{print $5+$6, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
+ set -- $(cpu); idle=$1; total=$2
+ while $bb sleep 30; do
+   set -- $(cpu)
+   spent=$(($2 - total)); rested=$(($1 - idle)); idle=$1; total=$2
+   [ "$spent" -gt 0 ] && [ $((rested * 100 / spent)) -ge 90 ] && echo 1 > /proc/sys/vm/drop_caches
+ done) &
 echo "dockyard: starting the engine"
 dockerd --tlsverify --tlscacert /run/tls/ca.pem --tlscert /run/tls/server-cert.pem \
   --tlskey /run/tls/server-key.pem -H tcp://0.0.0.0:2376 -H unix:///run/docker.sock \
