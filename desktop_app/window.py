@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from desktop_app import icons, menus, settings, theme
-from desktop_app.dialogs import answer
+from desktop_app.dialogs import ask
 from desktop_app.memory import give_back_free_memory
 from desktop_app.panes import PANES, FollowsEngine, HasActions, PaneContext
 from desktop_app.panes.base import PaneFrame
@@ -258,12 +258,7 @@ class MainWindow(QMainWindow):
         page.show()
 
     async def _ask(self, dialog: QDialog) -> int:
-        self.dialog = dialog
-        try:
-            return await answer(dialog)
-        finally:
-            self.dialog = None
-            dialog.deleteLater()
+        return await ask(dialog, self)
 
     # --- choosing the engine ----------------------------------------------------------
 

@@ -28,6 +28,19 @@ async def answer(dialog: QDialog) -> int:
     return await future
 
 
+async def ask(dialog: QDialog, holder: object = None, attribute: str = "dialog") -> int:
+    """`answer()`, and the dialog deleted afterwards. While it is open it is `holder`'s
+    `attribute` (so that tests and the window can find it); None after."""
+    if holder is not None:
+        setattr(holder, attribute, dialog)
+    try:
+        return await answer(dialog)
+    finally:
+        if holder is not None:
+            setattr(holder, attribute, None)
+        dialog.deleteLater()
+
+
 def yes_and_cancel(
     dialog: QDialog,
     yes: QDialogButtonBox.StandardButton,

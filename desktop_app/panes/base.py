@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import notify, theme
-from desktop_app.dialogs import answer
+from desktop_app.dialogs import ask
 from desktop_app.learning import text
 from desktop_app.presentation import Column
 from desktop_app.widgets.actions import toolbar_action
@@ -535,12 +535,7 @@ class PaneFrame(QWidget):
 
     async def ask(self, dialog: QWidget) -> int:
         """Open a dialog of this pane and wait for its answer."""
-        self.dialog = dialog
-        try:
-            return await answer(dialog)  # type: ignore[arg-type]
-        finally:
-            self.dialog = None
-            dialog.deleteLater()
+        return await ask(dialog, self)  # type: ignore[arg-type]
 
 
 class ListPane(PaneFrame, Generic[Row]):

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from desktop_app import theme
-from desktop_app.dialogs import answer, command_line, problem_line, yes_and_cancel
+from desktop_app.dialogs import ask, command_line, problem_line, yes_and_cancel
 from desktop_app.dialogs.choice import ChoiceDialog
 from engine_bridge import (
     Endpoint,
@@ -270,12 +270,7 @@ class ContextsBox(QGroupBox):
     # --- acting ---------------------------------------------------------------------------
 
     async def _ask(self, dialog: QDialog) -> int:
-        self.dialog = dialog
-        try:
-            return await answer(dialog)
-        finally:
-            self.dialog = None
-            dialog.deleteLater()
+        return await ask(dialog, self)
 
     @asyncSlot()
     async def _on_add(self) -> None:

@@ -218,9 +218,8 @@ class EnginePane(QWidget):
         self.settings_button.setVisible(provider.settings is not None)
         self.machine_button.setVisible(provider.machine() is not None)
         self.kinds.show_in_use(provider.kind)
+        self._last_state = None  # another engine: its log is read as its state is shown
         self._on_provider(provider.status)
-        if provider.has_log:
-            self._on_reload_log()
         if session.facts is not None:
             self.show_facts(session.facts)
 
@@ -324,7 +323,7 @@ class EnginePane(QWidget):
         engine = self._managed()
         if engine is None or engine.settings is None:
             return
-        from desktop_app.dialogs import answer
+        from desktop_app.dialogs import ask
         from desktop_app.dialogs.engine_settings import EngineSettingsDialog
 
         try:
@@ -335,8 +334,7 @@ class EnginePane(QWidget):
         live_restore = bool(config.get("live-restore"))
         dialog = EngineSettingsDialog(config, engine.label.lower(), live_restore, self,
                                       reloads=engine.settings_live)  # fmt: skip
-        self.settings_dialog = dialog
-        if await answer(dialog) != EngineSettingsDialog.DialogCode.Accepted:
+        if await ask(dialog, self, "settings_dialog") != QDialog.DialogCode.Accepted:
             return
         chosen = dialog.config()
         if chosen is None:
@@ -370,13 +368,12 @@ class EnginePane(QWidget):
         current = engine.machine() if engine is not None else None
         if engine is None or current is None:
             return
-        from desktop_app.dialogs import answer
+        from desktop_app.dialogs import ask
         from desktop_app.dialogs.machine_settings import MachineSettingsDialog
 
         running = engine.status.state is Lifecycle.RUNNING
         dialog = MachineSettingsDialog(current, running, self)
-        self.settings_dialog = dialog
-        if await answer(dialog) != MachineSettingsDialog.DialogCode.Accepted:
+        if await ask(dialog, self, "settings_dialog") != QDialog.DialogCode.Accepted:
             return
         chosen = dialog.chosen()
         if chosen == current:

@@ -18,8 +18,15 @@ KINDS = (
     ("vm", "VM engine",
      "Docker in a small Linux virtual machine that Dockyard builds and runs with QEMU, as "
      "Docker Desktop does on macOS and Windows: kept apart from this computer. The first "
-     "start builds the machine (about 150 MB of Debian packages); later starts take seconds."),
+     "start builds the machine (about 150 MB of Debian packages); later starts take seconds "
+     "with KVM, about half a minute without it."),
 )  # fmt: skip
+
+
+def _use(name: str) -> str:
+    """The button's words: "Use the bundled engine", "Use the VM engine"."""
+    first = name.split()[0]
+    return f"Use the {name if first.isupper() else name[0].lower() + name[1:]}"
 
 
 class EngineKindsBox(QGroupBox):
@@ -38,7 +45,7 @@ class EngineKindsBox(QGroupBox):
             words = QLabel(about)
             words.setWordWrap(True)
             theme.mark(words, "muted")
-            button = QPushButton(f"Use the {name.lower()}")
+            button = QPushButton(_use(name))
             button.setObjectName(f"use-{kind}")
             button.clicked.connect(lambda _checked=False, k=kind: self.use_requested.emit(k))
             self.buttons[kind] = button
@@ -51,7 +58,7 @@ class EngineKindsBox(QGroupBox):
         for each, button in self.buttons.items():
             name = next(n for k, n, _a in KINDS if k == each)
             button.setEnabled(each != kind)
-            button.setText("In use" if each == kind else f"Use the {name.lower()}")
+            button.setText("In use" if each == kind else _use(name))
 
     def busy(self, kind: str, words: str) -> None:
         """Say on a kind's button that it is being switched to."""

@@ -32,6 +32,7 @@ from engine_bridge.engines.vm import guest
 from engine_bridge.engines.vm.certificates import Certificates, certificates_in, make_certificates
 from engine_bridge.engines.vm.qmp import Qmp, QmpError
 from engine_bridge.errors import EngineError, ErrorKind
+from engine_bridge.sdk import make_client
 from engine_bridge.specs.daemon_settings import changed
 
 QEMU = "qemu-system-x86_64"
@@ -367,8 +368,6 @@ class VmEngine(ManagedEngine):
                               "Check the free space in your data folder.")  # fmt: skip
 
     def _answers(self, timeout: float) -> bool:
-        from engine_bridge.sdk import make_client
-
         if self.port is None or not self.paths.certificates.complete():
             return False
         try:
@@ -420,8 +419,6 @@ class VmEngine(ManagedEngine):
         computer's 127.0.0.1, as long as it is published (as Docker Desktop does)."""
         if self._ports_client is not None:
             return
-        from engine_bridge.sdk import make_client
-
         try:
             client = make_client(self.endpoint, timeout=30)
         except EngineError:
