@@ -33,7 +33,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "else offer Dockyard's own; "
         "auto: the same, but start Dockyard's own engine without asking; "
         "system: only the system engine; bundled: start Dockyard's own engine; "
-        "vm: start Dockyard's engine in a virtual machine (QEMU)",
+        "vm: start Dockyard's engine in a virtual machine (QEMU); "
+        "wsl: start Dockyard's engine in WSL 2 (Windows)",
     )
     parser.add_argument(
         "--screenshot",

@@ -53,7 +53,9 @@ from engine_bridge import (
     ProviderStatus,
     SystemEngine,
     VmEngine,
+    WslEngine,
     inspect_container,
+    own_engine,
     run_blocking,
 )
 
@@ -315,7 +317,7 @@ class MainWindow(QMainWindow):
     async def _on_start_bundled(self) -> None:
         self.engine_pane.offer_button.setEnabled(False)
         try:
-            await self.use_engine(BundledEngine(), start=True)
+            await self.use_engine(own_engine(), start=True)
         finally:
             self.engine_pane.offer_button.setEnabled(True)
         if self.session is not None and self.session.bridge is not None:
@@ -360,7 +362,7 @@ class MainWindow(QMainWindow):
 
     @asyncSlot(str)
     async def _on_use_kind(self, kind: str) -> None:
-        """Switch to the system, bundled or VM engine, starting Dockyard's own as needed."""
+        """Switch to the system, bundled, VM or WSL engine, starting Dockyard's own as needed."""
         if kind == "system":
             system = SystemEngine()
             if await run_blocking(None, system.check_blocking):
@@ -368,7 +370,7 @@ class MainWindow(QMainWindow):
             else:
                 self._set_status("bad", f"System engine: {system.status.message}")
             return
-        engine = VmEngine() if kind == "vm" else BundledEngine()
+        engine = {"vm": VmEngine, "wsl": WslEngine}.get(kind, BundledEngine)()
         self.engine_pane.kinds.busy(kind, "Starting…")
         await self.use_engine(engine, start=True)
 

@@ -24,9 +24,10 @@ from engine_bridge.dto import (
 from engine_bridge.endpoints import Endpoint, current_context_name, list_contexts
 from engine_bridge.engines.base import EngineProvider, Lifecycle, MachineSettings, ProviderStatus
 from engine_bridge.engines.bundled import BundledEngine, data_dir
-from engine_bridge.engines.choice import Choice, Preference, choose
+from engine_bridge.engines.choice import Choice, Preference, choose, own_engine
 from engine_bridge.engines.local import SystemEngine
 from engine_bridge.engines.vm.provider import VmEngine
+from engine_bridge.engines.wsl.provider import WslEngine
 from engine_bridge.errors import EngineError, ErrorKind, NotStarted
 from engine_bridge.live.log_follower import Happening, LogFollower, LogNote
 from engine_bridge.live.logs import container_log, export_container_log
@@ -264,6 +265,7 @@ __all__ = [
     "VolumeSummary",
     "VolumeTree",
     "VolumeUsage",
+    "WslEngine",
     "archive_names",
     "attach_terminal",
     "blueprint_of_container",
@@ -319,6 +321,7 @@ __all__ = [
     "network_problems",
     "newest_change",
     "open_exec_terminal",
+    "own_engine",
     "parse_config",
     "parse_hashes",
     "parse_time",

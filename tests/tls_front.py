@@ -21,15 +21,15 @@ def make_certificates(folder: Path, label: str = "dockyard-test") -> Certificate
 
 
 class TlsFront:
-    """Listens on 127.0.0.1:`port` until `close()`."""
+    """Listens on 127.0.0.1:`port` (a free one unless given) until `close()`."""
 
-    def __init__(self, upstream: str, certificates: Certificates) -> None:
+    def __init__(self, upstream: str, certificates: Certificates, port: int = 0) -> None:
         self.upstream = upstream
         self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH,
                                                   cafile=str(certificates.ca))  # fmt: skip
         self.context.verify_mode = ssl.CERT_REQUIRED
         self.context.load_cert_chain(str(certificates.server_cert), str(certificates.server_key))
-        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener = socket.create_server(("127.0.0.1", port))
         self.port = self.listener.getsockname()[1]
         self._closed = False
         self._lock = threading.Lock()

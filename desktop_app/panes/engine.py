@@ -25,6 +25,7 @@ from qasync import asyncSlot
 from desktop_app import theme
 from desktop_app.learning import text
 from desktop_app.panes import PaneContext
+from desktop_app.panes.engine_kinds import in_sentence
 from desktop_app.session import EngineSession
 from engine_bridge import (
     EngineError,
@@ -32,6 +33,7 @@ from engine_bridge import (
     EngineProvider,
     Lifecycle,
     ProviderStatus,
+    own_engine,
     run_blocking,
 )
 
@@ -91,7 +93,7 @@ class EnginePane(QWidget):
         self.offer_reason.setWordWrap(True)
         offer_text = QLabel(f"{text('engine.none')}<br><br>{text('engine.none', 'offer')}")
         offer_text.setWordWrap(True)
-        self.offer_button = QPushButton("Start the bundled engine")
+        self.offer_button = QPushButton(f"Start the {in_sentence(own_engine().label)}")
         self.offer_button.setObjectName("startBundled")
         self.offer_button.clicked.connect(self.start_bundled_requested)
         for widget in (self.offer_title, self.offer_reason, offer_text):

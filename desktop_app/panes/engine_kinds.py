@@ -3,6 +3,8 @@ with what it is in a sentence and a button to switch to it (live: the panes foll
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QWidget
 
@@ -20,17 +22,29 @@ KINDS = (
      "Docker Desktop does on macOS and Windows: kept apart from this computer. The first "
      "start builds the machine (about 150 MB of Debian packages); later starts take seconds "
      "with KVM, about half a minute without it."),
+    ("wsl", "WSL 2 engine",
+     "Docker in a WSL 2 distribution of Dockyard's own, as Docker Desktop runs it on "
+     "Windows; the ports its containers publish reach this computer's 127.0.0.1."),
 )  # fmt: skip
+
+
+def kinds_here(platform: str = sys.platform) -> tuple[str, ...]:
+    """The kinds of engine Dockyard can run on this computer besides the system's."""
+    return ("system", "wsl") if platform == "win32" else ("system", "bundled", "vm")
+
+
+def in_sentence(name: str) -> str:
+    """An engine's name inside a sentence: "bundled engine", "VM engine", "WSL 2 engine"."""
+    return name if name.split()[0].isupper() else name[0].lower() + name[1:]
 
 
 def _use(name: str) -> str:
     """The button's words: "Use the bundled engine", "Use the VM engine"."""
-    first = name.split()[0]
-    return f"Use the {name if first.isupper() else name[0].lower() + name[1:]}"
+    return f"Use the {in_sentence(name)}"
 
 
 class EngineKindsBox(QGroupBox):
-    """Signal `use_requested(kind)`: "system", "bundled" or "vm"."""
+    """Signal `use_requested(kind)`: "system", "bundled", "vm" or "wsl"."""
 
     use_requested = Signal(str)
 
@@ -40,7 +54,8 @@ class EngineKindsBox(QGroupBox):
         grid = QGridLayout(self)
         grid.setColumnStretch(1, 1)
         self.buttons: dict[str, QPushButton] = {}
-        for row, (kind, name, about) in enumerate(KINDS):
+        here = kinds_here()
+        for row, (kind, name, about) in enumerate(k for k in KINDS if k[0] in here):
             title = QLabel(f"<b>{name}</b>")
             words = QLabel(about)
             words.setWordWrap(True)

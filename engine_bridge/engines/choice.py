@@ -9,7 +9,9 @@ from engine_bridge.blocking import run_blocking
 from engine_bridge.engines.base import EngineProvider, Lifecycle
 from engine_bridge.engines.bundled import BundledEngine
 from engine_bridge.engines.local import SystemEngine
+from engine_bridge.engines.managed import ManagedEngine
 from engine_bridge.engines.vm.provider import VmEngine
+from engine_bridge.engines.wsl.provider import WslEngine, available
 
 
 class Preference(enum.Enum):
@@ -20,6 +22,7 @@ class Preference(enum.Enum):
     SYSTEM = "system"
     BUNDLED = "bundled"
     VM = "vm"  # Dockyard's engine in a VM, started if it is not running
+    WSL = "wsl"  # Dockyard's engine in WSL 2 (Windows), started if it is not running
 
 
 @dataclass(frozen=True)
@@ -31,9 +34,17 @@ class Choice:
     start_bundled: bool = False
 
 
+def own_engine() -> ManagedEngine:
+    """The engine Dockyard runs itself when none answers: the bundled one, or on Windows
+    (where dockerd does not run on the host) the one in WSL 2."""
+    return WslEngine() if available() else BundledEngine()
+
+
 def choose_blocking(preference: Preference) -> Choice:
     if preference is Preference.BUNDLED:
         return Choice(BundledEngine(), start_bundled=True)
+    if preference is Preference.WSL:
+        return Choice(WslEngine(), start_bundled=True)
     vm = VmEngine()
     if preference is Preference.VM:
         return Choice(vm, start_bundled=True)
@@ -48,12 +59,12 @@ def choose_blocking(preference: Preference) -> Choice:
     answers = system.check_blocking()
     if answers or preference is Preference.SYSTEM:
         return Choice(system, reason=system.status.message)
-    bundled = BundledEngine()
-    bundled.refresh()  # running from an earlier session of the app, or not
-    if bundled.status.state is Lifecycle.RUNNING:
-        return Choice(bundled)
+    own = own_engine()
+    own.refresh()  # running from an earlier session of the app, or not
+    if own.status.state is Lifecycle.RUNNING:
+        return Choice(own)
     if preference is Preference.AUTO:
-        return Choice(bundled, reason=system.status.message, start_bundled=True)
+        return Choice(own, reason=system.status.message, start_bundled=True)
     return Choice(None, reason=system.status.message)
 
 

@@ -5,6 +5,7 @@ and the waits for a process to be gone."""
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 from abc import abstractmethod
@@ -12,9 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from engine_bridge.blocking import run_blocking
+from engine_bridge.endpoints import Endpoint
 from engine_bridge.engines.base import EngineProvider, Lifecycle
-from engine_bridge.engines.settings_file import SettingsApplied
+from engine_bridge.engines.settings_file import SettingsApplied, restart_with
 from engine_bridge.errors import EngineError
+from engine_bridge.sdk import make_client
+from engine_bridge.specs.daemon_settings import changed
 
 
 def process_gone(pid: int) -> bool:
@@ -45,6 +49,22 @@ def read_tail(path: Path, max_bytes: int) -> str:
             return text.read().decode("utf-8", "replace")
     except FileNotFoundError:
         return ""
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def answers(endpoint: Endpoint, timeout: float) -> bool:
+    """Whether the engine at `endpoint` answers its ping within `timeout` seconds."""
+    try:
+        make_client(endpoint, int(timeout) + 1, timeout, diagnose=False).close()
+    except EngineError:
+        return False
+    return True
 
 
 class ManagedEngine(EngineProvider):
@@ -98,6 +118,22 @@ class ManagedEngine(EngineProvider):
 
     def _adopt(self) -> None:
         """What to do on finding the engine running; nothing by default."""
+
+    def _apply_by_restart(self, config: dict[str, Any], running: bool) -> SettingsApplied:
+        """Save new settings for an engine that reads them only as it starts: a running one
+        is restarted, and given the last good file back when it refuses them."""
+        settings = self.settings
+        assert settings is not None
+        changes = tuple(changed(settings.read(), config))
+        if not changes:
+            return SettingsApplied((), "live")
+        settings.replace(config)
+        if not running:
+            settings.settled()
+            return SettingsApplied(changes, "next start")
+        restart_with(settings, self.stop_blocking, self.start_blocking)
+        settings.settled()
+        return SettingsApplied(changes, "restart")
 
     @abstractmethod
     def _running(self) -> bool: ...

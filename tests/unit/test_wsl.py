@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from engine_bridge.engines.wsl import (
+import pytest
+
+from engine_bridge.engines.wsl.commands import (
     DISTRIBUTION,
     Distribution,
+    distribution_path,
     find,
     import_command,
     list_command,
     parse_list,
     run_command,
+    sparse_command,
     terminate_command,
 )
 
@@ -58,3 +62,17 @@ def test_the_commands() -> None:
     ]  # fmt: skip
     assert terminate_command(DISTRIBUTION) == ["wsl.exe", "--terminate", "dockyard-engine"]
     assert list_command() == ["wsl.exe", "--list", "--verbose"]
+
+
+def test_windows_paths_as_the_distribution_sees_them() -> None:
+    assert (distribution_path(r"C:\Users\Ada Lovelace\AppData\Local\dockyard\wsl\tls")
+            == "/mnt/c/Users/Ada Lovelace/AppData/Local/dockyard/wsl/tls")  # fmt: skip
+    assert distribution_path("D:/data/") == "/mnt/d/data"
+    assert distribution_path("/home/ada/tls") == "/home/ada/tls"
+    with pytest.raises(ValueError, match="network share"):
+        distribution_path(r"\\server\share\dockyard")
+
+
+def test_the_disk_is_made_to_give_space_back() -> None:
+    assert sparse_command("dockyard-engine") == ["wsl.exe", "--manage", "dockyard-engine",
+                                                 "--set-sparse", "true"]  # fmt: skip

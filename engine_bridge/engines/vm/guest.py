@@ -341,22 +341,7 @@ def build(cache: Path, step: Step = lambda _said: None) -> GuestImage:
     cache.mkdir(parents=True, exist_ok=True, mode=0o700)
     with tempfile.TemporaryDirectory(prefix="dockyard-guest-", dir=cache) as temp:
         work = Path(temp)
-        debs, root = work / "debs", work / "root"
-        debs.mkdir()
-        root.mkdir()
-        step(f"Downloading {len(package_versions)} Debian packages")
-        _run("apt-get", "download", "-q", *PACKAGES, kernel, cwd=debs, what="downloading packages")
-        step("Unpacking them")
-        for deb in sorted(debs.glob("*.deb")):
-            _run("dpkg-deb", "-x", str(deb), str(root), what=f"unpacking {deb.name}")
-        _finish_root(root)
-        lacking = missing_libraries(root, PROGRAMS)
-        if lacking:
-            raise EngineError(ErrorKind.PROVIDER, "The VM engine's guest could not be built",
-                              f"The engine's programs need {', '.join(lacking)}, which no "
-                              "package of the guest brought.",
-                              "This Debian release packs them differently: the guest's "
-                              "package list needs them added.")  # fmt: skip
+        root = unpack_root(work, [*PACKAGES, kernel], step)
         step("Making the initramfs and the engine disk")
         staged = work / "image"
         staged.mkdir()
@@ -370,6 +355,29 @@ def build(cache: Path, step: Step = lambda _said: None) -> GuestImage:
         if old != image.folder:
             shutil.rmtree(old, ignore_errors=True)
     return image
+
+
+def unpack_root(work: Path, packages: list[str], step: Step) -> Path:
+    """The engine's root file system, unpacked from Debian's packages into `work`/root and
+    finished as the packages' install scripts would have (the shared libraries checked)."""
+    debs, root = work / "debs", work / "root"
+    debs.mkdir()
+    root.mkdir()
+    step(f"Downloading {len(packages)} Debian packages")
+    _run("apt-get", "download", "-q", *packages, cwd=debs, what="downloading packages")
+    step("Unpacking them")
+    for deb in sorted(debs.glob("*.deb")):
+        _run("dpkg-deb", "-x", str(deb), str(root), what=f"unpacking {deb.name}")
+    shutil.rmtree(debs)
+    _finish_root(root)
+    lacking = missing_libraries(root, PROGRAMS)
+    if lacking:
+        raise EngineError(ErrorKind.PROVIDER, "The engine's guest could not be built",
+                          f"The engine's programs need {', '.join(lacking)}, which no "
+                          "package of the guest brought.",
+                          "This Debian release packs them differently: the guest's "
+                          "package list needs them added.")  # fmt: skip
+    return root
 
 
 def _finish_root(root: Path) -> None:

@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -26,14 +25,14 @@ from typing import Any
 from engine_bridge.endpoints import Endpoint, TlsFiles
 from engine_bridge.engines.base import Lifecycle, MachineSettings
 from engine_bridge.engines.bundled import data_dir
-from engine_bridge.engines.managed import ManagedEngine, read_tail, wait_gone
-from engine_bridge.engines.settings_file import SettingsApplied, SettingsFile, restart_with
+from engine_bridge.engines.managed import ManagedEngine, answers, free_port, read_tail, wait_gone
+from engine_bridge.engines.settings_file import SettingsApplied, SettingsFile
 from engine_bridge.engines.vm import guest
 from engine_bridge.engines.vm.certificates import Certificates, certificates_in, make_certificates
 from engine_bridge.engines.vm.qmp import Qmp, QmpError
 from engine_bridge.errors import EngineError, ErrorKind
 from engine_bridge.sdk import make_client
-from engine_bridge.specs.daemon_settings import changed
+from engine_bridge.specs.sizes import decimal_size
 
 QEMU = "qemu-system-x86_64"
 
@@ -158,12 +157,6 @@ def _kvm_boots(image: guest.GuestImage) -> bool:
     return done.returncode == 0
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class VmEngine(ManagedEngine):
     """An engine in a VM that Dockyard builds and runs with QEMU."""
 
@@ -228,19 +221,8 @@ class VmEngine(ManagedEngine):
 
     def apply_settings_blocking(self, config: dict[str, Any]) -> SettingsApplied:
         """Save new engine settings; a running VM is restarted for them (the engine in the
-        guest takes its file only as it starts), and given the last good file back when its
-        engine refuses them."""
-        settings = self.settings
-        changes = tuple(changed(settings.read(), config))
-        if not changes:
-            return SettingsApplied((), "live")
-        settings.replace(config)
-        if self.pid is None:
-            settings.settled()
-            return SettingsApplied(changes, "next start")
-        restart_with(settings, self.stop_blocking, self.start_blocking)
-        settings.settled()
-        return SettingsApplied(changes, "restart")
+        guest takes its file only as it starts)."""
+        return self._apply_by_restart(config, running=self.pid is not None)
 
     def machine(self) -> MachineSettings:
         try:
@@ -264,8 +246,8 @@ class VmEngine(ManagedEngine):
                         + (" (software emulation: KVM is not usable here)."
                            if self.accelerator == "tcg" else "."))  # fmt: skip
         if size:
-            said.append(f"Its data disk takes {_size(used)} on this computer (it may grow to "
-                        f"{_size(size)}).")  # fmt: skip
+            said.append(f"Its data disk takes {decimal_size(used)} on this computer (it may "
+                        f"grow to {decimal_size(size)}).")  # fmt: skip
         return " ".join(said)
 
     def data_disk_bytes(self) -> tuple[int, int]:
@@ -301,7 +283,7 @@ class VmEngine(ManagedEngine):
         settings = self.machine()
         self.settings.ensure()
         self._ensure_data_disk(settings)
-        port = _free_port()
+        port = free_port()
         self.paths.state.write_text(json.dumps({"port": port}) + "\n")
         for stale in (self.paths.pidfile, self.paths.qmp):
             stale.unlink(missing_ok=True)
@@ -368,13 +350,8 @@ class VmEngine(ManagedEngine):
                               "Check the free space in your data folder.")  # fmt: skip
 
     def _answers(self, timeout: float) -> bool:
-        if self.port is None or not self.paths.certificates.complete():
-            return False
-        try:
-            make_client(self.endpoint, int(timeout) + 1, timeout, diagnose=False).close()
-        except EngineError:
-            return False
-        return True
+        return (self.port is not None and self.paths.certificates.complete()
+                and answers(self.endpoint, timeout))  # fmt: skip
 
     def stop_blocking(self) -> None:
         with self._lock:
@@ -494,10 +471,3 @@ class VmEngine(ManagedEngine):
 
 #: The terminal colours the engine writes on the serial console, which is a terminal to it.
 _COLOURS = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def _size(count: int) -> str:
-    for unit, step in (("GB", 10**9), ("MB", 10**6)):
-        if count >= step:
-            return f"{count / step:.1f} {unit}"
-    return f"{count / 1000:.0f} kB"

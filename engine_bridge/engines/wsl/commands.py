@@ -1,8 +1,9 @@
 """WSL2 on Windows: the `wsl` commands that import, start, stop and list the distribution the
-engine runs in, and what `wsl --list --verbose` prints, read as Windows writes it.
+engine runs in, what `wsl --list --verbose` prints, read as Windows writes it, and Windows
+paths as the distribution sees them.
 
-Not run on Windows yet (this project's machines run Linux): what is here is what can be
-checked without it, the commands built and the listing parsed, UTF-16 included.
+Not run on Windows yet (this project's machines run Linux): what is checked here is the
+commands built, the listing parsed (UTF-16 included) and the paths translated.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ def import_command(name: str, folder: str, tarball: str) -> list[str]:
 def run_command(name: str, *argv: str) -> list[str]:
     """Run a program in the distribution (starting it if it is stopped)."""
     return ["wsl.exe", "--distribution", name, "--exec", *argv]
+
+
+def sparse_command(name: str) -> list[str]:
+    """Have the distribution's virtual disk give freed space back to Windows (WSL 2.0 and
+    later; older ones refuse it, and the disk then only grows)."""
+    return ["wsl.exe", "--manage", name, "--set-sparse", "true"]
 
 
 def terminate_command(name: str) -> list[str]:
@@ -77,6 +84,19 @@ def parse_list(output: bytes | str) -> list[Distribution]:
         found.append(Distribution(words[0], _STATES.get(state.lower(), state), int(words[-1]),
                                   default))  # fmt: skip
     return found
+
+
+def distribution_path(path: str) -> str:
+    """A Windows path as the distribution sees it (C:\\Users\\me -> /mnt/c/Users/me, with
+    WSL's default mount root); a path that is already a Linux one is kept."""
+    drive = re.match(r"([A-Za-z]):[\\/]", path)
+    if drive is None:
+        if path.startswith(("\\\\", "//")):
+            raise ValueError(f"{path} is on a network share, which the engine's distribution "
+                             "cannot read its files from")  # fmt: skip
+        return path
+    rest = path[3:].replace("\\", "/").strip("/")
+    return f"/mnt/{drive.group(1).lower()}/{rest}".rstrip("/")
 
 
 def find(output: bytes | str, name: str = DISTRIBUTION) -> Distribution | None:
