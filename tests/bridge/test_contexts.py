@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import stat
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -217,3 +219,17 @@ def test_an_engine_over_ssh_answers_through_its_context_and_refusals_are_said(
     _count, error = _reach(endpoint)
     assert error is not None
     assert "Nothing answers for SSH on that host and port" in error.in_words(), error.in_words()
+
+    # A host whose SSH port takes the connection but never speaks (hung, or a middlebox that
+    # holds connections): ssh gives up after its connect timeout, and that is said.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        hung = save_context(ContextForm("over-ssh-hung", f"ssh://{ssh_engine.user}@127.0.0.1:"
+                                        f"{port}"), cli_config)  # fmt: skip
+        began = time.monotonic()
+        _count, error = _reach(hung)
+        took = time.monotonic() - began
+    assert error is not None
+    said = error.in_words()
+    assert "The host did not answer in time" in said, said
+    assert took < 60, f"said after {took:.0f} s"
