@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from desktop_app import icons, menus, settings, theme
+from desktop_app.command_log import CommandLog
 from desktop_app.dialogs import ask
 from desktop_app.memory import give_back_free_memory
 from desktop_app.panes import PANES, FollowsEngine, HasActions, PaneContext
@@ -161,7 +162,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(content, 1)
         self.setCentralWidget(central)
 
-        self.activity = ActivityView()
+        self.activity = ActivityView(CommandLog())
+        self.activity.type_requested.connect(self.try_in_terminal)
         self.activity_dock = QDockWidget("Activity", self)
         self.activity_dock.setObjectName("activityDock")
         self.activity_dock.setWidget(self.activity)
@@ -272,6 +274,7 @@ class MainWindow(QMainWindow):
         session.connection_changed.connect(self._on_connection)
         session.facts_changed.connect(self._on_facts)
         session.provider_changed.connect(self._on_provider)
+        self.activity.engine = provider.label
         session.operation_changed.connect(self.activity.show_operation)
         session.operation_changed.connect(self.tray.operation_changed)
         self._attach_panes(session)
@@ -309,6 +312,12 @@ class MainWindow(QMainWindow):
         self._set_status("bad", "No engine: Dockyard can start its own on the Engine page")
         self.engine_pane.show_no_engine(reason)
         self.show_pane(self.engine_pane.title)
+
+    def try_in_terminal(self, command: str) -> None:
+        """A shell on this computer, aimed at the engine in use, with `command` typed in."""
+        endpoint = self.session.provider.endpoint if self.session is not None else None
+        self.show_pane(self.terminals_pane.title)
+        self.terminals_pane.open_local(endpoint, command)
 
     def show_pane(self, title: str) -> None:
         self.sidebar.setCurrentRow(list(self.panes).index(title))

@@ -29,6 +29,7 @@ from engine_bridge.engines.local import SystemEngine
 from engine_bridge.engines.vm.provider import VmEngine
 from engine_bridge.engines.wsl.provider import WslEngine
 from engine_bridge.errors import EngineError, ErrorKind, NotStarted
+from engine_bridge.live.local_shell import LocalShell
 from engine_bridge.live.log_follower import Happening, LogFollower, LogNote
 from engine_bridge.live.logs import container_log, export_container_log
 from engine_bridge.live.stats_watch import StatsWatch
@@ -234,6 +235,7 @@ __all__ = [
     "ImageSummary",
     "LayerProgress",
     "Lifecycle",
+    "LocalShell",
     "LogFollower",
     "LogLine",
     "LogNote",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from desktop_app import icons
-from desktop_app.dialogs import answer
+from desktop_app.dialogs import ask
 from desktop_app.learning import text
 from desktop_app.panes import PaneContext
 from desktop_app.session import EngineSession
@@ -30,6 +30,7 @@ from engine_bridge import (
     SHELL_MISSING_CODES,
     ConnectionChange,
     ContainerRef,
+    Endpoint,
     EngineError,
     TerminalSession,
     attach_terminal,
@@ -41,6 +42,7 @@ from engine_bridge import (
 )
 
 if TYPE_CHECKING:
+    from desktop_app.panes.local_terminal import LocalTerminalTab
     from desktop_app.widgets.terminal import TerminalView
 
 
@@ -328,20 +330,27 @@ class TerminalsPane(QWidget):
             self.notice.show()
             return
         dialog = OpenTerminalDialog(None, self, choices)
-        self.dialog = dialog
-        try:
-            if await answer(dialog):
-                self.notice.hide()
-                user = dialog.user.text().strip()
-                await self.open_exec(session, dialog.ref(), dialog.argv(), user)
-        finally:
-            self.dialog = None
-            dialog.deleteLater()
+        if await ask(dialog, self):
+            self.notice.hide()
+            user = dialog.user.text().strip()
+            await self.open_exec(session, dialog.ref(), dialog.argv(), user)
 
-    def tab(self, index: int) -> TerminalTab:
-        widget = self.tabs.widget(index)
-        assert isinstance(widget, TerminalTab)
-        return widget
+    def tab(self, index: int) -> TerminalTab | LocalTerminalTab:
+        return cast("TerminalTab | LocalTerminalTab", self.tabs.widget(index))
+
+    def open_local(self, endpoint: Endpoint | None, typed: str = "") -> LocalTerminalTab:
+        """A shell on this computer aimed at the engine in use, with `typed` typed in."""
+        from desktop_app.panes.local_terminal import LocalTerminalTab
+
+        tab = LocalTerminalTab(endpoint, typed)
+        self._show(tab, "This computer")
+        try:
+            tab.start()
+        except EngineError as exc:
+            tab.view.note(exc.in_words())
+            return tab
+        self.tabs.setTabText(self.tabs.indexOf(tab), tab.title)
+        return tab
 
     async def open_exec(
         self, session: EngineSession, ref: ContainerRef, command: list[str], user: str = ""
@@ -365,6 +374,10 @@ class TerminalsPane(QWidget):
 
     def _add(self, session: EngineSession, ref: ContainerRef, title: str) -> TerminalTab:
         tab = TerminalTab(session, ref)
+        self._show(tab, title)
+        return tab
+
+    def _show(self, tab: TerminalTab | LocalTerminalTab, title: str) -> None:
         self.tabs.addTab(tab, title)
         self.tabs.setCurrentWidget(tab)
         self.tabs.show()
@@ -378,7 +391,6 @@ class TerminalsPane(QWidget):
             tab_layout.activate()
         tab.view.fit()
         tab.view.setFocus()
-        return tab
 
     def _on_close(self, index: int) -> None:
         tab = self.tab(index)
@@ -388,7 +400,11 @@ class TerminalsPane(QWidget):
             self.tabs.hide()
             self.empty.show()
 
-    async def _shut(self, tab: TerminalTab) -> None:
+    async def _shut(self, tab: TerminalTab | LocalTerminalTab) -> None:
+        if not isinstance(tab, TerminalTab):
+            await tab.shut()
+            tab.deleteLater()
+            return
         title = tab.terminal.title if tab.terminal is not None else "the terminal"
         name = tab.ref.name
         ended = await tab.shut()

@@ -4,7 +4,9 @@ disk gives space back: the disk file's real size with the engine in use (one sma
 after building a 500 MB image, and after removing it and pruning (goal: back within 10% of
 the size before). QEMU's memory is read after 20 s idle and again after the build: the guest's
 page cache holds what was written until the guest drops it when idle, and free page
-reporting gives the freed memory back: read once more after three minutes idle."""
+reporting gives the freed memory back: read once more after three minutes idle. Last, memory
+a container fills and gives up: QEMU's RSS with 600 MB held in a container's tmpfs, and 20 s
+after that container is removed (free page reporting hands it back to the host)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,9 @@ BIG_MB = 500
 IDLE_SECONDS = 20
 #: Long enough for the guest's load to fall and its idle cache drop to give memory back.
 SETTLE_SECONDS = 180
+FILL_MB = 600
+#: How long after the container's memory is freed QEMU's RSS is read again.
+FREED_SECONDS = 20
 
 
 def _rss_mib(pid: int) -> float:
@@ -38,6 +43,32 @@ def _big_image(client: Any, folder: Path) -> None:
         f"FROM {BUSYBOX_IMAGE}\nRUN dd if=/dev/urandom of=/big bs=1M count={BIG_MB}\n"
     )
     client.images.build(path=str(folder), tag="dockyard-bench/big:latest", rm=True)
+
+
+def _fill_and_free(engine: VmEngine, pid: int) -> tuple[float, float]:
+    """QEMU's RSS while a container holds FILL_MB in its memory, and FREED_SECONDS after the
+    container is removed."""
+    client = make_client(engine.endpoint, timeout=300)
+    try:
+        holder = client.containers.run(
+            BUSYBOX_IMAGE, ["sh", "-c", f"dd if=/dev/zero of=/fill/zeros bs=1M count={FILL_MB}"
+                            " 2>/dev/null && echo filled && sleep 600"],
+            tmpfs={"/fill": f"size={FILL_MB + 50}m"}, labels={"dockyard-bench": "1"},
+            detach=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 300
+        while b"filled" not in holder.logs() and time.monotonic() < deadline:
+            time.sleep(1)
+        time.sleep(5)
+        filled = _rss_mib(pid)
+        _say(f"QEMU RSS with {FILL_MB} MB held in a container: {filled:.0f} MiB")
+        holder.remove(force=True)
+    finally:
+        client.close()
+    time.sleep(FREED_SECONDS)
+    freed = _rss_mib(pid)
+    _say(f"QEMU RSS {FREED_SECONDS} s after that container was removed: {freed:.0f} MiB")
+    return filled, freed
 
 
 def run(rounds: int = 1) -> dict[str, Any]:
@@ -81,6 +112,7 @@ def run(rounds: int = 1) -> dict[str, Any]:
             time.sleep(SETTLE_SECONDS)
             rss_settled = _rss_mib(pid)
             _say(f"QEMU RSS after {SETTLE_SECONDS} s idle: {rss_settled:.0f} MiB")
+            rss_filled, rss_freed = _fill_and_free(engine, pid)
             began = time.perf_counter()
             engine.stop_blocking()
             stop_s = time.perf_counter() - began
@@ -94,6 +126,9 @@ def run(rounds: int = 1) -> dict[str, Any]:
         "qemu_rss_idle_mib": round(rss_idle),
         "qemu_rss_after_the_images_mib": round(rss_after),
         f"qemu_rss_after_{SETTLE_SECONDS}_s_idle_mib": round(rss_settled),
+        f"qemu_rss_with_{FILL_MB}_mb_in_a_container_mib": round(rss_filled),
+        f"qemu_rss_{FREED_SECONDS}_s_after_it_was_freed_mib": round(rss_freed),
+        "memory_given_back_share": round((rss_filled - rss_freed) / max(1, FILL_MB), 2),
         "data_disk_before_mib": round(disk_before / 2**20, 1),
         "data_disk_with_images_mib": round(disk_full / 2**20, 1),
         "data_disk_after_prune_mib": round(disk_after / 2**20, 1),

@@ -18,7 +18,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine_bridge import BuildProgress, BuildSpec, StepInputs, data_dir, why_it_ran
+from desktop_app.command_log import history_dir
+from engine_bridge import BuildProgress, BuildSpec, StepInputs, why_it_ran
 
 KEPT = 200  # builds kept
 LOG_LINES = 2000  # lines of each build's log kept (its end)
@@ -132,9 +133,7 @@ class BuildHistory:
     data folder."""
 
     def __init__(self, folder: Path | None = None) -> None:
-        configured = os.environ.get("DOCKYARD_HISTORY_DIR")
-        default = Path(configured) if configured else data_dir()
-        self.path = (folder or default) / "builds.jsonl"
+        self.path = (folder or history_dir()) / "builds.jsonl"
 
     def before(self, record: BuildRecord) -> BuildRecord | None:
         """The build of the same Dockerfile just before `record`, if one is kept."""

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from desktop_app import notify, theme
-from desktop_app.dialogs import answer
+from desktop_app.dialogs import ask
 from desktop_app.dialogs.choice import ChoiceDialog
 from desktop_app.learning import text
 from desktop_app.panes import PaneContext
@@ -486,13 +486,8 @@ class ContainersPane(PaneFrame):
             "save their work or shut down cleanly. Stop asks them to end first.</p>",
             [("kill", "Kill")], self, destructive=["kill"],
         )  # fmt: skip
-        self.dialog = dialog
-        try:
-            if not await answer(dialog) or dialog.chosen != "kill":
-                return False
-        finally:
-            self.dialog = None
-            dialog.deleteLater()
+        if not await ask(dialog, self) or dialog.chosen != "kill":
+            return False
         await self._run(running, kill_container)
         return True
 
@@ -504,11 +499,8 @@ class ContainersPane(PaneFrame):
         from desktop_app.panes.containers.remove_dialog import RemoveContainersDialog
 
         dialog = RemoveContainersDialog(chosen, self)
-        self.remove_dialog = dialog
-        accepted = await answer(dialog)
+        accepted = await ask(dialog, self, "remove_dialog")
         force, volumes = dialog.force, dialog.volumes_box.isChecked()
-        dialog.deleteLater()
-        self.remove_dialog = None
         if accepted:
             await self._run(chosen, lambda ref: remove_container(ref, force=force, volumes=volumes))
 
@@ -558,11 +550,8 @@ class ContainersPane(PaneFrame):
         from desktop_app.dialogs.run_container import RunDialog
 
         dialog = RunDialog(self.session, form, replacing, self)
-        self.run_dialog = dialog
-        accepted = await answer(dialog)
-        self.run_dialog = None
+        accepted = await ask(dialog, self, "run_dialog")
         made = dialog.operation.result if accepted and dialog.operation else None
-        dialog.deleteLater()
         if made:
             self.select_when_listed(made)
         return bool(accepted)
@@ -611,19 +600,15 @@ class ContainersPane(PaneFrame):
         from desktop_app.panes.containers.restart_policy_dialog import RestartPolicyDialog
 
         dialog = RestartPolicyDialog(self.session, ref, current, self)
-        self.policy_dialog = dialog
-        await answer(dialog)
-        self.policy_dialog = None
-        dialog.deleteLater()
+        await ask(dialog, self, "policy_dialog")
 
     @asyncSlot()
     async def _on_open_terminal(self, ref: ContainerRef) -> None:
         from desktop_app.dialogs.terminal_options import OpenTerminalDialog
 
         dialog = OpenTerminalDialog(ref, self)
-        if await answer(dialog):
+        if await ask(dialog):
             self.terminal_requested.emit(ref, dialog.argv(), dialog.user.text().strip())
-        dialog.deleteLater()
 
     @asyncSlot()
     async def _on_run_command(self, ref: ContainerRef) -> None:
@@ -632,10 +617,7 @@ class ContainersPane(PaneFrame):
         from desktop_app.dialogs.terminal_options import RunCommandDialog
 
         dialog = RunCommandDialog(self.session, ref, self)
-        self.command_dialog = dialog
-        await answer(dialog)
-        self.command_dialog = None
-        dialog.deleteLater()
+        await ask(dialog, self, "command_dialog")
 
     @asyncSlot()
     async def _on_copy_run(self, ref: ContainerRef) -> None:
