@@ -21,6 +21,7 @@ from desktop_app.dialogs.palette import CommandPalette
 from desktop_app.dialogs.reading import ReadingDialog
 from desktop_app.dialogs.settings_dialog import SettingsDialog
 from desktop_app.dialogs.terminal_options import OpenTerminalDialog
+from desktop_app.panes.terminals import TerminalTab
 from desktop_app.tray import ending_words
 from desktop_app.window import MainWindow
 from engine_bridge import EngineError, ErrorKind, Operation, OperationState
@@ -230,6 +231,7 @@ def test_the_terminals_pane_opens_a_terminal_itself(
     dialog.accept()
     qtbot.waitUntil(lambda: pane.tabs.count() == 1, timeout=10000)
     tab = pane.tab(0)
+    assert isinstance(tab, TerminalTab)
     qtbot.waitUntil(lambda: tab.terminal is not None, timeout=10000)
     QTest.keyClicks(tab.view, "echo made-$((6*7))\r")
     qtbot.waitUntil(lambda: "made-42" in tab.view.text(), timeout=10000)
