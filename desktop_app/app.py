@@ -128,6 +128,8 @@ async def _open_engine_and_work(
         window.show_no_engine(choice.reason)
     else:
         await window.use_engine(choice.provider, start=choice.start_bundled)
+    if args.screenshot is None and window.session is not None and window.session.live:
+        window.offer_guide()
     if args.screenshot is not None:
         from desktop_app.screenshots import SIZES, write_screenshots
 

@@ -124,6 +124,9 @@ def build(window: MainWindow) -> QMenuBar:
     theme.changes().changed.connect(group.follow)
 
     help_menu = bar.addMenu("&Help")
+    guide = help_menu.addAction("Your &first container (a guide)")
+    guide.setObjectName("openGuide")
+    guide.triggered.connect(lambda: window.show_guide())
     learn = help_menu.addMenu("&Learn Docker")
     icons.put(learn.menuAction(), "help")
     for title, topics in LEARN:

@@ -127,6 +127,18 @@ async def _window_pictures(window: MainWindow) -> AsyncIterator[tuple[str, QWidg
     yield "settings", settings
     settings.close()
     settings.deleteLater()
+    window.show_pane(window.containers_pane.title)
+    drawer = window.activity_dock.isVisible()
+    window.activity_dock.show()
+    await asyncio.sleep(0.2)
+    yield "activity-command-log", window
+    window.activity_dock.setVisible(drawer)
+    guide = window.show_guide(keep=False)
+    await asyncio.sleep(0.3)
+    yield "first-container-guide", window
+    guide.highlight.follow(None)
+    if window.guide_dock is not None:
+        window.guide_dock.hide()
 
 
 async def _stats_read(window: MainWindow, readings: int = 3, timeout: float = 8.0) -> None:

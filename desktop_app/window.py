@@ -62,6 +62,7 @@ from engine_bridge import (
 
 if TYPE_CHECKING:
     from desktop_app.dialogs.palette import Entry
+    from desktop_app.panes.learn.guide import FirstRunGuide
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +197,9 @@ class MainWindow(QMainWindow):
 
         #: The dialog the window has open now (Settings, Go to anything), if any.
         self.dialog: QWidget | None = None
+        #: The first-container guide and its dock, once opened.
+        self.guide: FirstRunGuide | None = None
+        self.guide_dock: QDockWidget | None = None
         self.setWindowIcon(icons.app_icon())
         self._draw_sidebar_icons()
         theme.changes().changed.connect(self._draw_sidebar_icons)
@@ -312,6 +316,38 @@ class MainWindow(QMainWindow):
         self._set_status("bad", "No engine: Dockyard can start its own on the Engine page")
         self.engine_pane.show_no_engine(reason)
         self.show_pane(self.engine_pane.title)
+
+    def show_guide(self, fresh: bool = False, keep: bool = True) -> FirstRunGuide:
+        """The first-container guide, beside the panes: from where the learner left it,
+        or from the start. Without `keep`, at its first step and nothing saved (pictures)."""
+        from desktop_app.panes.learn.guide import FirstRunGuide, Progress
+
+        if self.guide is None:
+            self.guide = FirstRunGuide(self)
+            self.guide_dock = QDockWidget("Your first container", self)
+            self.guide_dock.setObjectName("guideDock")
+            self.guide_dock.setWidget(self.guide)
+            self.guide_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guide_dock)
+            self.resizeDocks([self.guide_dock], [320], Qt.Orientation.Horizontal)
+            self.guide.left.connect(self.guide_dock.hide)
+        if keep:
+            self.guide.start(fresh)
+        else:
+            self.guide.progress = Progress()
+            self.guide.show_step()
+        assert self.guide_dock is not None
+        self.guide_dock.show()
+        return self.guide
+
+    def offer_guide(self) -> None:
+        """On the very first launch, open the guide (later, Help opens it)."""
+        saved = settings.store()
+        if saved.value("guide/offered", False) in (True, "true"):
+            return
+        saved.setValue("guide/offered", True)
+        saved.sync()
+        self.show_guide()
 
     def try_in_terminal(self, command: str) -> None:
         """A shell on this computer, aimed at the engine in use, with `command` typed in."""

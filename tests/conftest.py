@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import os
@@ -21,6 +22,7 @@ from engine_bridge.credentials import CredentialStore
 from engine_bridge.engines.bundled import BundledEngine
 from engine_bridge.sdk import make_client
 from tests.engine_support import (
+    BUSYBOX_BINARY,
     BUSYBOX_IMAGE,
     TEST_LABEL,
     TEST_NAME_PREFIX,
@@ -29,7 +31,13 @@ from tests.engine_support import (
     ensure_engine,
     remove_test_objects,
 )
-from tests.registry_support import LocalRegistry, SecretService, local_registry, secret_service
+from tests.registry_support import (
+    LocalRegistry,
+    SecretService,
+    local_registry,
+    push_hub_stand_in,
+    secret_service,
+)
 
 T = TypeVar("T")
 
@@ -87,6 +95,27 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRegistry
     """Debian's docker-registry on 127.0.0.1, with htpasswd auth and one user."""
     with local_registry(tmp_path_factory.mktemp("registry")) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def hub_mirror(
+    tmp_path_factory: pytest.TempPathFactory, bundled_engine: BundledEngine, docker_client: Any
+) -> Iterator[str]:
+    """Docker Hub stood in for: an open local registry set as the engine's registry mirror
+    (its daemon.json, reloaded live), holding a small web server as nginx:alpine. Yields the
+    name to pull; the engine's settings are put back afterwards."""
+    with local_registry(tmp_path_factory.mktemp("hub-mirror"), auth=False) as mirror:
+        image = push_hub_stand_in(docker_client, mirror, TEST_LABEL, BUSYBOX_BINARY)
+        before = bundled_engine.settings.read()
+        bundled_engine.apply_settings_blocking(
+            {**before, "registry-mirrors": [f"http://{mirror.host}"]}
+        )
+        try:
+            yield image
+        finally:
+            bundled_engine.apply_settings_blocking(before)
+            with contextlib.suppress(Exception):
+                docker_client.api.remove_image(image, force=True)
 
 
 @pytest.fixture(scope="session")

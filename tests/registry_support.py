@@ -13,10 +13,12 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REGISTRY_BINARY = "docker-registry"
 USER = "dockyard"
@@ -52,8 +54,9 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> No
 
 
 @contextlib.contextmanager
-def local_registry(folder: Path) -> Iterator[LocalRegistry]:
-    """Start docker-registry on a free loopback port with one htpasswd user."""
+def local_registry(folder: Path, auth: bool = True) -> Iterator[LocalRegistry]:
+    """Start docker-registry on a free loopback port with one htpasswd user (or, without
+    `auth`, open to anyone: as a mirror the engine pulls through, which sends no login)."""
     binary = shutil.which(REGISTRY_BINARY)
     if binary is None:
         raise RuntimeError("docker-registry is missing: the test command installs it (Debian).")
@@ -73,7 +76,7 @@ def local_registry(folder: Path) -> Iterator[LocalRegistry]:
         "log:\n  level: warn\n"
         f"storage:\n  filesystem:\n    rootdirectory: {storage}\n  delete:\n    enabled: true\n"
         f"http:\n  addr: 127.0.0.1:{port}\n"
-        f"auth:\n  htpasswd:\n    realm: dockyard-test\n    path: {users}\n"
+        + (f"auth:\n  htpasswd:\n    realm: dockyard-test\n    path: {users}\n" if auth else "")
     )
     log = folder / "registry.log"
     with open(log, "wb") as out:
@@ -163,3 +166,38 @@ def _wait_for_secrets(address: str) -> None:
             return
         time.sleep(0.05)
     raise RuntimeError("gnome-keyring did not offer the Secret Service within 15 s")
+
+
+#: The Docker Hub name the stand-in is served under, as the first-run guide pulls it.
+HUB_STAND_IN = "nginx:alpine"
+
+_STAND_IN_DOCKERFILE = """\
+FROM scratch
+COPY busybox /bin/busybox
+RUN ["/bin/busybox", "--install", "-s", "/bin"]
+COPY index.html /usr/share/nginx/html/index.html
+EXPOSE 80
+LABEL {label}=1
+CMD ["httpd", "-f", "-v", "-p", "80", "-h", "/usr/share/nginx/html"]
+"""
+
+
+def push_hub_stand_in(client: Any, mirror: LocalRegistry, label: str, busybox: Path) -> str:
+    """A small web server FROM scratch (busybox's httpd and shell), pushed to the mirror as
+    Docker Hub's library/nginx:alpine; nothing of it is left on the engine. Returns the name
+    a pull through the mirror uses."""
+    repository, tag = HUB_STAND_IN.split(":")
+    target = f"{mirror.host}/library/{repository}:{tag}"
+    with tempfile.TemporaryDirectory(prefix="dockyard-stand-in-") as context:
+        folder = Path(context)
+        shutil.copy(busybox, folder / "busybox")
+        (folder / "index.html").write_text(
+            "<!doctype html><title>Welcome</title><h1>It works: a page from a container</h1>\n"
+        )
+        (folder / "Dockerfile").write_text(_STAND_IN_DOCKERFILE.format(label=label))
+        client.images.build(path=context, tag=target, rm=True, forcerm=True)
+    for line in client.api.push(target, stream=True, decode=True):
+        if "error" in line:
+            raise RuntimeError(f"pushing the stand-in failed: {line['error']}")
+    client.api.remove_image(target, force=True)
+    return HUB_STAND_IN

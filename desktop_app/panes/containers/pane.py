@@ -118,6 +118,7 @@ class ContainersPane(PaneFrame):
         self.run_dialog: RunDialog | None = None
         self.policy_dialog: RestartPolicyDialog | None = None
         self.command_dialog: QDialog | None = None
+        self.doctor_dialog: QDialog | None = None
 
         for signal in (
             self.model.rowsInserted,
@@ -396,6 +397,10 @@ class ContainersPane(PaneFrame):
             self.select([container.name])
             self.update_actions()
 
+    def show_tab(self, title: str) -> None:
+        """Show a tab of the details (Logs, Stats, …) of the selection."""
+        self._show_tab(title)
+
     def _show_tab(self, title: str) -> None:
         details = self.details
         if details is not None:
@@ -453,6 +458,9 @@ class ContainersPane(PaneFrame):
 
     @asyncSlot()
     async def _on_stop(self) -> None:
+        await self.stop_selected()
+
+    async def stop_selected(self) -> None:
         await self._run(
             [c for c in self.selected() if c.state in ("running", "paused", "restarting")],
             stop_container,
@@ -493,6 +501,10 @@ class ContainersPane(PaneFrame):
 
     @asyncSlot()
     async def _on_remove(self) -> None:
+        await self.remove_selected()
+
+    async def remove_selected(self) -> None:
+        """Remove the chosen containers, after the Remove dialog (`remove_dialog`) asked."""
         chosen = self.selected()
         if not chosen:
             return
@@ -712,6 +724,9 @@ class ContainersPane(PaneFrame):
         if container is not None:
             for url in browser_urls(container):
                 menu.addAction(f"Open {url} in the browser", functools.partial(self._open, url))
+            if any(p.protocol == "tcp" for p in container.ports):
+                menu.addAction("Why does the page show nothing?…",
+                               functools.partial(self._on_port_doctor, container))  # fmt: skip
             ref = ContainerRef(container.id, container.name)
             if container.state == "running":
                 menu.addAction("Open terminal…", functools.partial(self._on_open_terminal, ref))
@@ -747,6 +762,20 @@ class ContainersPane(PaneFrame):
 
     def _open(self, url: str) -> None:
         QDesktopServices.openUrl(QUrl(url))
+
+    @asyncSlot()
+    async def _on_port_doctor(self, container: ContainerSummary) -> None:
+        await self.port_doctor(container)
+
+    async def port_doctor(self, container: ContainerSummary) -> None:
+        """The port doctor for `container`'s first port, checked as it opens."""
+        if self.session is None:
+            return
+        from desktop_app.panes.containers.port_doctor_dialog import PortDoctorDialog
+
+        dialog = PortDoctorDialog(self.session, container, self)
+        dialog.check()
+        await ask(dialog, self, "doctor_dialog")
 
     # --- screenshots ----------------------------------------------------------------------
 

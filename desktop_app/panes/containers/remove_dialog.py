@@ -63,6 +63,7 @@ class RemoveContainersDialog(QDialog):
         layout.addWidget(self.volumes_box)
         buttons, ok = yes_and_cancel(self, QDialogButtonBox.StandardButton.Ok, "Remove")
         ok.setObjectName("confirmRemove")
+        self.remove_button = ok
         layout.addWidget(buttons)
         self.force = bool(running)
 

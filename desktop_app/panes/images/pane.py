@@ -180,12 +180,17 @@ class ImagesPane(ListPane[ImageRow]):
 
     @asyncSlot()
     async def _on_pull(self) -> None:
+        await self.open_pull_dialog()
+
+    async def open_pull_dialog(self, initial: str = "") -> Operation[TransferProgress] | None:
+        """Ask which image to pull (the field filled with `initial`), then pull it."""
         dialog = ImageReferenceDialog(
             "Pull an image", "Pull", "images.reference",
-            command_of=lambda v: f"docker pull {v}", parent=self,
+            command_of=lambda v: f"docker pull {v}", initial=initial, parent=self,
         )  # fmt: skip
         if await self.ask(dialog):
-            await self.pull(dialog.value())
+            return await self.pull(dialog.value())
+        return None
 
     async def pull(self, reference: str) -> Operation[TransferProgress] | None:
         """Pull `reference`; when the registry wants a login, offer one and try again."""

@@ -21,6 +21,7 @@ from engine_bridge.resources.containers.actions import (
     unpause_container,
     update_restart_policy,
 )
+from engine_bridge.resources.containers.port_doctor import PortDiagnosis, diagnose_port
 from engine_bridge.resources.containers.reads import (
     blueprint_of_container,
     container,
@@ -64,10 +65,30 @@ KIND = Kind(
 )
 
 __all__ = [
-    "KIND", "NAME", "QUIET_ACTIONS", "ContainerRef", "ContainerSummary", "MountPoint",
-    "PortBinding", "blueprint_of_container", "container", "container_processes",
-    "duplicate_container", "inspect_container", "kill_container", "list_containers",
-    "pause_container", "recreate_container", "remove_container", "restart_container",
-    "run_container", "run_spec_of", "start_container", "stop_container", "unpause_container",
+    "KIND",
+    "NAME",
+    "QUIET_ACTIONS",
+    "ContainerRef",
+    "ContainerSummary",
+    "MountPoint",
+    "PortBinding",
+    "PortDiagnosis",
+    "blueprint_of_container",
+    "container",
+    "container_processes",
+    "diagnose_port",
+    "duplicate_container",
+    "inspect_container",
+    "kill_container",
+    "list_containers",
+    "pause_container",
+    "recreate_container",
+    "remove_container",
+    "restart_container",
+    "run_container",
+    "run_spec_of",
+    "start_container",
+    "stop_container",
+    "unpause_container",
     "update_restart_policy",
 ]  # fmt: skip
