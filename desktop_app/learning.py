@@ -19,6 +19,12 @@ def _texts() -> dict[str, dict[str, str]]:
     return data
 
 
+#: The concepts a learner meets, in the order the Learn pane lists them.
+CONCEPTS = ("concept.image-container", "concept.layers-cache", "concept.tags-digests",
+            "concept.entrypoint-cmd", "concept.ports", "concept.volumes-binds",
+            "concept.restart", "concept.networks", "concept.compose")  # fmt: skip
+
+
 def text(topic: str, part: str = "body") -> str:
     """One part ("title", "body", ...) of a topic, e.g. text("containers.empty", "title")."""
     return _texts()[topic][part]

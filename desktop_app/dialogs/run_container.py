@@ -40,6 +40,7 @@ from desktop_app.learning import text
 from desktop_app.session import EngineSession
 from desktop_app.widgets.restart_policy import RestartPolicyEditor
 from desktop_app.widgets.rows_editor import RowsEditor
+from desktop_app.widgets.what_is_this import WhatIsThis
 from engine_bridge import (
     ContainerRef,
     EngineError,
@@ -77,11 +78,19 @@ def _note(words: str) -> QLabel:
     return label
 
 
-def _hint(topic: str) -> QLabel:
+def _hint(topic: str, concept: str = "") -> QWidget:
+    """A learner's note under a field; with `concept`, a "What is this?" beside it."""
     label = QLabel(text(topic))
     label.setWordWrap(True)
     theme.mark(label, "muted")
-    return label
+    if not concept:
+        return label
+    row = QWidget()
+    line = QHBoxLayout(row)
+    line.setContentsMargins(0, 0, 0, 0)
+    line.addWidget(label, 1)
+    line.addWidget(WhatIsThis(concept), 0, Qt.AlignmentFlag.AlignTop)
+    return row
 
 
 class RunDialog(QDialog):
@@ -210,10 +219,10 @@ class RunDialog(QDialog):
         entry_row.addWidget(self.override_entrypoint)
         entry_row.addWidget(self.entrypoint, 1)
         form_layout.addRow("Entrypoint:", entry_row)
-        form_layout.addRow("", _hint("run.process"))
+        form_layout.addRow("", _hint("run.process", "concept.entrypoint-cmd"))
         form_layout.addRow("Ports:", self.ports)
         form_layout.addRow("", self.publish_all)
-        form_layout.addRow("", _hint("run.ports"))
+        form_layout.addRow("", _hint("run.ports", "concept.ports"))
         env_box = QVBoxLayout()
         env_box.addWidget(self.env)
         env_box.addWidget(self.env_file_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -222,8 +231,11 @@ class RunDialog(QDialog):
         volumes.addWidget(self.volumes)
         volumes.addWidget(self.volume_picker)
         form_layout.addRow("Volumes:", volumes)
-        form_layout.addRow("", _hint("run.volumes"))
-        form_layout.addRow("Restart policy:", self.restart)
+        form_layout.addRow("", _hint("run.volumes", "concept.volumes-binds"))
+        restart_box = QVBoxLayout()
+        restart_box.addWidget(self.restart)
+        restart_box.addWidget(WhatIsThis("concept.restart"), 0, Qt.AlignmentFlag.AlignLeft)
+        form_layout.addRow("Restart policy:", restart_box)
         form_layout.addRow("Network:", self.network)
         form_layout.addRow("Labels:", self.labels)
         form_layout.addRow("Working dir:", self.workdir)

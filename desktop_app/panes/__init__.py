@@ -49,13 +49,14 @@ def _panes() -> tuple[PaneClass, ...]:
     from desktop_app.panes.containers.pane import ContainersPane
     from desktop_app.panes.engine import EnginePane
     from desktop_app.panes.images.pane import ImagesPane
+    from desktop_app.panes.learn.pane import LearnPane
     from desktop_app.panes.networks.pane import NetworksPane
     from desktop_app.panes.resources import ResourcesPane
     from desktop_app.panes.terminals import TerminalsPane
     from desktop_app.panes.volumes.pane import VolumesPane
 
     return (ContainersPane, ComposePane, ImagesPane, VolumesPane, NetworksPane, BuildsPane,
-            ResourcesPane, TerminalsPane, EnginePane)  # fmt: skip
+            ResourcesPane, TerminalsPane, EnginePane, LearnPane)  # fmt: skip
 
 
 PANES: tuple[PaneClass, ...]

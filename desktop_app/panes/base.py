@@ -285,6 +285,8 @@ class PaneFrame(QWidget):
     title = ""
     topic = ""
     filter_hint = "Filter"
+    #: The concept met in this pane, explained by a "What is this?" beside its heading.
+    concept = ""
 
     def __init__(self, context: PaneContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -330,6 +332,10 @@ class PaneFrame(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(QLabel(f"<h2>{self.title}</h2>"))
+        if self.concept:
+            from desktop_app.widgets.what_is_this import WhatIsThis
+
+            top.addWidget(WhatIsThis(self.concept))
         top.addStretch(1)
         top.addWidget(self.count_label)
         for widget in self.header_widgets():

@@ -4,6 +4,7 @@ and the waits for a process to be gone."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import threading
@@ -16,6 +17,7 @@ from engine_bridge.blocking import run_blocking
 from engine_bridge.endpoints import Endpoint
 from engine_bridge.engines.base import EngineProvider, Lifecycle
 from engine_bridge.engines.settings_file import SettingsApplied, restart_with
+from engine_bridge.engines.vm.certificates import Certificates
 from engine_bridge.errors import EngineError
 from engine_bridge.sdk import make_client
 from engine_bridge.specs.daemon_settings import changed
@@ -149,3 +151,37 @@ class ManagedEngine(EngineProvider):
 
     @abstractmethod
     def apply_settings_blocking(self, config: dict[str, Any]) -> SettingsApplied: ...
+
+
+class TlsEngineInVm(ManagedEngine):
+    """An engine Dockyard runs in a VM of its own (QEMU, WSL 2), reached with TLS on a port of
+    127.0.0.1 that is kept, with the last start's figures, in a small state file."""
+
+    @property
+    @abstractmethod
+    def state_file(self) -> Path: ...
+
+    @property
+    @abstractmethod
+    def certificates(self) -> Certificates: ...
+
+    def _state(self) -> dict[str, Any]:
+        try:
+            state = json.loads(self.state_file.read_text())
+        except (OSError, ValueError):
+            return {}
+        return state if isinstance(state, dict) else {}
+
+    def _keep_state(self, **facts: Any) -> None:
+        self.state_file.write_text(json.dumps(facts) + "\n")
+
+    @property
+    def port(self) -> int | None:
+        try:
+            return int(self._state()["port"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def _answers(self, timeout: float) -> bool:
+        return (self.port is not None and self.certificates.complete()
+                and answers(self.endpoint, timeout))  # fmt: skip

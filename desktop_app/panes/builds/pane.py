@@ -46,6 +46,7 @@ class BuildsPane(ListPane[BuildRecord]):
     title = "Builds"
     kind = "build"
     topic = "builds"
+    concept = "concept.layers-cache"
     filter_hint = "Filter by tag, folder or outcome"
     fmt: BuildRows = BuildRows()
 

@@ -81,6 +81,7 @@ class ComposePane(ListPane[ComposeProject]):
     title = "Compose"
     kind = "compose"
     topic = "compose"
+    concept = "concept.compose"
     filter_hint = "Filter by project, service, container or folder"
     follows = frozenset({"container", "network", "volume"})
     fmt: ComposeRows

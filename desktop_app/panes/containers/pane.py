@@ -96,6 +96,7 @@ class ContainersPane(PaneFrame):
     attach_requested = Signal(object)  # ContainerRef
     title = "Containers"
     topic = "containers"
+    concept = "concept.image-container"
     filter_hint = "Filter by name, image or ID"
     view: QTreeView
 

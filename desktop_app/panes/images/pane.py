@@ -72,6 +72,7 @@ class ImagesPane(ListPane[ImageRow]):
     title = "Images"
     kind = "image"
     topic = "images"
+    concept = "concept.tags-digests"
     filter_hint = "Filter by repository, tag or ID"
     fmt: ImageRows = ImageRows()
     follows = frozenset({"container"})

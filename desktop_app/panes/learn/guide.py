@@ -209,9 +209,12 @@ class FirstRunGuide(QWidget):
             return
         names = {c.name: c for c in session.state.of("container").values()}
         mine = names.get(self.progress.name)
+        running = mine is not None and mine.state == "running"
         if mine is None:
             self.progress.step = 1  # run it (again)
-        elif mine.state != "running" and self.progress.step < STEPS.index("stop") + 1:
+        elif not running and self.progress.step == STEPS.index("stop"):
+            self.progress.step += 1  # stopped meanwhile: on to removing it
+        elif not running and self.progress.step < STEPS.index("stop"):
             self.progress.step = 1
 
     def command_of(self, step: str) -> str:

@@ -42,6 +42,7 @@ class NetworksPane(ListPane[NetworkSummary]):
     title = "Networks"
     kind = "network"
     topic = "networks"
+    concept = "concept.networks"
     filter_hint = "Filter by name, subnet or container"
     fmt: NetworkRows = NetworkRows()
 

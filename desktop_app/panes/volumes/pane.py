@@ -51,6 +51,7 @@ class VolumesPane(VolumeTransfers):
     title = "Volumes"
     kind = "volume"
     topic = "volumes"
+    concept = "concept.volumes-binds"
     filter_hint = "Filter by name, driver, project, label or container"
     fmt: VolumeRows = VolumeRows()
     follows = frozenset({"container"})

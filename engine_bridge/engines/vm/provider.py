@@ -25,7 +25,7 @@ from typing import Any
 from engine_bridge.endpoints import Endpoint, TlsFiles
 from engine_bridge.engines.base import Lifecycle, MachineSettings
 from engine_bridge.engines.bundled import data_dir
-from engine_bridge.engines.managed import ManagedEngine, answers, free_port, read_tail, wait_gone
+from engine_bridge.engines.managed import TlsEngineInVm, free_port, read_tail, wait_gone
 from engine_bridge.engines.settings_file import SettingsApplied, SettingsFile
 from engine_bridge.engines.vm import guest
 from engine_bridge.engines.vm.certificates import Certificates, certificates_in, make_certificates
@@ -157,7 +157,7 @@ def _kvm_boots(image: guest.GuestImage) -> bool:
     return done.returncode == 0
 
 
-class VmEngine(ManagedEngine):
+class VmEngine(TlsEngineInVm):
     """An engine in a VM that Dockyard builds and runs with QEMU."""
 
     label = "VM engine"
@@ -179,19 +179,13 @@ class VmEngine(ManagedEngine):
 
     # --- what it is --------------------------------------------------------------------
 
-    def _state(self) -> dict[str, Any]:
-        try:
-            state = json.loads(self.paths.state.read_text())
-        except (OSError, ValueError):
-            return {}
-        return state if isinstance(state, dict) else {}
+    @property
+    def state_file(self) -> Path:
+        return self.paths.state
 
     @property
-    def port(self) -> int | None:
-        try:
-            return int(self._state()["port"])
-        except (KeyError, TypeError, ValueError):
-            return None
+    def certificates(self) -> Certificates:
+        return self.paths.certificates
 
     @property
     def endpoint(self) -> Endpoint:
@@ -284,7 +278,7 @@ class VmEngine(ManagedEngine):
         self.settings.ensure()
         self._ensure_data_disk(settings)
         port = free_port()
-        self.paths.state.write_text(json.dumps({"port": port}) + "\n")
+        self._keep_state(port=port)
         for stale in (self.paths.pidfile, self.paths.qmp):
             stale.unlink(missing_ok=True)
         self.paths.console.write_text("")
@@ -314,8 +308,7 @@ class VmEngine(ManagedEngine):
                                   f"The whole console log is {self.paths.console}.")  # fmt: skip
             if self._answers(2.0):
                 self.ready_after = time.monotonic() - began
-                state = {"port": port, "ready_after": self.ready_after, "accel": accel}
-                self.paths.state.write_text(json.dumps(state) + "\n")
+                self._keep_state(port=port, ready_after=self.ready_after, accel=accel)
                 self._follow_ports()
                 self._set_status(Lifecycle.RUNNING)
                 return
@@ -348,10 +341,6 @@ class VmEngine(ManagedEngine):
             raise EngineError(ErrorKind.PROVIDER, "The VM's data disk could not be made",
                               done.stderr.strip(),
                               "Check the free space in your data folder.")  # fmt: skip
-
-    def _answers(self, timeout: float) -> bool:
-        return (self.port is not None and self.paths.certificates.complete()
-                and answers(self.endpoint, timeout))  # fmt: skip
 
     def stop_blocking(self) -> None:
         with self._lock:

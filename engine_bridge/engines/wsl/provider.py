@@ -12,7 +12,6 @@ Not run on Windows yet. Its tests drive it against a stand-in for wsl.exe on Lin
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -24,9 +23,9 @@ from typing import Any
 from engine_bridge.endpoints import Endpoint, TlsFiles
 from engine_bridge.engines.base import Lifecycle
 from engine_bridge.engines.bundled import data_dir
-from engine_bridge.engines.managed import ManagedEngine, answers, free_port, read_tail
+from engine_bridge.engines.managed import TlsEngineInVm, free_port, read_tail
 from engine_bridge.engines.settings_file import SettingsApplied, SettingsFile
-from engine_bridge.engines.vm.certificates import certificates_in, make_certificates
+from engine_bridge.engines.vm.certificates import Certificates, certificates_in, make_certificates
 from engine_bridge.engines.wsl import commands, root
 from engine_bridge.errors import EngineError, ErrorKind
 from engine_bridge.specs.sizes import decimal_size
@@ -40,7 +39,7 @@ def available() -> bool:
     return sys.platform == "win32" and shutil.which("wsl.exe") is not None
 
 
-class WslEngine(ManagedEngine):
+class WslEngine(TlsEngineInVm):
     """An engine in a WSL 2 distribution that Dockyard imports and runs."""
 
     label = "WSL 2 engine"
@@ -74,19 +73,13 @@ class WslEngine(ManagedEngine):
     def log_path(self) -> Path:
         return self.folder / "engine.log"
 
-    def _state(self) -> dict[str, Any]:
-        try:
-            state = json.loads((self.folder / "state.json").read_text())
-        except (OSError, ValueError):
-            return {}
-        return state if isinstance(state, dict) else {}
+    @property
+    def state_file(self) -> Path:
+        return self.folder / "state.json"
 
     @property
-    def port(self) -> int | None:
-        try:
-            return int(self._state()["port"])
-        except (KeyError, TypeError, ValueError):
-            return None
+    def certificates(self) -> Certificates:
+        return certificates_in(self.tls_folder)
 
     @property
     def endpoint(self) -> Endpoint:
@@ -152,7 +145,7 @@ class WslEngine(ManagedEngine):
             make_certificates(self.tls_folder, "Dockyard WSL engine")
         self.settings.ensure()
         port = free_port()
-        (self.folder / "state.json").write_text(json.dumps({"port": port}) + "\n")
+        self._keep_state(port=port)
         self._set_status(Lifecycle.STARTING, "Starting the engine in WSL 2")
         began = time.monotonic()
         try:
@@ -178,8 +171,7 @@ class WslEngine(ManagedEngine):
                                   f"Its whole log is {self.log_path}.")  # fmt: skip
             if self._answers(2.0):
                 self.ready_after = time.monotonic() - began
-                state = {"port": port, "ready_after": self.ready_after}
-                (self.folder / "state.json").write_text(json.dumps(state) + "\n")
+                self._keep_state(port=port, ready_after=self.ready_after)
                 self._set_status(Lifecycle.RUNNING)
                 return
             time.sleep(0.5)
@@ -203,10 +195,6 @@ class WslEngine(ManagedEngine):
         if done.returncode != 0:
             raise self._failed("WSL did not import the engine's distribution", done)
         self._wsl(commands.sparse_command(self.name), timeout=60)  # older WSL: it only grows
-
-    def _answers(self, timeout: float) -> bool:
-        return (self.port is not None and certificates_in(self.tls_folder).complete()
-                and answers(self.endpoint, timeout))  # fmt: skip
 
     def stop_blocking(self) -> None:
         """The engine stops its containers and ends, then WSL stops the distribution."""
