@@ -30,6 +30,8 @@ WORK_NICENESS = 5
 
 #: How long a stopped tool gets to finish what it was doing before it is killed.
 GRACE_SECONDS = 10.0
+#: When a tool asked to stop as Ctrl+C would has not, it is asked with SIGTERM.
+TERM_AFTER_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -144,9 +146,13 @@ class Follow:
         if self._process is None:
             return
         self._signal(signal.SIGINT)
-        timer = threading.Timer(GRACE_SECONDS, self._signal, (signal.SIGKILL,))
-        timer.daemon = True
-        timer.start()
+        # A shell that got Ctrl+C while starting a program acts on it only once that program
+        # ends; SIGTERM is not put off so.
+        for after, which in ((TERM_AFTER_SECONDS, signal.SIGTERM),
+                             (GRACE_SECONDS, signal.SIGKILL)):  # fmt: skip
+            timer = threading.Timer(after, self._signal, (which,))
+            timer.daemon = True
+            timer.start()
 
     def _signal(self, which: int) -> None:
         process = self._process

@@ -178,12 +178,13 @@ RUN ["/bin/busybox", "--install", "-s", "/bin"]
 COPY index.html /usr/share/nginx/html/index.html
 EXPOSE 80
 LABEL {label}=1
-CMD ["httpd", "-f", "-v", "-p", "80", "-h", "/usr/share/nginx/html"]
+CMD ["sh", "-c", "trap 'exit 0' TERM; httpd -f -vv -p 80 -h /usr/share/nginx/html & wait"]
 """
 
 
 def push_hub_stand_in(client: Any, mirror: LocalRegistry, label: str, busybox: Path) -> str:
-    """A small web server FROM scratch (busybox's httpd and shell), pushed to the mirror as
+    """A small web server FROM scratch (busybox's httpd and shell; like nginx, it ends at once
+    when asked to stop), pushed to the mirror as
     Docker Hub's library/nginx:alpine; nothing of it is left on the engine. Returns the name
     a pull through the mirror uses."""
     repository, tag = HUB_STAND_IN.split(":")

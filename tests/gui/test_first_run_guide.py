@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import time
 from typing import Any
@@ -28,6 +29,12 @@ def _texts(panel: Any) -> list[str]:
     return [row.text for row in panel.model.rows]
 
 
+def _visited(panel: Any) -> bool:
+    """The log has the browser's visit: nginx writes "GET / HTTP/1.1", busybox's httpd (the
+    stand-in) "url:/"."""
+    return any(mark in line for line in _texts(panel) for mark in ("GET /", "url:/"))
+
+
 def test_a_newcomer_reaches_a_first_container_in_at_most_ten_interactions(
     window: MainWindow, hub_mirror: str, docker_client: Any, qtbot: Any, run: Any
 ) -> None:
@@ -41,9 +48,14 @@ def test_a_newcomer_reaches_a_first_container_in_at_most_ten_interactions(
     clicks = 0
     began = time.monotonic()
 
+    pictures = os.environ.get("DOCKYARD_GUIDE_PICTURES")  # a folder: each step as seen
+
     def click(button: QPushButton) -> None:
         nonlocal clicks
         clicks += 1
+        if pictures:
+            target = button.window()
+            target.grab().save(f"{pictures}/{clicks:02d}-{guide.step}-{button.text()}.png")
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
     async def scenario() -> None:
@@ -56,7 +68,10 @@ def test_a_newcomer_reaches_a_first_container_in_at_most_ten_interactions(
         assert pull.reference.text() == hub_mirror
         await until(lambda: guide.highlight.target is pull.ok_button, 2, "Pull ringed")
         click(pull.ok_button)
-        await until(lambda: guide.step == "run", 60, "the image pulled through the mirror")
+        try:
+            await until(lambda: guide.step == "run", 60, "the image pulled through the mirror")
+        except AssertionError:
+            raise AssertionError(f"{images.message.text()} | {guide.status.text()}") from None
 
         click(guide.go_button)
         await until(lambda: containers.run_dialog is not None, 5, "Run dialog")
@@ -74,8 +89,10 @@ def test_a_newcomer_reaches_a_first_container_in_at_most_ten_interactions(
         click(guide.go_button)
         await until(lambda: guide.step == "terminal", 5, "logs shown")
         panel = containers.details.logs
-        await until(lambda: any("GET /" in line for line in _texts(panel)), 10,
-                    "the visit in the log")  # fmt: skip
+        try:
+            await until(lambda: _visited(panel), 10, "the visit logged")
+        except AssertionError:
+            raise AssertionError(str(_texts(panel))) from None
 
         click(guide.go_button)
         await until(lambda: guide.step == "stop", 10, "a shell opened")
@@ -94,6 +111,8 @@ def test_a_newcomer_reaches_a_first_container_in_at_most_ten_interactions(
         await until(lambda: guide.step == "done", 20, "removed")
 
     run(scenario())
+    if pictures:
+        window.grab().save(f"{pictures}/{clicks + 1:02d}-done.png")
     took = time.monotonic() - began
     figures = {"guide": "first container", "interactions": clicks,
                "app_waiting_s": round(guide.waited, 1), "took_s": round(took, 1)}  # fmt: skip

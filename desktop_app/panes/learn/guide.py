@@ -127,7 +127,7 @@ class FirstRunGuide(QWidget):
         self.progress = Progress.load()
         self.waited = 0.0
         self.open_url: Callable[[str], object] = lambda url: QDesktopServices.openUrl(QUrl(url))
-        self.highlight = Highlight()
+        self.highlight = Highlight(self)
         self.done_commands: list[str] = []
         self.counter = QLabel()
         theme.mark(self.counter, "muted")

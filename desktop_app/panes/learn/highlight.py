@@ -1,8 +1,10 @@
 """A ring drawn around a control of the window, to show the learner which one to use. It lets
-every click through and follows the control as it moves, resizes, hides or goes away."""
+every click through and follows the control as it moves, resizes, hides or goes away (with
+the dialog it is in, say)."""
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
@@ -12,64 +14,74 @@ from desktop_app import theme
 _MARGIN = 4
 
 
-class Highlight(QWidget):
-    """Call `follow(widget)` (None to hide). `target` is the widget ringed now."""
+class _Ring(QWidget):
+    """The ring itself: a child of the target's window, drawn over it."""
 
-    def __init__(self) -> None:
-        super().__init__(None)
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
         self.setObjectName("guideHighlight")
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
-        self.target: QWidget | None = None
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(theme.qcolour("accent")), 3))
+        painter.drawRoundedRect(self.rect().adjusted(2, 2, -2, -2), 6, 6)
+
+
+class Highlight(QObject):
+    """Call `follow(widget)` (None to take the ring away). `target` is the widget ringed
+    now (None once it is gone)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._target: QWidget | None = None
+        self._ring: _Ring | None = None
         self._watched: list[QObject] = []
-        self.hide()
+
+    @property
+    def target(self) -> QWidget | None:
+        target = self._target
+        return target if target is not None and shiboken6.isValid(target) else None
 
     def follow(self, target: QWidget | None) -> None:
         for watched in self._watched:
-            watched.removeEventFilter(self)
+            if shiboken6.isValid(watched):
+                watched.removeEventFilter(self)
         self._watched = []
-        self.target = target
-        if target is None:
-            self.hide()
+        if self._ring is not None and shiboken6.isValid(self._ring):
+            self._ring.hide()
+            self._ring.deleteLater()
+        self._ring = None
+        self._target = target if target is not None and shiboken6.isValid(target) else None
+        if self._target is None:
             return
-        top = target.window()
-        self.setParent(top)
-        # Every ancestor's move or resize moves the target within the window.
-        place: QWidget | None = target
+        top = self._target.window()
+        self._ring = _Ring(top)
+        # Every ancestor's move or resize moves the target within its window.
+        place: QWidget | None = self._target
         while place is not None and place is not top:
             place.installEventFilter(self)
             self._watched.append(place)
             place = place.parentWidget()
-        target.destroyed.connect(self._gone)
         self._place()
 
-    def _gone(self) -> None:
-        self._watched = []
-        self.target = None
-        self.hide()
-
     def _place(self) -> None:
-        target = self.target
-        if target is None or not target.isVisible():
-            self.hide()
+        target, ring = self.target, self._ring
+        if ring is None or not shiboken6.isValid(ring):
             return
-        top = target.window()
-        corner = target.mapTo(top, target.rect().topLeft())
-        self.setGeometry(QRect(corner, target.size()).adjusted(-_MARGIN, -_MARGIN, _MARGIN,
+        if target is None or not target.isVisible():
+            ring.hide()
+            return
+        corner = target.mapTo(target.window(), target.rect().topLeft())
+        ring.setGeometry(QRect(corner, target.size()).adjusted(-_MARGIN, -_MARGIN, _MARGIN,
                                                                 _MARGIN))  # fmt: skip
-        self.show()
-        self.raise_()
+        ring.show()
+        ring.raise_()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show,
                             QEvent.Type.Hide):  # fmt: skip
             self._place()
         return False
-
-    def paintEvent(self, _event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        colour = QColor(theme.qcolour("accent"))
-        pen = QPen(colour, 3)
-        painter.setPen(pen)
-        painter.drawRoundedRect(self.rect().adjusted(2, 2, -2, -2), 6, 6)
