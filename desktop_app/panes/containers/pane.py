@@ -782,7 +782,7 @@ class ContainersPane(PaneFrame):
 
     async def pictures(self) -> AsyncIterator[tuple[str, QWidget | None]]:
         """The close looks `dockyard --screenshot` saves: the Run dialog filled to duplicate
-        a container, with the options it has no field for."""
+        a container, with the options it has no field for; the port doctor on its port."""
         containers = self.model.containers()
         if not containers or self.session is None:
             return
@@ -798,6 +798,15 @@ class ContainersPane(PaneFrame):
         yield "container-duplicate", dialog
         dialog.close()
         dialog.deleteLater()
+        if any(p.protocol == "tcp" for p in chosen.ports):
+            from desktop_app.panes.containers.port_doctor_dialog import PortDoctorDialog
+
+            doctor = PortDoctorDialog(self.session, chosen, self)
+            doctor.show()
+            await doctor.check()
+            yield "port-doctor", doctor
+            doctor.close()
+            doctor.deleteLater()
 
 
 __all__ = ["COLUMNS", "ContainersPane"]

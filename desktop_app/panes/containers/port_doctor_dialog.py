@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -68,6 +69,7 @@ class PortDoctorDialog(QDialog):
         theme.mark(self.listening, "muted")
         for label in (self.title, self.words, self.hint, self.listening):
             label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.RichText)
         form = QFormLayout()
         form.addRow("Container port", self.port)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -123,6 +123,7 @@ class FirstRunGuide(QWidget):
     def __init__(self, window: MainWindow) -> None:
         super().__init__()
         self.setObjectName("firstRunGuide")
+        self.setMinimumWidth(260)
         self.window_ = window
         self.progress = Progress.load()
         self.waited = 0.0
@@ -142,6 +143,7 @@ class FirstRunGuide(QWidget):
         self.status.setObjectName("guideStatus")
         for label in (self.heading, self.explain, self.command, self.status):
             label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.RichText)
         self.go_button = QPushButton()
         self.go_button.setObjectName("guideGo")
         self.go_button.setDefault(True)
