@@ -21,6 +21,7 @@ BENCHMARKS = {
     "volumes": "tests.bench.volumes",
     "compose": "tests.bench.compose",
     "vm": "tests.bench.vm",
+    "scale": "tests.bench.scale",
 }
 
 

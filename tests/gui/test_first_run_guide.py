@@ -158,6 +158,7 @@ def test_an_unreachable_registry_is_said_and_a_local_image_offered(
     assert "The registry cannot be reached" in said
     assert "Traceback" not in said
     assert guide.step == "pull"
+    assert guide.mirror_button.isVisibleTo(guide), "the bundled engine's mirrors can be set"
     choices = [guide.local_images.itemText(i) for i in range(guide.local_images.count())]
     assert busybox_image in choices
     guide.local_images.setCurrentText(busybox_image)

@@ -153,6 +153,11 @@ class FirstRunGuide(QWidget):
         self.use_image_button = QPushButton("Use this image")
         self.use_image_button.setObjectName("guideUseImage")
         self.use_image_button.clicked.connect(self._on_use_image)
+        self.mirror_button = QPushButton("Set a registry mirror…")
+        self.mirror_button.setObjectName("guideMirror")
+        self.mirror_button.setToolTip("The engine's settings: a mirror it pulls Docker Hub's "
+                                      "images through")  # fmt: skip
+        self.mirror_button.clicked.connect(self._on_mirror)
         self.leave_button = QPushButton("Leave the guide")
         self.leave_button.setObjectName("guideLeave")
         self.leave_button.setToolTip("Your progress is kept: Help, Your first container, "
@@ -162,11 +167,13 @@ class FirstRunGuide(QWidget):
         self.restart_button.setObjectName("guideStartOver")
         self.restart_button.clicked.connect(lambda: self.start(fresh=True))
         local = QHBoxLayout()
+        local.setContentsMargins(0, 0, 0, 0)
         local.addWidget(self.local_images, 1)
         local.addWidget(self.use_image_button)
         self.local_row = QWidget()
         self.local_row.setLayout(local)
         self.local_row.hide()
+        self.mirror_button.hide()
         bottom = QHBoxLayout()
         bottom.addWidget(self.restart_button)
         bottom.addStretch(1)
@@ -179,6 +186,7 @@ class FirstRunGuide(QWidget):
         layout.addWidget(self.go_button)
         layout.addWidget(self.local_row)
         layout.addWidget(self.status)
+        layout.addWidget(self.mirror_button)
         layout.addStretch(1)
         layout.addLayout(bottom)
 
@@ -235,6 +243,7 @@ class FirstRunGuide(QWidget):
     def show_step(self) -> None:
         step = self.step
         self.local_row.hide()
+        self.mirror_button.hide()
         self.status.clear()
         if step == "done":
             took = time.time() - self.progress.began if self.progress.began else 0.0
@@ -316,11 +325,20 @@ class FirstRunGuide(QWidget):
         self.local_images.clear()
         self.local_images.addItems(found)
         self.local_row.setVisible(bool(found))
+        provider = session.provider if session is not None else None
+        self.mirror_button.setVisible(provider is not None and provider.settings is not None)
         said = html.escape(error.in_words(hint=False))
         self.status.setText(
             f"<b>{text('guide.unreachable', 'title')}</b>: {said}<br>{text('guide.unreachable')}"
             + ("" if found else " No image is on this engine yet.")
         )  # fmt: skip
+
+    def _on_mirror(self) -> None:
+        """The engine's settings, where registry mirrors are set."""
+        engine = self.window_.engine_pane
+        self.window_.show_pane(engine.title)
+        self.highlight.follow(engine.settings_button)
+        engine.settings_button.click()
 
     @asyncSlot()
     async def _on_use_image(self) -> None:
