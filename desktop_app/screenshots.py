@@ -45,6 +45,10 @@ async def write_screenshots(
     for width, height in sizes:
         for chosen in themes:
             window.resize(width, height)
+            # A layout still pending from the last set (a dock taken away) may size the
+            # window again once the loop turns: size it once more after that.
+            await asyncio.sleep(0.05)
+            window.resize(width, height)
             theme.apply(chosen)
             where = folder / f"{chosen.value}-{width}x{height}"
             where.mkdir(parents=True, exist_ok=True)
@@ -133,12 +137,10 @@ async def _window_pictures(window: MainWindow) -> AsyncIterator[tuple[str, QWidg
     await asyncio.sleep(0.2)
     yield "activity-command-log", window
     window.activity_dock.setVisible(drawer)
-    guide = window.show_guide(keep=False)
+    window.show_guide(keep=False)
     await asyncio.sleep(0.3)
     yield "first-container-guide", window
-    guide.highlight.follow(None)
-    if window.guide_dock is not None:
-        window.guide_dock.hide()
+    window.close_guide()
 
 
 async def _stats_read(window: MainWindow, readings: int = 3, timeout: float = 8.0) -> None:

@@ -340,6 +340,15 @@ class MainWindow(QMainWindow):
         self.guide_dock.show()
         return self.guide
 
+    def close_guide(self) -> None:
+        """Take the guide away altogether (its progress stays in the settings)."""
+        if self.guide is not None:
+            self.guide.highlight.follow(None)
+        if self.guide_dock is not None:
+            self.removeDockWidget(self.guide_dock)
+            self.guide_dock.deleteLater()
+        self.guide, self.guide_dock = None, None
+
     def offer_guide(self) -> None:
         """On the very first launch, open the guide (later, Help opens it)."""
         saved = settings.store()

@@ -125,9 +125,9 @@ def test_the_menu_bar_has_what_a_desktop_app_has(window: MainWindow, qtbot: QtBo
     assert {"Go to anything…", "Activity drawer", "Theme"} <= set(words(menus["View"]))
     assert {"Learn Docker", "Keyboard shortcuts", "About Dockyard"} <= set(words(menus["Help"]))
 
-    # Ctrl+1..n switch panes, from wherever the focus is.
+    # Ctrl+1..9 switch to the first nine panes, from wherever the focus is.
     window.containers_pane.filter_box.setFocus()
-    for number, title in enumerate(window.panes, start=1):
+    for number, title in list(enumerate(window.panes, start=1))[:9]:
         QTest.keyClick(window.focusWidget() or window, Qt.Key(Qt.Key.Key_0 + number),
                        Qt.KeyboardModifier.ControlModifier)  # fmt: skip
         assert window.stack.currentWidget() is window.panes[title]

@@ -138,7 +138,7 @@ def _check_one_set(tmp_path: Path) -> None:
     pictures = sorted(p.name for p in tmp_path.glob("*.png"))
     panes = ["01-containers.png", "02-compose.png", "03-images.png", "04-volumes.png",
              "05-networks.png", "06-builds.png", "07-resources.png", "08-terminals.png",
-             "09-engine.png"]  # fmt: skip
+             "09-engine.png", "10-learn.png"]  # fmt: skip
     assert pictures[: len(panes)] == panes
     # Then close-ups: a running container's Stats tab, an image's layers and digests, and
     # (where the engine has volumes) a volume's details, its files and the prune preview.
@@ -148,7 +148,8 @@ def _check_one_set(tmp_path: Path) -> None:
                "builders-and-cache.png", "compose-up.png", "compose-down.png"}  # fmt: skip
     assert extras <= {"container-stats.png", "container-logs.png", "image-layers.png",
                       "image-digests.png", "build-steps.png", "compose-project.png",
-                      "volume-details.png"} | dialogs  # fmt: skip
+                      "volume-details.png", "port-doctor.png", "activity-command-log.png",
+                      "first-container-guide.png"} | dialogs  # fmt: skip
     assert {"image-layers.png", "image-digests.png"} <= extras, "the test image is there"
     for picture in tmp_path.glob("*.png"):
         image = QImage(str(picture))

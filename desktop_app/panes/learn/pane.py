@@ -36,11 +36,13 @@ class LearnPane(QWidget):
         self.guide_button.clicked.connect(self._on_guide)
         self.concepts = QListWidget()
         self.concepts.setObjectName("learnConcepts")
+        self.concepts.setAccessibleName("Concepts")
         self.concepts.setMaximumWidth(260)
         for concept in CONCEPTS:
             self.concepts.addItem(text(concept, "title"))
         self.page = QTextBrowser()
         self.page.setObjectName("learnPage")
+        self.page.setAccessibleName("About the chosen concept")
         self.page.setOpenLinks(False)
         self.page.anchorClicked.connect(self._on_link)
         self.concepts.currentRowChanged.connect(self.show_concept)
