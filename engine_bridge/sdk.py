@@ -8,9 +8,29 @@ faster than the SDK's own helpers do; the socket under a response or a hijacked 
 Importing it also mends the SDK's unix-socket connection, which leaks its socket when the
 connect fails (engine stopped, socket gone): every retry while an engine is away would leak
 a file descriptor until garbage collection.
+
+The SDK imports its ssh:// transport, and with it paramiko (about 0.1 s of every start-up),
+whenever it is imported, though most sessions never reach an engine over SSH: it is imported
+here without it, and the transport when an ssh:// engine is first reached.
 """
 
+# ruff: noqa: E402 (the SDK is imported after paramiko is kept out of its way)
 from __future__ import annotations
+
+import sys
+
+_PARAMIKO_KEPT_OUT = "paramiko" not in sys.modules
+if _PARAMIKO_KEPT_OUT:
+    sys.modules["paramiko"] = None  # type: ignore[assignment]  # import paramiko fails
+try:
+    import docker
+    import docker.tls
+    from docker.constants import DEFAULT_DOCKER_API_VERSION
+    from docker.transport import unixconn
+    from docker.types.daemon import CancellableStream
+finally:
+    if _PARAMIKO_KEPT_OUT:
+        del sys.modules["paramiko"]
 
 import base64
 import contextlib
@@ -22,16 +42,12 @@ import subprocess
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import docker
-import docker.tls
 import requests.exceptions
-from docker.constants import DEFAULT_DOCKER_API_VERSION
-from docker.transport import unixconn
-from docker.types.daemon import CancellableStream
 
 from engine_bridge.endpoints import Endpoint
 from engine_bridge.errors import (
     EngineError,
+    ErrorKind,
     causes,
     explain,
     not_answering,
@@ -60,6 +76,8 @@ def make_client(
     SDK's."""
     if endpoint.kind == "unix":
         _check_socket(endpoint)
+    elif endpoint.kind == "ssh":
+        _ssh_transport()
     tls: docker.tls.TLSConfig | bool = False
     if endpoint.tls is not None:
         files = endpoint.tls
@@ -376,9 +394,20 @@ def _ssh_close(self: Any) -> None:
     socket.socket.close(self)
 
 
-with contextlib.suppress(ImportError):  # paramiko, which the SDK's ssh support imports
-    from docker.transport import sshconn
-
+def _ssh_transport() -> None:
+    """The SDK's ssh:// transport, imported at its first use (with paramiko, which it needs
+    to import though the connection goes through the ssh program), its connect and close
+    replaced by the ones above."""
+    try:
+        import docker.api.client as api_client
+        import docker.transport as transport
+        from docker.transport import sshconn
+    except ImportError as exc:
+        raise EngineError(ErrorKind.UNREACHABLE, "SSH engines are not available here",
+                          "The docker SDK's ssh:// support needs paramiko, which is missing.",
+                          "Reinstall Dockyard: its set-up installs it.") from exc  # fmt: skip
+    transport.SSHHTTPAdapter = sshconn.SSHHTTPAdapter
+    api_client.SSHHTTPAdapter = sshconn.SSHHTTPAdapter
     sshconn.SSHSocket.connect = _ssh_connect
     sshconn.SSHSocket.close = _ssh_close
 

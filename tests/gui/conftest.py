@@ -39,11 +39,18 @@ def qt_loop(qapp: Any) -> Iterator[DockyardEventLoop]:
 
 
 @pytest.fixture(autouse=True)
-def _loop_runs_during_the_test(qt_loop: DockyardEventLoop) -> Iterator[None]:
+def _loop_runs_during_the_test(qt_loop: DockyardEventLoop) -> None:
     """Mark the Qt loop as the running loop for this GUI test only, so that tests elsewhere
-    can still use asyncio.run()."""
+    can still use asyncio.run(). It stays marked until pytest-qt has processed the events
+    left after the teardown (a task woken then runs on its own loop): see below."""
     asyncio.set_event_loop(qt_loop)
     asyncio.events._set_running_loop(qt_loop)
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """After everything of a GUI test's teardown, pytest-qt's last event processing
+    included, no loop runs any more."""
     yield
     asyncio.events._set_running_loop(None)
     asyncio.set_event_loop(None)
