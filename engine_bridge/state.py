@@ -239,11 +239,15 @@ class EngineState:
                 continue
             store = self._items[kind.name]
             for key in list(store):
+                if key not in store:
+                    continue  # gone since the list
                 try:
                     fresh = await kind.details(self.bridge, key)
                 except EngineError as exc:
                     log.debug("details of %s %s: %s", kind.name, key, exc)
                     continue
+                if key not in store:
+                    continue  # removed while its details were read: not brought back
                 batch.extend(_put(kind.name, store, key, fresh))
                 if len(batch) >= 50:
                     self._emit(batch)

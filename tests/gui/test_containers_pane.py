@@ -267,3 +267,34 @@ def test_young_containers_age_by_the_second(
         await until(lambda: created() != first, 2.5, "a second later, another age")
 
     run(scenario())
+
+
+def test_many_containers_removed_at_once_leave_the_list_as_the_engine_has_it(
+    window: MainWindow, busybox_image: str, cli: Callable[..., Any], label: list[str],
+    name: str, run: Any,
+) -> None:  # fmt: skip
+    """A storm (one `docker rm -f` of many) is taken as one change of the list: the rows go,
+    the others and the chosen one stay."""
+    pane = window.containers_pane
+    doomed = [f"{name}-{n:02d}" for n in range(30)]
+    project = ["--label", f"com.docker.compose.project={name}-p",
+               "--label", "com.docker.compose.service=web"]  # fmt: skip
+    for number, each in enumerate(doomed):
+        extra = project if number % 2 else []
+        cli("create", *label, *extra, "--name", each, busybox_image, "true")
+    cli("create", *label, "--name", f"{name}-stays", busybox_image, "true")
+
+    def names() -> set[str]:
+        return {c.name for c in pane.model.containers()}
+
+    async def scenario() -> None:
+        await until(lambda: set(doomed) | {f"{name}-stays"} <= names(), 10, "all listed")
+        pane.select([f"{name}-stays"])
+        await asyncio.to_thread(cli, "rm", "-f", *doomed)
+        await until(lambda: not set(doomed) & names(), 10, "all gone")
+        assert f"{name}-stays" in names()
+        assert [c.name for c in pane.selected()] == [f"{name}-stays"]
+        listed = set(cli("ps", "-aq", "--no-trunc").stdout.split())
+        assert {c.id for c in pane.model.containers()} == listed
+
+    run(scenario())
