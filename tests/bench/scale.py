@@ -232,6 +232,8 @@ def _storm(endpoint: Endpoint) -> dict[str, Any]:
              f"worst stall {probe.worst_ms():.0f} ms")  # fmt: skip
         await window.drop_engine()
         window.close()
+        window.deleteLater()
+        await asyncio.sleep(0.5)  # let the window's threads and streams end
 
     loop.run_until_complete(scenario())
     return found

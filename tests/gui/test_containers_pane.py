@@ -298,3 +298,56 @@ def test_many_containers_removed_at_once_leave_the_list_as_the_engine_has_it(
         assert {c.id for c in pane.model.containers()} == listed
 
     run(scenario())
+
+
+def test_a_storm_of_removals_keeps_the_view_whole(qtbot: QtBot) -> None:
+    """Hundreds of rows removed in one change (alone, and with the last container of a
+    Compose project): the sorted view shows exactly the rest, the chosen row stays chosen,
+    and nothing the view still held points at a row that went."""
+    from datetime import UTC, datetime
+
+    from PySide6.QtWidgets import QAbstractItemView, QTreeView
+
+    from desktop_app.panes.containers.filter import ContainerFilter
+    from desktop_app.panes.containers.model import ContainersModel
+    from engine_bridge import ContainerSummary
+    from engine_bridge.state import Change
+
+    def container(number: int) -> ContainerSummary:
+        labels = {"com.docker.compose.project": f"p{number % 7}"} if number % 3 == 0 else {}
+        made = datetime(2026, 11, 1, tzinfo=UTC)
+        return ContainerSummary(id=f"id{number:04d}", name=f"c{number:04d}", image="busybox",
+                                image_id="sha256:1", command="", state="exited", status="",
+                                labels=labels, created=made)  # fmt: skip
+
+    model = ContainersModel()
+    proxy = ContainerFilter()
+    proxy.setSourceModel(model)
+    view = QTreeView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    view.show()
+    everyone = [container(n) for n in range(600)]
+    model.apply([Change("container", "insert", c.id, c) for c in everyone])
+    view.expandAll()
+    kept = "c0599"
+    start = next(proxy.index(r, 0) for r in range(proxy.rowCount())
+                 if proxy.index(r, 0).data() == kept)  # fmt: skip
+    view.selectionModel().select(start, view.selectionModel().SelectionFlag.ClearAndSelect
+                                 | view.selectionModel().SelectionFlag.Rows)  # fmt: skip
+    going = [c for c in everyone if c.name != kept and c.name < "c0500"]
+    model.apply([Change("container", "remove", c.id, c) for c in going])
+    qtbot.wait(50)
+    assert {c.name for c in model.containers()} == {c.name for c in everyone} - {
+        c.name for c in going}  # fmt: skip
+    chosen = [proxy.mapToSource(i).internalPointer() for i in view.selectionModel().selectedRows()]
+    assert [n.container.name for n in chosen] == [kept]
+    # Every row the view can reach is a live one (painting walks them all).
+    view.grab()
+    shown = 0
+    for row in range(proxy.rowCount()):
+        top = proxy.index(row, 0)
+        shown += 1 if proxy.rowCount(top) == 0 else proxy.rowCount(top)
+    assert shown == 100

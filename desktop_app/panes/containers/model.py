@@ -80,6 +80,7 @@ class ContainersModel(QAbstractItemModel):
         self._nodes: dict[str, _Node] = {}  # container id or "project:<name>" -> node
         self._busy: dict[str, str] = {}
         self._errors: dict[str, str] = {}
+        self._dropped: list[_Node] = []  # see _remove_many
         self.now = datetime.now(UTC)
         self._bold_font: QFont | None = None
         #: Where the CPU and Memory columns read a running container's readings from.
@@ -238,6 +239,9 @@ class ContainersModel(QAbstractItemModel):
             return
         self.layoutAboutToBeChanged.emit()
         touched: set[int] = set()
+        # Indexes hold the rows' nodes without a reference of their own: the removed ones
+        # must outlive every index made of them, so they are kept until the next removal.
+        self._dropped = [self._nodes[key] for key in gone]
         for key in gone:
             node = self._nodes.pop(key)
             self._busy.pop(key, None)
@@ -249,7 +253,7 @@ class ContainersModel(QAbstractItemModel):
             group.children = [c for c in group.children if c.key not in gone]
         empty = [g for g in groups if g is not self._root and not g.children]
         for group in empty:
-            del self._nodes[group.key]
+            self._dropped.append(self._nodes.pop(group.key))
             gone.add(group.key)
         if empty:
             self._root.children = [c for c in self._root.children if c.key not in gone]
