@@ -219,6 +219,11 @@ def _storm(endpoint: Endpoint) -> dict[str, Any]:
         if probe.explain:
             _say("stalls during the storm:\n" + probe.report())
         shown = {c.id for c in pane.model.containers()}
+        expected = await asyncio.to_thread(_ids_by_cli)
+        if shown != expected:
+            extra = sorted(pane.model.container(i).name for i in shown - expected)  # type: ignore[union-attr]
+            _say(f"after the storm the list shows {len(extra)} gone ({extra[:5]}) and lacks "
+                 f"{len(expected - shown)}")  # fmt: skip
         found.update({
             "storm_removed": STORM,
             "storm_docker_rm_s": round(removed, 1),

@@ -128,12 +128,13 @@ def _run(rounds: int, before: Path | None, revision: str | None) -> dict[str, An
         build_busybox_image(client)
         remove_test_objects(client)
         _create_containers(client, CONTAINERS)
-        app = [sys.executable, "-m", "desktop_app.app", "--report-ready"]
+        app = [sys.executable, "-m", "desktop_app.app", "--report-ready", "--report-painted"]
+        app_before = app[:-1]  # an earlier revision may not know --report-painted
         bare = [sys.executable, "-c", BASELINE, engine.endpoint.host]
         _time_until_line(app, env, "containers listed")  # warm the page cache once
         _time_until_line(bare, env, "listed")
         if before is not None:
-            _time_until_line(app, env, "containers listed", cwd=before)
+            _time_until_line(app_before, env, "containers listed", cwd=before)
         app_s, bare_s, app_rss, bare_rss, before_s = [], [], [], [], []
         app_paint, bare_paint = [], []
         for n in range(rounds):
@@ -142,7 +143,8 @@ def _run(rounds: int, before: Path | None, revision: str | None) -> dict[str, An
             app_paint.append(times.get("window painted", float("nan")))
             app_rss.append(rss)
             if before is not None:
-                seconds, _rss = _time_until_line(app, env, "containers listed", cwd=before)
+                seconds, _rss = _time_until_line(app_before, env, "containers listed",
+                                                 cwd=before)  # fmt: skip
                 before_s.append(seconds)
                 _say(f"round {n + 1}: dockyard as of {revision} {before_s[-1] * 1000:.0f} ms")
             times, rss = _times_of_lines(bare, env, ("painted", "listed"))

@@ -136,11 +136,16 @@ class ContainersModel(QAbstractItemModel):
     def error(self, container_id: str) -> str | None:
         return self._errors.get(container_id)
 
-    def tick(self, now: datetime | None = None) -> None:
-        """Let time pass: statuses like "Up 3 minutes" are worked out again."""
+    def tick(self, now: datetime | None = None, notify: bool = True) -> None:
+        """Let time pass: statuses like "Up 3 minutes" are worked out again. Without
+        `notify`, no change is announced (the rows' words are worked out again when they
+        are next drawn: the view repaints itself); announced, a sorted and filtered view
+        looks at every row again, which only a sort by Status or Created needs."""
         self.now = now or datetime.now(UTC)
         for node in self._nodes.values():
             node.cells = None
+        if not notify:
+            return
         for node in [self._root, *self._nodes.values()]:
             if node.children:
                 parent = self._index_of(node)
@@ -149,26 +154,32 @@ class ContainersModel(QAbstractItemModel):
                     self.index(len(node.children) - 1, CREATED, parent),
                 )
 
-    def tick_young(self, now: datetime | None = None) -> None:
+    def tick_young(self, now: datetime | None = None, notify: bool = True) -> bool:
         """Let a second pass for the rows whose words change by the second ("Up 5 seconds",
-        "12 seconds ago"): those made or started within the last two minutes. One change
-        per group of rows, from its first young row to its last: hundreds of containers
-        made at once must not mean hundreds of redraws (and re-sorts) every second."""
+        "12 seconds ago"): those made or started within the last two minutes. Announced
+        (`notify`, see tick()) as one change per group of rows, from its first young row to
+        its last: hundreds of containers made at once must not mean hundreds of redraws
+        (and re-sorts) every second. Whether any row is that young."""
         self.now = now or datetime.now(UTC)
-        spans: dict[int, tuple[_Node, int, int]] = {}
-        for node in self._nodes.values():
-            c = node.container
-            if c is None or node.parent is None:
-                continue
-            moments = [m for m in (c.created, c.started_at) if m is not None]
-            if any((self.now - m).total_seconds() < 120 for m in moments):
-                node.cells = None
-                row = node.parent.children.index(node)
-                parent, low, high = spans.get(id(node.parent), (node.parent, row, row))
-                spans[id(node.parent)] = (parent, min(low, row), max(high, row))
-        for parent, low, high in spans.values():
-            where = self._index_of(parent)
-            self.dataChanged.emit(self.index(low, STATUS, where), self.index(high, CREATED, where))
+        young = False
+        for parent in [self._root, *self._nodes.values()]:
+            low = high = -1
+            for row, node in enumerate(parent.children):
+                c = node.container
+                if c is None:
+                    continue
+                if any(m is not None and (self.now - m).total_seconds() < 120
+                       for m in (c.created, c.started_at)):  # fmt: skip
+                    node.cells = None
+                    low = row if low < 0 else low
+                    high = row
+            if low >= 0:
+                young = True
+                if notify:
+                    where = self._index_of(parent)
+                    self.dataChanged.emit(self.index(low, STATUS, where),
+                                          self.index(high, CREATED, where))  # fmt: skip
+        return young
 
     def stats_changed(self) -> None:
         """New readings arrived: the CPU and Memory cells of every row are drawn again."""

@@ -132,10 +132,10 @@ class ContainersPane(PaneFrame):
         # Time passes in the Status and Created columns: every row each 30 s, and each
         # second the rows young enough to count in seconds.
         self._clock = QTimer(self, interval=30_000)
-        self._clock.timeout.connect(lambda: self.model.tick(datetime.now(UTC)))
+        self._clock.timeout.connect(self._tick)
         self._clock.start()
         self._seconds = QTimer(self, interval=1_000)
-        self._seconds.timeout.connect(lambda: self.model.tick_young(datetime.now(UTC)))
+        self._seconds.timeout.connect(self._tick_young)
         self._seconds.start()
         self.update_actions()
         self._update_placeholder()
@@ -397,6 +397,19 @@ class ContainersPane(PaneFrame):
         if container is not None:
             self.select([container.name])
             self.update_actions()
+
+    def _sorted_by_time(self) -> bool:
+        return self.proxy.sortColumn() in (STATUS, CREATED)
+
+    def _tick(self) -> None:
+        """Every row's time words again; announced to the sorted view only when it sorts
+        by them (announcing makes it filter every row again: 0.3 s for 5,000 rows)."""
+        self.model.tick(datetime.now(UTC), notify=self._sorted_by_time())
+        self.view.viewport().update()
+
+    def _tick_young(self) -> None:
+        if self.model.tick_young(datetime.now(UTC), notify=self._sorted_by_time()):
+            self.view.viewport().update()
 
     def show_tab(self, title: str) -> None:
         """Show a tab of the details (Logs, Stats, …) of the selection."""
