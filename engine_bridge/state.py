@@ -250,9 +250,9 @@ class EngineState:
                     continue  # removed while its details were read: not brought back
                 batch.extend(_put(kind.name, store, key, fresh))
                 if len(batch) >= 50:
-                    self._emit(batch)
+                    self._emit(_still_there(batch, self._items))
                     batch = []
-        self._emit(batch)
+        self._emit(_still_there(batch, self._items))
 
     # --- events -----------------------------------------------------------------------
 
@@ -295,6 +295,12 @@ class EngineState:
         return [
             c for k, f in zip(ordered, found, strict=True) for c in _put(kind.name, store, k, f)
         ]
+
+
+def _still_there(changes: list[Change], items: dict[str, dict[str, Item]]) -> list[Change]:
+    """Changes gathered a while ago, without those of objects removed since (telling of a
+    change to one would bring it back)."""
+    return [c for c in changes if c.action == "remove" or c.key in items[c.resource]]
 
 
 def _put(resource: str, store: dict[str, Item], key: str, fresh: Item | None) -> list[Change]:

@@ -189,6 +189,7 @@ def _storm(endpoint: Endpoint) -> dict[str, Any]:
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([])
+    app.setQuitOnLastWindowClosed(False)  # the loop runs on after the window is closed
     loop = DockyardEventLoop(app)
     asyncio.set_event_loop(loop)
     found: dict[str, Any] = {}
