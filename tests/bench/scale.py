@@ -23,11 +23,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from engine_bridge.bridge import EngineBridge
 from engine_bridge.endpoints import Endpoint
-from engine_bridge.resources.containers import list_containers
 from engine_bridge.sdk import make_client
-from tests.bench.list_containers import _cli_round, _say
+from tests.bench.list_containers import _bridge_round, _cli_round, _say
 from tests.bench.stall_probe import StallProbe
 from tests.bench.startup import _time_until_line
 from tests.engine_support import (
@@ -94,20 +92,6 @@ def _make_world(client: Any) -> None:
     _say(f"{IMAGES} images made in {time.perf_counter() - began:.0f} s")
 
 
-def _bridge_list(endpoint: Endpoint) -> tuple[float, int]:
-    async def connect_and_list() -> int:
-        bridge = EngineBridge(endpoint)
-        try:
-            await bridge.connect()
-            return len(await list_containers(bridge))
-        finally:
-            await bridge.close()
-
-    began = time.perf_counter()
-    count = asyncio.run(connect_and_list())
-    return time.perf_counter() - began, count
-
-
 def _ids_by_cli() -> set[str]:
     said = subprocess.run(["docker", "ps", "-aq", "--no-trunc"], capture_output=True, text=True,
                           check=True)  # fmt: skip
@@ -134,13 +118,13 @@ def _measure(endpoint: Endpoint, rounds: int) -> dict[str, Any]:
     env["DOCKYARD_CONFIG_DIR"] = tempfile.mkdtemp(prefix="dockyard-bench-settings-")
     app = [sys.executable, "-m", "desktop_app.app", "--report-ready", "--engine", "system"]
     bare = [sys.executable, "-c", BARE_WINDOW]
-    _bridge_list(endpoint)  # warm both paths once
+    _bridge_round(endpoint)  # warm both paths once
     _cli_round()
     _time_until_line(app, env, "containers listed")
     bridge_s, cli_s, app_s, app_rss, bare_s = [], [], [], [], []
     listed = 0
     for n in range(rounds):
-        seconds, listed = _bridge_list(endpoint)
+        seconds, listed = _bridge_round(endpoint)
         bridge_s.append(seconds)
         cli_s.append(_cli_round())
         seconds, rss = _time_until_line(app, env, "containers listed")
