@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QGuiApplication
+from PySide6.QtGui import QBrush, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -125,9 +125,15 @@ class ActivityView(QWidget):
         self._bars: dict[int, QProgressBar] = {}
         self._cancels: dict[int, QToolButton] = {}
         self._logged: set[int] = set()
+        self._earlier_shown = False
         self.tree.itemSelectionChanged.connect(self._update_buttons)
-        self._show_earlier()
         self._update_buttons()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The commands of earlier launches are read when the drawer is first opened, not
+        while the app starts."""
+        super().showEvent(event)
+        self.show_earlier()
 
     def _bar_button(self, words: str, name: str, tip: str) -> QToolButton:
         button = QToolButton()
@@ -139,13 +145,16 @@ class ActivityView(QWidget):
 
     # --- the command log ------------------------------------------------------------------
 
-    def _show_earlier(self) -> None:
-        """The commands of earlier launches, under this launch's."""
-        if self.log is None:
+    def show_earlier(self) -> None:
+        """The commands of earlier launches, under this launch's (once)."""
+        if self.log is None or self._earlier_shown:
             return
-        for entry in self.log.entries()[-KEEP:]:
-            self.tree.insertTopLevelItem(0, self._entry_item(entry))
+        self._earlier_shown = True
+        mine = {entry.when for entry in self.entries()}  # this launch's, logged already
+        earlier = [e for e in self.log.entries()[-KEEP:] if e.when not in mine]
+        self.tree.addTopLevelItems([self._entry_item(e) for e in reversed(earlier)])
         self.hint.setVisible(self.tree.topLevelItemCount() == 0)
+        self._update_buttons()
 
     def _entry_item(self, entry: LoggedCommand) -> QTreeWidgetItem:
         item = QTreeWidgetItem([entry.title, _OUTCOME_TEXT.get(entry.outcome, entry.outcome),

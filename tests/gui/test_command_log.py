@@ -60,6 +60,7 @@ def test_commands_are_kept_explained_exported_and_tried_in_a_terminal(
 
     # The next launch shows them, with their outcome; hovering a command explains its options.
     later = ActivityView(CommandLog(log.path.parent))
+    later.show()  # read when the drawer opens, not at start-up
     done, failed = _items(later, created)[0], _items(later, "has spaces")[0]
     assert done.text(STATE) == "Done"
     assert failed.text(STATE) == "Failed"

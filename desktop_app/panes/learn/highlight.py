@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 from desktop_app import theme
@@ -26,7 +26,7 @@ class _Ring(QWidget):
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor(theme.qcolour("accent")), 3))
+        painter.setPen(QPen(theme.qcolour("accent"), 3))
         painter.drawRoundedRect(self.rect().adjusted(2, 2, -2, -2), 6, 6)
 
 

@@ -57,14 +57,17 @@ class LearnPane(QWidget):
         layout.addLayout(top)
         layout.addLayout(body, 1)
         self.concepts.setCurrentRow(0)
+        theme.changes().changed.connect(lambda: self.show_concept(self.concepts.currentRow()))
 
     def show_concept(self, row: int) -> None:
         if not 0 <= row < len(CONCEPTS):
             return
         concept = CONCEPTS[row]
         pane = text(concept, "pane")
+        link = theme.colour("link")  # the page's own default is a blue lost on dark
         self.page.setHtml(f"<h3>{text(concept, 'title')}</h3><p>{text(concept)}</p>"
-                          f'<p><a href="pane:{pane}">Go to the {pane} pane</a></p>')  # fmt: skip
+                          f'<p><a style="color:{link}" href="pane:{pane}">Go to the {pane} '
+                          "pane</a></p>")  # fmt: skip
 
     def _on_link(self, link: QUrl) -> None:
         target = link.toString().removeprefix("pane:")
