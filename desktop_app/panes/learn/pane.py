@@ -57,7 +57,7 @@ class LearnPane(QWidget):
         layout.addLayout(top)
         layout.addLayout(body, 1)
         self.concepts.setCurrentRow(0)
-        theme.changes().changed.connect(lambda: self.show_concept(self.concepts.currentRow()))
+        theme.changes().changed.connect(self._on_theme)  # a slot of the pane: it goes with it
 
     def show_concept(self, row: int) -> None:
         if not 0 <= row < len(CONCEPTS):
@@ -68,6 +68,9 @@ class LearnPane(QWidget):
         self.page.setHtml(f"<h3>{text(concept, 'title')}</h3><p>{text(concept)}</p>"
                           f'<p><a style="color:{link}" href="pane:{pane}">Go to the {pane} '
                           "pane</a></p>")  # fmt: skip
+
+    def _on_theme(self) -> None:
+        self.show_concept(self.concepts.currentRow())
 
     def _on_link(self, link: QUrl) -> None:
         target = link.toString().removeprefix("pane:")
