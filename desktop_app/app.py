@@ -116,7 +116,8 @@ async def run(window: MainWindow, args: argparse.Namespace) -> int:
             task.cancel()
         await asyncio.gather(work, quitting, return_exceptions=True)
         try:
-            await asyncio.wait_for(window.drop_engine(), QUIT_WITHIN)
+            async with asyncio.timeout(QUIT_WITHIN):
+                await window.drop_engine()
         except TimeoutError:
             log.warning("the engine's connections did not close within %.1f s", QUIT_WITHIN)
     return 0

@@ -109,7 +109,8 @@ class EngineBridge:
         if client is not None:
             # Not on the engine's executor, whose threads may all be stuck on a hung engine.
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(run_blocking(None, client.close), 1.0)
+                async with asyncio.timeout(1.0):
+                    await run_blocking(None, client.close)
 
     async def refresh_facts(self) -> EngineFacts:
         client = self.sdk_client

@@ -218,5 +218,6 @@ class LogFollower:
             if running:
                 return
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._started.wait(), pause)
+                async with asyncio.timeout(pause):
+                    await self._started.wait()
             pause = min(pause * 2, 5.0)

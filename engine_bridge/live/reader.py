@@ -145,9 +145,12 @@ class StreamReader(Generic[T]):
             self._wakeup.set()  # a consumer still waiting for items learns that none will come
         if self._finished is not None:
             # A worker still waiting for an engine that never answered has no socket to close
-            # yet: it is a daemon thread, left to end when its request times out.
-            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                await asyncio.wait_for(asyncio.shield(self._finished), self.close_wait)
+            # yet: it is a daemon thread, left to end when its request times out. A close
+            # that is itself cancelled says so: swallowing that kept a stopped engine's
+            # follower going (Python 3.11's wait_for also lost such cancellations).
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.close_wait):
+                    await asyncio.shield(self._finished)
             if self._finished.done():
                 # The worker has posted its last act; joining waits microseconds, not a read.
                 self.thread.join(timeout=1.0)

@@ -137,8 +137,9 @@ class StatsWatch:
             error = await asyncio.shield(ended)
         except asyncio.CancelledError:
             self._hub.remove(stream)
-            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                await asyncio.wait_for(asyncio.shield(ended), 5)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(5):
+                    await asyncio.shield(ended)
             raise
         if error is not None:
             raise self._bridge.explain(error)

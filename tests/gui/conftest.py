@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,6 +12,7 @@ from typing import Any, TypeVar
 import pytest
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QLabel, QPushButton
+from pytestqt.exceptions import TimeoutError as qt_timeout
 from pytestqt.qtbot import QtBot
 
 from desktop_app.event_loop import DockyardEventLoop
@@ -23,6 +25,10 @@ from tests.engine_proxy import EngineProxy, engine_proxy
 from tests.engine_support import EngineUnderTest
 
 T = TypeVar("T")
+
+# Below pytest-timeout's limit (pyproject.toml), so that a stuck scenario fails here with the
+# stacks of what it waits for, and the session goes on.
+RUN_TIMEOUT_MS = 100_000
 
 
 @pytest.fixture(scope="session")
@@ -62,7 +68,15 @@ def run(qt_loop: DockyardEventLoop, qtbot: QtBot) -> Callable[[Coroutine[Any, An
 
     def run_until_done(coroutine: Coroutine[Any, Any, T]) -> T:
         task = qt_loop.create_task(coroutine)
-        qtbot.waitUntil(task.done, timeout=120_000)
+        try:
+            qtbot.waitUntil(task.done, timeout=RUN_TIMEOUT_MS)
+        except qt_timeout:
+            stuck = io.StringIO()
+            for pending in asyncio.all_tasks(qt_loop):
+                pending.print_stack(file=stuck)
+            task.cancel()
+            raise AssertionError(f"not done in {RUN_TIMEOUT_MS // 1000} s; waiting:\n"
+                                 f"{stuck.getvalue()}") from None  # fmt: skip
         result: T = task.result()
         return result
 

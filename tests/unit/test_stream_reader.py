@@ -85,3 +85,31 @@ def test_open_failure_is_raised_by_opened() -> None:
         await reader.aclose()
 
     asyncio.run(scenario())
+
+
+def test_a_cancelled_close_is_cancelled_not_swallowed() -> None:
+    """Stopping whoever closes a stream stops it: a close that kept the cancellation to
+    itself let an engine's follower, stopped during its close, wait for ever."""
+    hung = threading.Event()
+
+    def never_opens() -> EndlessSource:
+        hung.wait(10)  # an engine that took the connection and never answers
+        return EndlessSource()
+
+    async def scenario() -> tuple[bool, float]:
+        reader = StreamReader(never_opens, name="test")
+        reader.close_wait = 5.0
+        reader.start()
+        closing = asyncio.create_task(reader.aclose())
+        await asyncio.sleep(0.1)
+        began = asyncio.get_running_loop().time()
+        closing.cancel()
+        await asyncio.gather(closing, return_exceptions=True)
+        return closing.cancelled(), asyncio.get_running_loop().time() - began
+
+    try:
+        cancelled, took = asyncio.run(scenario())
+    finally:
+        hung.set()
+    assert cancelled
+    assert took < 1.0
