@@ -2,12 +2,17 @@
 
 It is fed row-level changes (insert, change, remove) and never resets on an event. Each row
 also carries the action running on it ("stopping...") and the last action's failure.
+
+The model keeps its rows in the order the user chose (`sort()`), so that the view's filter
+(filter.py) never sorts: a sort there asks this Python model for two values per comparison,
+and thousands of rows cost hundreds of milliseconds each time a batch of rows changed. Here
+a sort is Python's own over keys worked out once per change of a row.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -35,6 +40,8 @@ CONTAINER_ROLE = Qt.ItemDataRole.UserRole + 2
 #: The recent values a stats cell draws as a sparkline: (values, the top of the scale).
 SPARKLINE_ROLE = Qt.ItemDataRole.UserRole + 3
 SPARKLINE_POINTS = 60
+#: What the filter looks in: "R" (running) or "S", a tab, then search_text() (filter.py).
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 4
 _STATS_FIELD = {CPU: "cpu_percent", MEMORY: "memory_bytes"}
 
 _STATE_COLOURS = {  # theme roles
@@ -49,10 +56,17 @@ _ERROR_COLOUR = "bad"
 _LINK_COLOUR = "link"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+_NO_INDEX = QModelIndex()  # the default argument of Qt's model calls: never changed
+_COLUMN_COUNT = len(COLUMNS)
 
 
-#: How many rows going at once are removed as one change of layout.
+#: How many rows going or coming at once under one parent make one change of layout.
 MANY = 20
+
+
+def search_text(c: ContainerSummary) -> str:
+    """What the filter box looks in, lower case: name, image, ID and Compose project."""
+    return f"{c.name} {c.image} {c.id} {c.compose_project or ''}".lower()
 
 
 @dataclass(eq=False)
@@ -63,8 +77,10 @@ class _Node:
     container: ContainerSummary | None = None
     parent: _Node | None = None
     children: list[_Node] = field(default_factory=list)
-    #: What the row shows and sorts by, until the row changes (see ContainersModel._cells).
-    cells: tuple[tuple[str, ...], tuple[Any, ...]] | None = None
+    #: Where the row is among its parent's children.
+    row: int = 0
+    #: What the row shows, sorts by and is found by, until it changes (ContainersModel._cells).
+    cells: tuple[tuple[str, ...], tuple[Any, ...], str] | None = None
 
     @property
     def project(self) -> str | None:
@@ -81,6 +97,9 @@ class ContainersModel(QAbstractItemModel):
         self._busy: dict[str, str] = {}
         self._errors: dict[str, str] = {}
         self._dropped: list[_Node] = []  # see _remove_many
+        #: The column the rows are sorted by, and which way (see sort()).
+        self.sort_column = NAME
+        self.sort_order = Qt.SortOrder.AscendingOrder
         self.now = datetime.now(UTC)
         self._bold_font: QFont | None = None
         #: Where the CPU and Memory columns read a running container's readings from.
@@ -92,6 +111,7 @@ class ContainersModel(QAbstractItemModel):
         """Apply row-level changes; new rows under one parent go in as one block."""
         new: list[ContainerSummary] = []
         gone: list[str] = []
+        changed: list[_Node] = []
         for change in changes:
             if change.resource != "container":
                 continue
@@ -100,15 +120,22 @@ class ContainersModel(QAbstractItemModel):
             if change.action == "remove":
                 gone.append(change.key)
             elif change.key in self._nodes:
-                self._change(item)
+                node = self._change(item)
+                if node is not None:
+                    changed.append(node)
             else:
                 new.append(item)
+        # The projects that lose containers: their rows' words and sort keys change.
+        losing = {p.key: p for key in gone if (n := self._nodes.get(key)) is not None
+                  and (p := n.parent) is not None and p is not self._root}  # fmt: skip
         if len(gone) >= MANY:
             self._remove_many(gone)
         else:
             for key in gone:
                 self._remove(key)
         self._insert(new)
+        changed += [p for key, p in losing.items() if key in self._nodes]
+        self._keep_in_order(changed)
 
     def containers(self) -> list[ContainerSummary]:
         return [n.container for n in self._nodes.values() if n.container is not None]
@@ -136,58 +163,123 @@ class ContainersModel(QAbstractItemModel):
     def error(self, container_id: str) -> str | None:
         return self._errors.get(container_id)
 
-    def tick(self, now: datetime | None = None, notify: bool = True) -> None:
-        """Let time pass: statuses like "Up 3 minutes" are worked out again. Without
-        `notify`, no change is announced (the rows' words are worked out again when they
-        are next drawn: the view repaints itself); announced, a sorted and filtered view
-        looks at every row again, which only a sort by Status or Created needs."""
+    def tick(self, now: datetime | None = None) -> None:
+        """Let time pass: statuses like "Up 3 minutes" are worked out again when next
+        drawn (the view repaints itself). Nothing is announced: the order and the filter
+        do not depend on the time words."""
         self.now = now or datetime.now(UTC)
         for node in self._nodes.values():
             node.cells = None
-        if not notify:
-            return
-        for node in [self._root, *self._nodes.values()]:
-            if node.children:
-                parent = self._index_of(node)
-                self.dataChanged.emit(
-                    self.index(0, STATUS, parent),
-                    self.index(len(node.children) - 1, CREATED, parent),
-                )
 
-    def tick_young(self, now: datetime | None = None, notify: bool = True) -> bool:
+    def tick_young(self, now: datetime | None = None) -> bool:
         """Let a second pass for the rows whose words change by the second ("Up 5 seconds",
-        "12 seconds ago"): those made or started within the last two minutes. Announced
-        (`notify`, see tick()) as one change per group of rows, from its first young row to
-        its last: hundreds of containers made at once must not mean hundreds of redraws
-        (and re-sorts) every second. Whether any row is that young."""
+        "12 seconds ago"): those made or started within the last two minutes. Whether any
+        row is that young (the view then repaints itself)."""
         self.now = now or datetime.now(UTC)
         young = False
-        for parent in [self._root, *self._nodes.values()]:
-            low = high = -1
-            for row, node in enumerate(parent.children):
-                c = node.container
-                if c is None:
-                    continue
-                if any(m is not None and (self.now - m).total_seconds() < 120
-                       for m in (c.created, c.started_at)):  # fmt: skip
-                    node.cells = None
-                    low = row if low < 0 else low
-                    high = row
-            if low >= 0:
+        for node in self._nodes.values():
+            c = node.container
+            if c is not None and any(m is not None and (self.now - m).total_seconds() < 120
+                                     for m in (c.created, c.started_at)):  # fmt: skip
+                node.cells = None
                 young = True
-                if notify:
-                    where = self._index_of(parent)
-                    self.dataChanged.emit(self.index(low, STATUS, where),
-                                          self.index(high, CREATED, where))  # fmt: skip
         return young
 
     def stats_changed(self) -> None:
-        """New readings arrived: the CPU and Memory cells of every row are drawn again."""
-        for node in [self._root, *self._nodes.values()]:
-            if node.children:
-                parent = self._index_of(node)
-                last = len(node.children) - 1
-                self.dataChanged.emit(self.index(0, CPU, parent), self.index(last, MEMORY, parent))
+        """New readings arrived: when the rows are sorted by CPU or memory, those whose
+        place changed move (the view draws the new readings itself)."""
+        if self.sort_column in _STATS_FIELD:
+            self._reorder([self._root, *self._groups()])
+
+    # --- order ------------------------------------------------------------------------
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows by `column` (a Compose project's containers among themselves)."""
+        self.sort_column, self.sort_order = column, order
+        self._reorder([self._root, *self._groups()])
+
+    def _groups(self) -> list[_Node]:
+        return [n for n in self._nodes.values() if n.container is None]
+
+    def _key(self, node: _Node) -> tuple[Any, str]:
+        column = self.sort_column
+        cells = self._cells(node)
+        if column in _STATS_FIELD:
+            return self._stats_data(node, column, SORT_ROLE), cells[1][NAME]
+        return cells[1][column], cells[1][NAME]
+
+    def _in_order(self, nodes: Sequence[_Node]) -> list[_Node]:
+        descending = self.sort_order == Qt.SortOrder.DescendingOrder
+        return sorted(nodes, key=self._key, reverse=descending)
+
+    def _place_for(self, parent: _Node, node: _Node) -> int:
+        """The row `node` goes to among `parent`'s children, which are in order."""
+        key, children = self._key(node), parent.children
+        descending = self.sort_order == Qt.SortOrder.DescendingOrder
+        low, high = 0, len(children)
+        while low < high:
+            middle = (low + high) // 2
+            other = self._key(children[middle])
+            if (other < key) if descending else (key < other):
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    def _misplaced(self, node: _Node) -> bool:
+        parent = node.parent
+        if parent is None:
+            return False
+        siblings, row = parent.children, node.row
+        key = self._key(node)
+        descending = self.sort_order == Qt.SortOrder.DescendingOrder
+        before = siblings[row - 1] if row > 0 else None
+        after = siblings[row + 1] if row + 1 < len(siblings) else None
+        if descending:
+            return (before is not None and self._key(before) < key) or (
+                after is not None and key < self._key(after))  # fmt: skip
+        return (before is not None and key < self._key(before)) or (
+            after is not None and self._key(after) < key)  # fmt: skip
+
+    def _keep_in_order(self, changed: list[_Node]) -> None:
+        """Rows whose sort key changed (and their projects' rows) go to their new places,
+        in one change of layout for all."""
+        nodes = {id(n): n for n in changed}
+        for node in changed:
+            if node.parent is not None and node.parent is not self._root:
+                nodes[id(node.parent)] = node.parent
+        parents = {id(n.parent): n.parent for n in nodes.values()
+                   if n.parent is not None and self._misplaced(n)}  # fmt: skip
+        if parents:
+            self._reorder(list(parents.values()))
+
+    def _reorder(self, parents: list[_Node]) -> None:
+        """Put the children of `parents` in order, as one change of layout."""
+        moves = []
+        for parent in parents:
+            ordered = self._in_order(parent.children)
+            if any(a is not b for a, b in zip(ordered, parent.children, strict=True)):
+                moves.append((parent, ordered))
+        if not moves:
+            return
+        self.layoutAboutToBeChanged.emit()
+        for parent, ordered in moves:
+            parent.children = ordered
+            _number(ordered)
+        self._move_persistent_indexes(set())
+        self.layoutChanged.emit()
+
+    def _move_persistent_indexes(self, gone: set[str]) -> None:
+        """Point the view's kept indexes at their rows' new places (none for `gone`)."""
+        before = self.persistentIndexList()
+        after = []
+        for index in before:
+            node = index.internalPointer()
+            if not isinstance(node, _Node) or node.key in gone or node.key not in self._nodes:
+                after.append(QModelIndex())
+            else:
+                after.append(self.createIndex(node.row, index.column(), node))
+        self.changePersistentIndexList(before, after)
 
     # --- tree changes -----------------------------------------------------------------
 
@@ -197,41 +289,69 @@ class ContainersModel(QAbstractItemModel):
             key = f"project:{c.compose_project}" if c.compose_project else "root"
             by_parent.setdefault(key, []).append(_Node(c.id, c))
         groups = [_Node(k) for k in by_parent if k != "root" and k not in self._nodes]
+        # A new project's row is placed by its name alone until its containers are in it.
         self._add_children(self._root, [*by_parent.pop("root", []), *groups])
         for key, nodes in by_parent.items():
             self._add_children(self._nodes[key], nodes)
+        # Projects whose rows' sort keys changed with their new containers move.
+        self._keep_in_order([self._nodes[key] for key in by_parent])
 
     def _add_children(self, parent: _Node, nodes: list[_Node]) -> None:
+        """Put `nodes` in their places among `parent`'s children: into an empty group or
+        one by one as single inserts, or, many into a filled group, as one change of
+        layout."""
         if not nodes:
             return
-        first = len(parent.children)
-        self.beginInsertRows(self._index_of(parent), first, first + len(nodes) - 1)
         for node in nodes:
             node.parent = parent
-            parent.children.append(node)
-            self._nodes[node.key] = node
-        self.endInsertRows()
+        where = self._index_of(parent)
+        if not parent.children:
+            ordered = self._in_order(nodes)
+            _number(ordered)
+            self.beginInsertRows(where, 0, len(ordered) - 1)
+            parent.children = ordered
+            self._nodes.update((node.key, node) for node in ordered)
+            self.endInsertRows()
+        elif len(nodes) >= MANY:
+            self.layoutAboutToBeChanged.emit()
+            parent.children = self._in_order([*parent.children, *nodes])
+            _number(parent.children)
+            self._nodes.update((node.key, node) for node in nodes)
+            self._move_persistent_indexes(set())
+            self.layoutChanged.emit()
+        else:
+            for node in nodes:
+                row = self._place_for(parent, node)
+                self.beginInsertRows(where, row, row)
+                parent.children.insert(row, node)
+                _number(parent.children, row)
+                self._nodes[node.key] = node
+                self.endInsertRows()
         if parent is not self._root:
             self._emit_row(parent)  # "N of M running" changed
 
-    def _change(self, container: ContainerSummary) -> None:
+    def _change(self, container: ContainerSummary) -> _Node | None:
+        """The container's row shows `container`; returns the row (None if it moved to
+        another group, where it is in order already)."""
         node = self._nodes[container.id]
         assert node.container is not None
         if node.container.compose_project != container.compose_project:
             self._remove(container.id)
             self._insert([container])
-            return
+            return None
         node.container = container
         self._row_changed(container.id)
+        return node
 
     def _remove(self, key: str) -> None:
         node = self._nodes.get(key)
         if node is None or node.parent is None:
             return
         parent = node.parent
-        row = parent.children.index(node)
+        row = node.row
         self.beginRemoveRows(self._index_of(parent), row, row)
         parent.children.pop(row)
+        _number(parent.children, row)
         del self._nodes[key]
         self.endRemoveRows()
         self._busy.pop(key, None)
@@ -262,23 +382,15 @@ class ContainersModel(QAbstractItemModel):
         groups = [n for n in [self._root, *self._nodes.values()] if id(n) in touched]
         for group in groups:
             group.children = [c for c in group.children if c.key not in gone]
+            _number(group.children)
         empty = [g for g in groups if g is not self._root and not g.children]
         for group in empty:
             self._dropped.append(self._nodes.pop(group.key))
             gone.add(group.key)
         if empty:
             self._root.children = [c for c in self._root.children if c.key not in gone]
-        rows = {id(n): r for parent in [self._root, *self._nodes.values()]
-                for r, n in enumerate(parent.children)}  # fmt: skip
-        before = self.persistentIndexList()
-        after = []
-        for index in before:
-            node = index.internalPointer()
-            if not isinstance(node, _Node) or node.key in gone or id(node) not in rows:
-                after.append(QModelIndex())
-            else:
-                after.append(self.createIndex(rows[id(node)], index.column(), node))
-        self.changePersistentIndexList(before, after)
+            _number(self._root.children)
+        self._move_persistent_indexes(gone)
         self.layoutChanged.emit()
         for group in groups:
             if group is not self._root and group.children:
@@ -301,7 +413,7 @@ class ContainersModel(QAbstractItemModel):
     def _index_of(self, node: _Node) -> QModelIndex:
         if node is self._root or node.parent is None:
             return QModelIndex()
-        return self.createIndex(node.parent.children.index(node), 0, node)
+        return self.createIndex(node.row, 0, node)
 
     def _node(self, index: AnyIndex) -> _Node:
         if not index.isValid():
@@ -312,25 +424,30 @@ class ContainersModel(QAbstractItemModel):
 
     # --- Qt's model interface ---------------------------------------------------------
 
-    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
-        node = self._node(parent)
-        if 0 <= row < len(node.children) and 0 <= column < len(COLUMNS):
-            return self.createIndex(row, column, node.children[row])
+    # index() and parent() run hundreds of thousands of times while a filter or a view walks
+    # thousands of rows: each is one attribute walk and one createIndex.
+
+    def index(self, row: int, column: int, parent: AnyIndex = _NO_INDEX) -> QModelIndex:
+        children = (parent.internalPointer() if parent.isValid() else self._root).children
+        if 0 <= row < len(children) and 0 <= column < _COLUMN_COUNT:
+            return self.createIndex(row, column, children[row])
         return QModelIndex()
 
-    def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+    def parent(self, index: AnyIndex = _NO_INDEX) -> QModelIndex:  # type: ignore[override]
         if not index.isValid():
             return QModelIndex()
-        node = self._node(index)
-        return self._index_of(node.parent) if node.parent is not None else QModelIndex()
+        up = index.internalPointer().parent
+        if up is None or up is self._root:
+            return QModelIndex()
+        return self.createIndex(up.row, 0, up)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid() and parent.column() != 0:
-            return 0
-        return len(self._node(parent).children)
+    def rowCount(self, parent: AnyIndex = _NO_INDEX) -> int:
+        if not parent.isValid():
+            return len(self._root.children)
+        return 0 if parent.column() else len(parent.internalPointer().children)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return len(COLUMNS)
+    def columnCount(self, parent: AnyIndex = _NO_INDEX) -> int:
+        return _COLUMN_COUNT
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -351,6 +468,8 @@ class ContainersModel(QAbstractItemModel):
             return self._cells(node)[0][column]
         if role == SORT_ROLE:
             return self._cells(node)[1][column]
+        if role == FILTER_ROLE:
+            return self._cells(node)[2]
         if role == CONTAINER_ROLE:
             return node.container
         if role == _FOREGROUND:
@@ -367,8 +486,9 @@ class ContainersModel(QAbstractItemModel):
             return _dot(_STATE_COLOURS.get(node.container.state, "stopped"))
         return None
 
-    def _cells(self, node: _Node) -> tuple[tuple[str, ...], tuple[Any, ...]]:
-        """What a row shows and sorts by, worked out once per change of the row."""
+    def _cells(self, node: _Node) -> tuple[tuple[str, ...], tuple[Any, ...], str]:
+        """What a row shows, sorts by and is found by, worked out once per change of the
+        row. A project's row is found through its containers (filter.py)."""
         if node.cells is not None:
             return node.cells
         c = node.container
@@ -380,6 +500,7 @@ class ContainersModel(QAbstractItemModel):
             node.cells = (
                 (project, "Compose project", status, "", "", "", "", ""),
                 (project, project, (0 if running else 4, project), 0.0, 0.0, "", "", 0.0),
+                "",
             )
             return node.cells
         busy, error = self._busy.get(c.id), self._errors.get(c.id)
@@ -403,6 +524,7 @@ class ContainersModel(QAbstractItemModel):
                 ports,
                 c.created.timestamp() if c.created else 0.0,
             ),
+            f"{'R' if c.is_running else 'S'}\t{search_text(c)}",
         )
         return node.cells
 
@@ -543,3 +665,9 @@ def _dot_of(colour: str) -> QIcon:
     painter.drawEllipse(2, 2, 8, 8)
     painter.end()
     return QIcon(pixmap)
+
+
+def _number(nodes: list[_Node], start: int = 0) -> None:
+    """Tell each node of a parent's children (from `start`) its row."""
+    for row in range(start, len(nodes)):
+        nodes[row].row = row
