@@ -268,11 +268,17 @@ class ContainersPane(PaneFrame):
         await self.details.reload()
 
     def _on_connection(self, change: ConnectionChange) -> None:
-        if change.status is Connection.LIVE and not self._loaded:
+        if change.status is not Connection.LIVE:
+            return
+        if not self._loaded:
             self._loaded = True
             self._open_projects()
             self._update_placeholder()
             self.loaded.emit()
+        elif self._details is not None and self.details.container_id is not None:
+            # Back after a loss: the details may have failed to load meanwhile (and say
+            # so), or be stale; the list alone would not ask for them again.
+            self._details_timer.start()
 
     @property
     def is_loaded(self) -> bool:
