@@ -561,6 +561,7 @@ class ListPane(PaneFrame, Generic[Row]):
     def __init__(self, context: PaneContext, parent: QWidget | None = None) -> None:
         self._select_when_listed: str | None = None
         self._shown: Row | None = None  # the row whose details are on screen
+        self._refresh_due = False
         super().__init__(context, parent)
         self.filter_box.textChanged.connect(self.proxy.set_text)
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
@@ -630,6 +631,7 @@ class ListPane(PaneFrame, Generic[Row]):
         return self.rows_from(state) if state is not None else []
 
     def refresh_rows(self) -> None:
+        self._refresh_due = False
         self.model.set_rows(self.current_rows())
         self._update_counts()
         pending = self._select_when_listed
@@ -642,7 +644,19 @@ class ListPane(PaneFrame, Generic[Row]):
 
     def _on_changes(self, changes: Sequence[Change]) -> None:
         wanted = self.follows | {self.kind}
-        if any(c.resource in wanted for c in changes):
+        if not any(c.resource in wanted for c in changes):
+            return
+        if self.isVisible():
+            self.refresh_rows()
+        elif not self._refresh_due:
+            # Out of sight: on a later turn of the loop, so that the pane on screen is
+            # drawn first (at start-up every pane's rows arrive in the same batch).
+            self._refresh_due = True
+            QTimer.singleShot(0, self._refresh_when_due)
+
+    def _refresh_when_due(self) -> None:
+        if self._refresh_due:
+            self._refresh_due = False
             self.refresh_rows()
 
     # --- selection --------------------------------------------------------------------
