@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QTreeView
+from PySide6.QtWidgets import QAbstractItemView, QTreeView
 from pytestqt.qtbot import QtBot
 
 from desktop_app.panes.containers.filter import ContainerFilter
@@ -121,3 +121,37 @@ def test_the_filter_finds_by_name_image_id_or_project_and_hides_stopped(
     chosen = [proxy.index(r, 0).data(CONTAINER_ROLE) for r in range(proxy.rowCount())]
     assert all(proxy.accepts(c) for c in chosen if c is not None)
     assert not proxy.accepts(container("redis-cache", "exited"))
+
+
+def test_a_storm_of_removals_keeps_the_view_whole(qtbot: QtBot) -> None:
+    """Hundreds of rows removed in one change (alone, and with the last container of a
+    Compose project): the sorted view shows exactly the rest, the chosen row stays chosen,
+    and nothing the view still held points at a row that went."""
+
+    def numbered(n: int) -> ContainerSummary:
+        return container(f"c{n:04d}", "exited", project=f"p{n % 7}" if n % 3 == 0 else None)
+
+    model, proxy, view = setup(qtbot)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    everyone = [numbered(n) for n in range(600)]
+    model.apply([Change("container", "insert", c.id, c) for c in everyone])
+    view.expandAll()
+    kept = "c0599"
+    start = next(proxy.index(r, 0) for r in range(proxy.rowCount())
+                 if proxy.index(r, 0).data() == kept)  # fmt: skip
+    view.selectionModel().select(start, view.selectionModel().SelectionFlag.ClearAndSelect
+                                 | view.selectionModel().SelectionFlag.Rows)  # fmt: skip
+    going = [c for c in everyone if c.name != kept and c.name < "c0500"]
+    model.apply([Change("container", "remove", c.id, c) for c in going])
+    qtbot.wait(50)
+    assert {c.name for c in model.containers()} == {c.name for c in everyone} - {
+        c.name for c in going}  # fmt: skip
+    chosen = [proxy.mapToSource(i).internalPointer() for i in view.selectionModel().selectedRows()]
+    assert [n.container.name for n in chosen] == [kept]
+    # Every row the view can reach is a live one (painting walks them all).
+    view.grab()
+    shown = 0
+    for row in range(proxy.rowCount()):
+        top = proxy.index(row, 0)
+        shown += 1 if proxy.rowCount(top) == 0 else proxy.rowCount(top)
+    assert shown == 100
