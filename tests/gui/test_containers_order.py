@@ -80,6 +80,12 @@ def test_rows_keep_the_chosen_order_as_they_come_change_and_go(qtbot: QtBot) -> 
     assert shown(proxy)[:4] == ["shop", "  cache", "  db", "web"]
     assert shown(proxy)[4:6] == ["api", "batch"]
 
+    # One batch that changes a row and then removes it (events arrive that way).
+    going = container("batch", "running")
+    model.apply([Change("container", "change", going.id, going),
+                 Change("container", "remove", going.id, going)])  # fmt: skip
+    assert "batch" not in shown(proxy)
+
     # Newest first by Created, the header's other way; removals leave the rest in order.
     for c in many:
         model.apply([Change("container", "change", c.id, c)])

@@ -134,8 +134,9 @@ class ContainersModel(QAbstractItemModel):
             for key in gone:
                 self._remove(key)
         self._insert(new)
-        changed += [p for key, p in losing.items() if key in self._nodes]
-        self._keep_in_order(changed)
+        changed += losing.values()
+        # Only the rows still listed (a batch may change a row and then remove it).
+        self._keep_in_order([n for n in changed if self._nodes.get(n.key) is n])
 
     def containers(self) -> list[ContainerSummary]:
         return [n.container for n in self._nodes.values() if n.container is not None]
