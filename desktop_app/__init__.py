@@ -1,4 +1,4 @@
-"""Dockyard's desktop app: Qt widgets over the engine bridge. Never imports `docker`."""
+"""Dockyard's desktop app: Qt widgets over the engine bridge. Never imports `docker` itself."""
 
 # The engine bridge (and the SDK, requests and YAML under it) is imported before PySide6:
 # PySide6 reads the source of every module imported after it, looking for its own name,

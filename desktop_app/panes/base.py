@@ -655,8 +655,7 @@ class ListPane(PaneFrame, Generic[Row]):
             QTimer.singleShot(0, self._refresh_when_due)
 
     def _refresh_when_due(self) -> None:
-        if self._refresh_due:
-            self._refresh_due = False
+        if self._refresh_due:  # not refreshed meanwhile (shown, or a switch of engine)
             self.refresh_rows()
 
     # --- selection --------------------------------------------------------------------

@@ -213,15 +213,19 @@ class ContainersModel(QAbstractItemModel):
         descending = self.sort_order == Qt.SortOrder.DescendingOrder
         return sorted(nodes, key=self._key, reverse=descending)
 
+    def _goes_before(self, key: tuple[Any, str], other: tuple[Any, str]) -> bool:
+        """Whether a row with sort key `key` is shown above one with `other`."""
+        if self.sort_order == Qt.SortOrder.DescendingOrder:
+            return other < key
+        return key < other
+
     def _place_for(self, parent: _Node, node: _Node) -> int:
         """The row `node` goes to among `parent`'s children, which are in order."""
         key, children = self._key(node), parent.children
-        descending = self.sort_order == Qt.SortOrder.DescendingOrder
         low, high = 0, len(children)
         while low < high:
             middle = (low + high) // 2
-            other = self._key(children[middle])
-            if (other < key) if descending else (key < other):
+            if self._goes_before(key, self._key(children[middle])):
                 high = middle
             else:
                 low = middle + 1
@@ -231,16 +235,11 @@ class ContainersModel(QAbstractItemModel):
         parent = node.parent
         if parent is None:
             return False
-        siblings, row = parent.children, node.row
-        key = self._key(node)
-        descending = self.sort_order == Qt.SortOrder.DescendingOrder
-        before = siblings[row - 1] if row > 0 else None
-        after = siblings[row + 1] if row + 1 < len(siblings) else None
-        if descending:
-            return (before is not None and self._key(before) < key) or (
-                after is not None and key < self._key(after))  # fmt: skip
-        return (before is not None and key < self._key(before)) or (
-            after is not None and self._key(after) < key)  # fmt: skip
+        siblings, row, key = parent.children, node.row, self._key(node)
+        above = siblings[row - 1] if row > 0 else None
+        below = siblings[row + 1] if row + 1 < len(siblings) else None
+        return (above is not None and self._goes_before(key, self._key(above))) or (
+            below is not None and self._goes_before(self._key(below), key))  # fmt: skip
 
     def _keep_in_order(self, changed: list[_Node]) -> None:
         """Rows whose sort key changed (and their projects' rows) go to their new places,
