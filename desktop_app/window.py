@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from html import escape
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
-    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -28,14 +27,21 @@ from desktop_app import icons, menus, settings, theme
 from desktop_app.command_log import CommandLog
 from desktop_app.dialogs import ask
 from desktop_app.memory import give_back_free_memory
-from desktop_app.panes import PANES, FollowsEngine, HasActions, PaneContext
+from desktop_app.pane_stack import PaneStack
+from desktop_app.panes import (
+    CONTAINERS,
+    ENGINE,
+    IMAGES,
+    PANES,
+    RESOURCES,
+    TERMINALS,
+    VOLUMES,
+    FollowsEngine,
+    HasActions,
+    PaneContext,
+)
 from desktop_app.panes.base import PaneFrame
 from desktop_app.panes.containers.pane import ContainersPane
-from desktop_app.panes.engine import EnginePane
-from desktop_app.panes.images.pane import ImagesPane
-from desktop_app.panes.resources import ResourcesPane
-from desktop_app.panes.terminals import TerminalsPane
-from desktop_app.panes.volumes.pane import VolumesPane
 from desktop_app.session import EngineSession
 from desktop_app.tray import Tray
 from desktop_app.widgets.activity import ActivityView
@@ -62,11 +68,14 @@ from engine_bridge import (
 
 if TYPE_CHECKING:
     from desktop_app.dialogs.palette import Entry
+    from desktop_app.panes.engine import EnginePane
+    from desktop_app.panes.images.pane import ImagesPane
     from desktop_app.panes.learn.guide import FirstRunGuide
+    from desktop_app.panes.resources import ResourcesPane
+    from desktop_app.panes.terminals import TerminalsPane
+    from desktop_app.panes.volumes.pane import VolumesPane
 
 log = logging.getLogger(__name__)
-
-P = TypeVar("P", bound=QWidget)
 
 
 def _go(window: MainWindow, title: str) -> Callable[[], None]:
@@ -97,9 +106,10 @@ class MainWindow(QMainWindow):
 
     Signals: `engine_ready()` when an engine's lists are loaded for the first time,
     `closed()` when the user closed the window.
-    Attributes: `session` (the engine in use, or None), `panes` (by title),
-    `containers_pane`, `images_pane`, `volumes_pane`, `resources_pane`, `engine_pane`,
-    `activity`, `credentials` (registry logins), `status_text`.
+    Attributes: `session` (the engine in use, or None), `panes` (by title, each made on
+    first access), `containers_pane`, `images_pane`, `volumes_pane`, `resources_pane`,
+    `terminals_pane`, `engine_pane`, `activity`, `credentials` (registry logins),
+    `status_text`.
     """
 
     engine_ready = Signal()
@@ -115,35 +125,22 @@ class MainWindow(QMainWindow):
         self.remember = False
 
         self.credentials = CredentialStore()
-        context = PaneContext(self.credentials)
-        self.panes: dict[str, QWidget] = {}
-        for pane_class in PANES:
-            self.panes[pane_class.title] = pane_class(context)
-        # The panes that work together: a run from an image, a terminal from a container.
-        self.containers_pane = self._pane(ContainersPane)
-        self.images_pane = self._pane(ImagesPane)
-        self.volumes_pane = self._pane(VolumesPane)
-        self.resources_pane = self._pane(ResourcesPane)
-        self.terminals_pane = self._pane(TerminalsPane)
-        self.engine_pane = self._pane(EnginePane)
-        self.images_pane.run_requested.connect(self._on_run_image)
-        self.containers_pane.terminal_requested.connect(self._on_terminal_requested)
-        self.containers_pane.attach_requested.connect(self._on_attach_requested)
-        self.engine_pane.start_bundled_requested.connect(self._on_start_bundled)
-        self.engine_pane.use_kind_requested.connect(self._on_use_kind)
-        self.engine_pane.use_context_requested.connect(self._on_use_context)
-        self.containers_pane.loaded.connect(self.engine_ready)
+        #: The layouts saved by the last launch, once restore_settings() took them back:
+        #: a pane made later takes its own back then.
+        self._layouts_restored = False
+        # Panes are made when first needed: start-up builds the Containers list only.
+        self.stack = PaneStack(PANES, PaneContext(self.credentials))
+        self.stack.made.connect(self._on_pane_made)
+        self.panes = self.stack.panes
+        self.containers_pane = cast(ContainersPane, self.panes[CONTAINERS.title])
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName("Panes")
         self.sidebar.setFixedWidth(180)
         self.sidebar.setIconSize(QSize(20, 20))
-        self.stack = QStackedWidget()
-        for title, pane in self.panes.items():
-            self.sidebar.addItem(title)
-            self.stack.addWidget(pane)
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.addItems(self.stack.titles())
+        self.sidebar.currentRowChanged.connect(self.stack.show_index)
         self.sidebar.setCurrentRow(0)
 
         self.banner = QLabel()
@@ -204,6 +201,51 @@ class MainWindow(QMainWindow):
         self._draw_sidebar_icons()
         theme.changes().changed.connect(self._draw_sidebar_icons)
         menus.build(self)
+
+    # --- the panes, each made when first needed ------------------------------------------
+
+    @property
+    def images_pane(self) -> ImagesPane:
+        return cast("ImagesPane", self.panes[IMAGES.title])
+
+    @property
+    def volumes_pane(self) -> VolumesPane:
+        return cast("VolumesPane", self.panes[VOLUMES.title])
+
+    @property
+    def resources_pane(self) -> ResourcesPane:
+        return cast("ResourcesPane", self.panes[RESOURCES.title])
+
+    @property
+    def terminals_pane(self) -> TerminalsPane:
+        return cast("TerminalsPane", self.panes[TERMINALS.title])
+
+    @property
+    def engine_pane(self) -> EnginePane:
+        return cast("EnginePane", self.panes[ENGINE.title])
+
+    def _on_pane_made(self, pane: QWidget) -> None:
+        """A pane was just made: give it the engine, and connect the panes that work
+        together (a run from an image, a terminal from a container, the engine's choices)."""
+        title = getattr(pane, "title", "")
+        if title == CONTAINERS.title:
+            assert isinstance(pane, ContainersPane)
+            pane.terminal_requested.connect(self._on_terminal_requested)
+            pane.attach_requested.connect(self._on_attach_requested)
+            pane.loaded.connect(self.engine_ready)
+        elif title == IMAGES.title:
+            cast("ImagesPane", pane).run_requested.connect(self._on_run_image)
+        elif title == ENGINE.title:
+            engine = cast("EnginePane", pane)
+            engine.start_bundled_requested.connect(self._on_start_bundled)
+            engine.use_kind_requested.connect(self._on_use_kind)
+            engine.use_context_requested.connect(self._on_use_context)
+        if self._layouts_restored and isinstance(pane, PaneFrame):
+            pane.restore_layout(settings.store())
+        if isinstance(pane, FollowsEngine):
+            pane.attach(self.session)
+        if isinstance(pane, HasActions):
+            pane.update_actions()
 
     # --- what the menus open ------------------------------------------------------------
 
@@ -295,16 +337,15 @@ class MainWindow(QMainWindow):
         session, self.session = self.session, None
         self.banner.hide()
         if session is not None:
-            await self.terminals_pane.close_all()
+            terminals = self.stack.made_panes().get(TERMINALS.title)
+            if terminals is not None:
+                await cast("TerminalsPane", terminals).close_all()
             self._attach_panes(None)
             await session.close()
             session.deleteLater()
 
-    def _pane(self, pane_class: type[P]) -> P:
-        return next(pane for pane in self.panes.values() if isinstance(pane, pane_class))
-
     def _attach_panes(self, session: EngineSession | None) -> None:
-        for pane in self.panes.values():
+        for pane in self.stack.made_panes().values():
             if isinstance(pane, FollowsEngine):
                 pane.attach(session)
 
@@ -470,7 +511,7 @@ class MainWindow(QMainWindow):
             self.banner.show()
             state = "lost, reconnecting…" if seen else "not usable, trying again…"
             self._set_status("bad", f"{name} · {state}")
-        for pane in self.panes.values():
+        for pane in self.stack.made_panes().values():
             if isinstance(pane, HasActions):
                 pane.update_actions()
 
@@ -502,11 +543,12 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         self.activity_dock.setVisible(saved.value("window/activity", "false") == "true")
         pane = saved.value("window/pane")
+        for made in self.stack.made_panes().values():
+            if isinstance(made, PaneFrame):
+                made.restore_layout(saved)
+        self._layouts_restored = True
         if isinstance(pane, str) and pane in self.panes:
             self.show_pane(pane)
-        for shown in self.panes.values():
-            if isinstance(shown, PaneFrame):
-                shown.restore_layout(saved)
 
     def save_settings(self) -> None:
         if not self.remember:
@@ -516,9 +558,9 @@ class MainWindow(QMainWindow):
         saved.setValue("window/state", self.saveState())
         saved.setValue("window/activity", "true" if self.activity_dock.isVisible() else "false")
         saved.setValue("window/pane", list(self.panes)[self.sidebar.currentRow()])
-        for shown in self.panes.values():
-            if isinstance(shown, PaneFrame):
-                shown.save_layout(saved)
+        for made in self.stack.made_panes().values():
+            if isinstance(made, PaneFrame):
+                made.save_layout(saved)
         saved.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -1,13 +1,16 @@
 """The panes of the main window, in sidebar order, and what the window asks of each.
 
 A pane is a widget with a `title` (its sidebar entry), made from the app's shared
-`PaneContext`. The window gives every pane that has `attach(session)` the engine in use
+`PaneContext`. PANES names each pane's class by its module, which is imported when the
+pane is first needed (shown, or asked for): start-up imports and builds only what the first
+window shows. The window gives every pane that has `attach(session)` the engine in use
 (None: no engine), and asks those with `update_actions()` to follow the connection. A new
-pane is a class in PANES; the window does not change.
+pane is an entry in PANES; the window does not change.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -33,6 +36,34 @@ class PaneClass(Protocol):
     def __call__(self, context: PaneContext) -> QWidget: ...
 
 
+@dataclass(frozen=True)
+class PaneEntry:
+    """A pane in the sidebar: its title, and where its class is (`module`:`name`)."""
+
+    title: str
+    module: str
+    name: str
+
+    def load(self) -> PaneClass:
+        pane_class: PaneClass = getattr(importlib.import_module(self.module), self.name)
+        return pane_class
+
+
+CONTAINERS = PaneEntry("Containers", "desktop_app.panes.containers.pane", "ContainersPane")
+COMPOSE = PaneEntry("Compose", "desktop_app.panes.compose.pane", "ComposePane")
+IMAGES = PaneEntry("Images", "desktop_app.panes.images.pane", "ImagesPane")
+VOLUMES = PaneEntry("Volumes", "desktop_app.panes.volumes.pane", "VolumesPane")
+NETWORKS = PaneEntry("Networks", "desktop_app.panes.networks.pane", "NetworksPane")
+BUILDS = PaneEntry("Builds", "desktop_app.panes.builds.pane", "BuildsPane")
+RESOURCES = PaneEntry("Resources", "desktop_app.panes.resources", "ResourcesPane")
+TERMINALS = PaneEntry("Terminals", "desktop_app.panes.terminals", "TerminalsPane")
+ENGINE = PaneEntry("Engine", "desktop_app.panes.engine", "EnginePane")
+LEARN = PaneEntry("Learn", "desktop_app.panes.learn.pane", "LearnPane")
+
+PANES = (CONTAINERS, COMPOSE, IMAGES, VOLUMES, NETWORKS, BUILDS, RESOURCES, TERMINALS, ENGINE,
+         LEARN)  # fmt: skip
+
+
 @runtime_checkable
 class FollowsEngine(Protocol):
     def attach(self, session: EngineSession | None) -> None: ...
@@ -41,31 +72,3 @@ class FollowsEngine(Protocol):
 @runtime_checkable
 class HasActions(Protocol):
     def update_actions(self) -> None: ...
-
-
-def _panes() -> tuple[PaneClass, ...]:
-    from desktop_app.panes.builds.pane import BuildsPane
-    from desktop_app.panes.compose.pane import ComposePane
-    from desktop_app.panes.containers.pane import ContainersPane
-    from desktop_app.panes.engine import EnginePane
-    from desktop_app.panes.images.pane import ImagesPane
-    from desktop_app.panes.learn.pane import LearnPane
-    from desktop_app.panes.networks.pane import NetworksPane
-    from desktop_app.panes.resources import ResourcesPane
-    from desktop_app.panes.terminals import TerminalsPane
-    from desktop_app.panes.volumes.pane import VolumesPane
-
-    return (ContainersPane, ComposePane, ImagesPane, VolumesPane, NetworksPane, BuildsPane,
-            ResourcesPane, TerminalsPane, EnginePane, LearnPane)  # fmt: skip
-
-
-PANES: tuple[PaneClass, ...]
-
-
-def __getattr__(name: str) -> tuple[PaneClass, ...]:
-    # PANES is made on first use, so that a kind's rows.py (pure) imports without Qt.
-    if name == "PANES":
-        global PANES
-        PANES = _panes()
-        return PANES
-    raise AttributeError(name)

@@ -21,6 +21,7 @@ from desktop_app.dialogs.palette import CommandPalette
 from desktop_app.dialogs.reading import ReadingDialog
 from desktop_app.dialogs.settings_dialog import SettingsDialog
 from desktop_app.dialogs.terminal_options import OpenTerminalDialog
+from desktop_app.panes import PANES
 from desktop_app.panes.terminals import TerminalTab
 from desktop_app.tray import ending_words
 from desktop_app.window import MainWindow
@@ -109,6 +110,37 @@ def test_every_control_of_every_pane_has_a_name(
         dialog.close()
     problems = [f"{where}: {', '.join(names)}" for where, names in missing.items() if names]
     assert not problems, "nameless controls:\n" + "\n".join(problems)
+
+
+def test_each_sidebar_entry_names_its_pane() -> None:
+    assert [entry.load().title for entry in PANES] == [entry.title for entry in PANES]
+
+
+def test_a_pane_is_made_when_first_shown_with_what_the_engine_has(
+    window: MainWindow, name: str, run: Any
+) -> None:
+    """Start-up builds the Containers list only; another pane, shown for the first time,
+    lists at once what the engine had all along, and Go to anything finds objects of
+    panes never shown."""
+    assert list(window.stack.made_panes()) == ["Containers"]
+
+    async def scenario() -> None:
+        await docker_async("volume", "create", "--label", f"{TEST_LABEL}=1", name)
+        assert window.session is not None
+        assert window.session.state is not None
+        state = window.session.state
+        await until(lambda: name in state.of("volume"), 10, "the volume in the engine's state")
+
+    run(scenario())
+    assert "Volumes" not in window.stack.made_panes()
+    window.show_pane("Volumes")
+    assert window.stack.currentWidget() is window.panes["Volumes"]
+    assert window.volumes_pane.model.row(name) is not None
+    assert window.volumes_pane.isVisible()
+    # The palette searches every pane, made for it if need be.
+    found = [e for e in window.palette_entries() if e.words == name]
+    assert [e.what for e in found] == ["Volume"]
+    assert set(window.stack.made_panes()) == set(window.panes)
 
 
 def test_the_menu_bar_has_what_a_desktop_app_has(window: MainWindow, qtbot: QtBot) -> None:
