@@ -61,7 +61,8 @@ class EngineState:
     """A live snapshot of one engine: the objects of every kind in `kinds` (the table in
     engine_bridge.resources), kept up to date from the engine's events.
 
-    Attributes: `connection`, `resyncs`; `of(kind)` gives a kind's objects by key.
+    Attributes: `connection`, `resyncs`; `of(kind)` gives a kind's objects by key, and
+    `listed(kind)` whether its full list has arrived since the engine was (re)connected.
     `debounce` (seconds) is how long events are gathered before the objects they name are
     fetched; `backoff` the waits between reconnection attempts.
     """
@@ -79,6 +80,7 @@ class EngineState:
         self._items: dict[str, dict[str, Item]] = {kind.name: {} for kind in kinds}
         self.connection = ConnectionChange(Connection.STOPPED)
         self.resyncs = 0
+        self._listed: set[str] = set()
         self._debounce = debounce
         self._backoff = tuple(backoff)
         self._change_listeners: list[ChangeListener] = []
@@ -93,6 +95,9 @@ class EngineState:
     def of(self, kind: str) -> dict[str, Item]:
         """The objects of one kind ("container", "image", ...) by key, as last known."""
         return self._items[kind]
+
+    def listed(self, kind: str) -> bool:
+        return kind in self._listed
 
     # --- subscribing ------------------------------------------------------------------
 
@@ -135,6 +140,7 @@ class EngineState:
             events = None
             try:
                 self._set_connection(ConnectionChange(Connection.CONNECTING))
+                self._listed.clear()
                 await self.bridge.ensure_client()
                 # Facts (docker info is slow) are read while the lists load.
                 facts = asyncio.create_task(self.bridge.refresh_facts())
@@ -216,19 +222,25 @@ class EngineState:
     # --- full resynchronisation -------------------------------------------------------
 
     async def resync(self) -> None:
-        """List everything and report what differs from what the store holds."""
-        kinds = list(self.kinds.values())
-        listed = await asyncio.gather(*(kind.list_all(self.bridge) for kind in kinds))
-        changes: list[Change] = []
-        for kind, items in zip(kinds, listed, strict=True):
-            store = self._items[kind.name]
-            fresh = {kind.key(item): item for item in items}
-            if kind.keep is not None:
-                keep = kind.keep
-                fresh = {k: keep(store[k], v) if k in store else v for k, v in fresh.items()}
-            changes += _diff(kind.name, store, fresh)
+        """List everything and report what differs from what the store holds, kind by kind
+        as each list arrives: a long list of images does not hold up the containers'."""
+        lists = [asyncio.ensure_future(self._relist(kind)) for kind in self.kinds.values()]
+        try:
+            await asyncio.gather(*lists)
+        finally:
+            for unfinished in lists:  # one failed: the others are not waited for
+                unfinished.cancel()
         self.resyncs += 1
-        self._emit(changes)
+
+    async def _relist(self, kind: Kind) -> None:
+        items = await kind.list_all(self.bridge)
+        store = self._items[kind.name]
+        fresh = {kind.key(item): item for item in items}
+        if kind.keep is not None:
+            keep = kind.keep
+            fresh = {k: keep(store[k], v) if k in store else v for k, v in fresh.items()}
+        self._listed.add(kind.name)
+        self._emit(_diff(kind.name, store, fresh))
 
     async def _add_details(self) -> None:
         """Fetch, in the background, what each object's list entry lacks (kinds that have

@@ -121,3 +121,36 @@ def test_a_resync_reports_row_by_row_and_keeps_what_a_list_lacks() -> None:
         assert state.resyncs == 2
 
     asyncio.run(scenario())
+
+
+def test_a_resync_reports_each_kind_as_its_list_arrives() -> None:
+    """A slow list (many images) does not hold up a quick one (the containers): each kind is
+    reported, and counts as listed, as soon as its own list is in."""
+    quick, slow = Memory(), Memory()
+    quick.things = {"a": Thing("a", "running")}
+    slow.things = {"b": Thing("b", "created")}
+    release = asyncio.Event()
+
+    async def slow_list(bridge: Any) -> Sequence[Thing]:
+        await release.wait()
+        return await slow.list_all(bridge)
+
+    kinds = [Kind("quick", key=lambda t: str(t.id), list_all=quick.list_all),
+             Kind("slow", key=lambda t: str(t.id), list_all=slow_list)]  # fmt: skip
+    state = EngineState(None, kinds=kinds)  # type: ignore[arg-type]
+    batches: list[list[str]] = []
+    state.on_changes(lambda changes: batches.append([c.resource for c in changes]))
+
+    async def scenario() -> None:
+        resync = asyncio.ensure_future(state.resync())
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert batches == [["quick"]]
+        assert state.listed("quick")
+        assert not state.listed("slow")
+        release.set()
+        await resync
+        assert batches == [["quick"], ["slow"]]
+        assert state.listed("slow")
+
+    asyncio.run(scenario())
