@@ -14,11 +14,15 @@ import collections
 import contextlib
 import os
 import signal
+import sys
 from collections.abc import Callable
 from contextvars import Context
 from typing import Any
 
 from qasync import QEventLoop
+
+#: Seconds a thread may hold the GIL while another waits for it (Python's default: 0.005).
+SWITCH_INTERVAL = 0.0002
 
 _Handoff = tuple[Callable[..., object], tuple[Any, ...], Context | None]
 
@@ -36,6 +40,11 @@ class DockyardEventLoop(QEventLoop):  # type: ignore[misc]  # qasync has no type
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
         self.add_reader(self._wake_read, self._take_from_threads)
+        # Painting a list calls back into Python for every cell, and each call takes the
+        # GIL again. A stream thread busy decoding would make each of those wait up to
+        # the interpreter's switch interval (5 ms): a paint of a few hundred calls then
+        # stalls for tens of milliseconds. The UI thread gets the GIL back sooner.
+        sys.setswitchinterval(SWITCH_INTERVAL)
 
     def call_soon(
         self, callback: Callable[..., object], *args: Any, context: Context | None = None
