@@ -16,10 +16,11 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QKeySequen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QListView,
+    QHeaderView,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableView,
     QWidget,
 )
 
@@ -199,7 +200,7 @@ class LogDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         metrics = self.view.metrics
-        height = metrics.height() + 2
+        height = self.view.line_height()
         if not self.view.wrap:
             return QSize(100, height)
         row: LogLine = index.data(_LINE)
@@ -286,8 +287,14 @@ class LogDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class LogView(QListView):
-    """The view. Attributes: `timestamps`, `wrap`, `follow`; `set_search()` for highlights."""
+class LogView(QTableView):
+    """The view. Attributes: `timestamps`, `wrap`, `follow`; `set_search()` for highlights.
+
+    A table of one column whose rows all have the height of a line (unless lines wrap): it
+    asks the model only for the rows on screen. A list view lays every row out again after
+    each change, asking the model about each of them: with 100,000 lines streaming in, that
+    was millions of calls into Python a second, each waiting for the GIL.
+    """
 
     def __init__(self, model: LogModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -304,10 +311,17 @@ class LogView(QListView):
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.metrics = QFontMetrics(self.font())
         self.setItemDelegate(LogDelegate(self))
-        self.setUniformItemSizes(True)
-        # Lay rows out a few hundred at a time: all at once, 100,000 rows stall the UI.
-        self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(500)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setCornerButtonEnabled(False)
+        self.horizontalHeader().hide()
+        self.horizontalHeader().setStretchLastSection(True)
+        rows = self.verticalHeader()
+        rows.hide()
+        rows.setMinimumSectionSize(1)
+        rows.setDefaultSectionSize(self.line_height())
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -321,11 +335,29 @@ class LogView(QListView):
             self._sources[source] = _SOURCE_COLOURS[len(self._sources) % len(_SOURCE_COLOURS)]
         return self._sources[source]
 
+    def line_height(self) -> int:
+        return self.metrics.height() + 2
+
     def set_wrap(self, wrap: bool) -> None:
+        """Wrap long lines (each row as tall as its words need), or cut them at the edge."""
         self.wrap = wrap
-        self.setUniformItemSizes(not wrap)
-        self.setWordWrap(wrap)
-        self.scheduleDelayedItemsLayout()
+        if wrap:
+            self._fit_rows(0, self.log_model.rowCount() - 1)
+        else:  # every row back to the height of one line
+            line = self.line_height()
+            for row in range(self.log_model.rowCount()):
+                self.setRowHeight(row, line)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self.wrap and event.size().width() != event.oldSize().width():
+            self._fit_rows(0, self.log_model.rowCount() - 1)  # narrower: more lines per row
+
+    def _fit_rows(self, first: int, last: int) -> None:
+        """Give rows the height their wrapped words need (not resizeRowsToContents(): that
+        counts the hidden header's row numbers in)."""
+        for row in range(first, last + 1):
+            self.setRowHeight(row, self.sizeHintForRow(row))
 
     def set_timestamps(self, shown: bool) -> None:
         self.timestamps = shown
@@ -342,7 +374,9 @@ class LogView(QListView):
         return [(m.start(), m.end(), row == self._current) for m in self._pattern.finditer(text)
                 if m.end() > m.start()]  # fmt: skip
 
-    def _on_rows(self, *_: object) -> None:
+    def _on_rows(self, _parent: QModelIndex, first: int, last: int) -> None:
+        if self.wrap:  # the new rows only: the others keep their heights
+            self._fit_rows(first, last)
         if self.follow:
             self.scrollToBottom()
 

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint
+from pytestqt.qtbot import QtBot
 
 from desktop_app.ansi import strip
-from desktop_app.widgets.log_view import DISPLAY_LIMIT, NOTICE
+from desktop_app.widgets.log_view import DISPLAY_LIMIT, NOTICE, LogModel, LogView
 from desktop_app.window import MainWindow
+from engine_bridge import STDOUT, LogLine
 from tests.bridge.helpers import docker_async
 from tests.gui.conftest import until
 
@@ -174,3 +176,25 @@ def test_a_followed_log_shows_its_last_line_after_a_burst(
         assert bottom.row() == panel.model.rowCount() - 1, "the last line is on screen"
 
     run(scenario())
+
+
+def test_wrapped_lines_take_the_rows_they_need_and_unwrapped_one_each(qtbot: QtBot) -> None:
+    model = LogModel()
+    view = LogView(model)
+    qtbot.addWidget(view)
+    view.resize(500, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    model.append([LogLine(STDOUT, "short"), LogLine(STDOUT, "long " * 200)])
+    line = view.line_height()
+    assert [view.rowHeight(row) for row in range(2)] == [line, line]
+    view.set_wrap(True)
+    qtbot.wait(50)
+    wrapped = view.rowHeight(1)
+    assert view.rowHeight(0) == line
+    assert wrapped >= 5 * line, "a thousand characters wrap into several lines at 500 px"
+    view.resize(300, 300)  # narrower: more lines
+    qtbot.wait(50)
+    assert view.rowHeight(1) > wrapped
+    view.set_wrap(False)
+    assert [view.rowHeight(row) for row in range(2)] == [line, line]
