@@ -36,6 +36,9 @@ class _Changes(QObject):
 
 
 _chosen = Choice.SYSTEM
+#: Whether the palette apply() set is a dark one (None: not set yet). Asked for every cell a
+#: list paints: a flag, not a look at the palette each time.
+_dark: bool | None = None
 
 
 @functools.cache
@@ -50,6 +53,8 @@ def choice() -> Choice:
 
 def dark() -> bool:
     """Whether the application's palette is a dark one."""
+    if _dark is not None:
+        return _dark
     app = QGuiApplication.instance()
     if not isinstance(app, QGuiApplication):
         return False
@@ -76,7 +81,7 @@ def of_tone(tone: Tone) -> str:
 
 def apply(chosen: Choice) -> None:
     """Switch the whole application to the chosen theme, now."""
-    global _chosen
+    global _chosen, _dark
     _chosen = chosen
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -84,6 +89,7 @@ def apply(chosen: Choice) -> None:
     is_dark = chosen is Choice.DARK or (chosen is Choice.SYSTEM and desktop_is_dark())
     table = DARK if is_dark else LIGHT
     app.setPalette(_palette(table))
+    _dark = is_dark
     app.setStyleSheet(style_sheet(table))
     changes().changed.emit()
 

@@ -51,10 +51,13 @@ class _Lines:
         return len(self.texts)
 
     def extend(self, lines: Sequence[LogLine]) -> None:
-        self.texts.extend([line[1] for line in lines])
-        self.streams.extend([line[0] for line in lines])
-        self.stamps.extend([line[2] for line in lines])
-        self.sources.extend([line[3] for line in lines])
+        if not lines:
+            return
+        streams, texts, stamps, sources = zip(*lines, strict=True)  # by column, in C
+        self.texts.extend(texts)
+        self.streams.extend(streams)
+        self.stamps.extend(stamps)
+        self.sources.extend(sources)
 
     def drop_front(self, count: int) -> None:
         del self.texts[:count], self.streams[:count], self.stamps[:count], self.sources[:count]
