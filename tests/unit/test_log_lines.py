@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import struct
 
 from engine_bridge.streams.log_lines import (
@@ -91,3 +92,46 @@ def test_a_log_read_again_from_its_position_loses_nothing_and_repeats_nothing() 
 def test_since_starts_at_the_stamp_itself() -> None:
     assert since("2026-01-01T00:00:02.5Z") == "1767225602.500000000"
     assert since("2026-01-01T00:00:02Z") == "1767225602.000000000"
+
+
+def test_frames_of_every_kind_give_the_same_lines_however_the_reads_split_them() -> None:
+    """Lines one to a frame, a long line in pieces, a frame of two lines, carriage returns,
+    bytes that are not UTF-8 and empty lines: wherever the reads split the stream, the
+    lines are the same."""
+    random.seed(7)
+    stamp = "2026-01-01T00:00:00.{:09d}Z"
+    sent: list[bytes] = []
+    expected: list[LogLine] = []
+    for n in range(3000):
+        stream = STDERR if n % 7 == 0 else STDOUT
+        at = stamp.format(n)
+        kind = n % 50
+        if kind == 10:  # a line longer than a piece: two frames, one stamp kept
+            sent += [frame(stream, f"{at} ".encode() + b"p" * 16384),
+                     frame(stream, f"{at} tail\n".encode())]  # fmt: skip
+            expected.append(LogLine(stream, "p" * 16384 + "tail", at))
+        elif kind == 20:  # two lines in one frame (as a TTY-less writer may send)
+            sent.append(frame(stream, f"{at} first\nsecond\n".encode()))
+            expected += [LogLine(stream, "first", at), LogLine(stream, "second", at)]
+        else:
+            text = {30: b"crlf\r", 31: b"", 32: b"bad \xff byte"}.get(kind, f"line {n}".encode())
+            sent.append(frame(stream, f"{at} ".encode() + text + b"\n"))
+            expected.append(LogLine(stream, text.decode("utf-8", "replace").removesuffix("\r"),
+                                    at))  # fmt: skip
+    data = b"".join(sent)
+    for _ in range(5):
+        decoder = LogDecoder(tty=False, timestamps=True)
+        lines: list[LogLine] = []
+        position = 0
+        while position < len(data):
+            step = random.choice([1, 7, 100, 4096, 65536, 262144])
+            lines += decoder.feed(data[position : position + step])
+            position += step
+        lines += decoder.finish()
+        assert lines == expected
+
+
+def test_frames_without_timestamps_keep_their_stream_and_source() -> None:
+    data = b"".join(frame(STDOUT if n % 2 else STDERR, f"n{n}\n".encode()) for n in range(100))
+    lines = LogDecoder(tty=False, timestamps=False, source="web").feed(data)
+    assert lines == [LogLine(STDOUT if n % 2 else STDERR, f"n{n}", "", "web") for n in range(100)]
