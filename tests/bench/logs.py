@@ -3,7 +3,9 @@
 Figures: time until the view holds the last line, against the real `docker logs` to
 /dev/null on the same container in the same run; the longest stall of the UI event loop
 during that ingest (a 5 ms timer that notes how late it fires); a search over the 100,000
-lines the view keeps; and this process's peak RSS.
+lines the view keeps; and this process's peak RSS. Then a followed container that prints
+200,000 short lines in one burst, with and without a TTY: the longest stall until the view
+shows the last one.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from tests.engine_support import (
 
 LINES = 1_000_000
 NAME = "dyb-logs-million"
+BURST = 200_000
 
 
 def _peak_rss_mib() -> float:
@@ -60,7 +63,18 @@ def run(rounds: int) -> dict[str, Any]:
         )
         client.api.start(created["Id"])
         client.api.wait(created["Id"])
-        return _measure(engine, created["Id"], rounds)
+        bursts = []
+        for tty in (False, True):
+            # Followed from the start; after a second, the whole burst at once.
+            burst = client.api.create_container(
+                BUSYBOX_IMAGE,
+                ["sh", "-c", f"sleep 1; seq 1 {BURST}; sleep 600"],
+                tty=tty,
+                name=f"{NAME}-burst-{'tty' if tty else 'plain'}",
+                labels={TEST_LABEL: "1"},
+            )
+            bursts.append((burst["Id"], tty))
+        return _measure(engine, created["Id"], rounds, bursts, client)
     finally:
         remove_test_objects(client)
         client.close()
@@ -68,7 +82,9 @@ def run(rounds: int) -> dict[str, Any]:
             engine.bundled.stop_blocking()
 
 
-def _measure(engine: Any, container_id: str, rounds: int) -> dict[str, Any]:
+def _measure(
+    engine: Any, container_id: str, rounds: int, bursts: list[tuple[str, bool]], client: Any
+) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.event_loop import DockyardEventLoop
@@ -126,10 +142,41 @@ def _measure(engine: Any, container_id: str, rounds: int) -> dict[str, Any]:
                  f"({len(found)} of {panel.model.rowCount():,} lines)")  # fmt: skip
             panel.stop()
             panel.deleteLater()
+        burst_stalls = {}
+        for burst_id, tty in bursts:
+            panel = LogsPanel()
+            panel.resize(1000, 700)
+            panel.show()
+            panel.attach(session)
+            done = asyncio.Event()
+
+            def last(*_: object, panel: LogsPanel = panel, done: asyncio.Event = done) -> None:
+                count = panel.model.rowCount()
+                if count and panel.model.line(count - 1).text == str(BURST):
+                    done.set()
+
+            panel.model.rowsInserted.connect(last)
+            await asyncio.to_thread(client.api.start, burst_id)
+            probe = StallProbe()
+            probe.start()
+            panel.show_targets([LogTarget(burst_id, "burst", tty)])
+            async with asyncio.timeout(120):
+                await done.wait()
+            await asyncio.sleep(0.5)  # the view settles
+            probe.stop()
+            if probe.explain:
+                _say(probe.report())
+            kind = "tty" if tty else "plain"
+            burst_stalls[kind] = round(probe.worst_ms(), 1)
+            _say(f"burst of {BURST:,} lines ({kind}): worst stall {probe.worst_ms():.0f} ms")
+            panel.stop()
+            panel.deleteLater()
         await session.close()
-        return {"ingest": ingest, "stalls": stalls, "searches": searches}
+        return {"ingest": ingest, "stalls": stalls, "searches": searches,
+                "bursts": burst_stalls}  # fmt: skip
 
     result = loop.run_until_complete(scenario())
+    loop.close()  # ends the default executor's threads (QThreads), before the exit
     app_s = statistics.median(result["ingest"])
     cli_s = statistics.median(cli)
     return {
@@ -144,4 +191,6 @@ def _measure(engine: Any, container_id: str, rounds: int) -> dict[str, Any]:
         "search_100k_lines_ms_median": round(statistics.median(result["searches"]) * 1000, 1),
         "goal_search_ms_under": 100,
         "peak_rss_mib": round(_peak_rss_mib(), 1),
+        "followed_burst_lines": BURST,
+        "followed_burst_worst_stall_ms": result["bursts"],
     }
