@@ -8,7 +8,9 @@ reconnect restarts the events, log and stats streams. Every 10 reconnects, once 
 have settled: resident size, what malloc holds in use, open files, threads, Qt objects and
 Python objects. The figure to watch is the resident size's growth per reconnect after the
 first 20 (a least-squares slope); without the settings in desktop_app/memory.py it was
-11.5 KiB in the run where it was 5.8 KiB with them.
+11.5 KiB in the run where it was 5.8 KiB with them. Between those samples, how late the
+UI's event loop runs while the engine goes and comes back: the worst and the 99th
+percentile lateness (goal: no stall over 30 ms).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.bench.list_containers import _say
+from tests.bench.stall_probe import StallProbe
 from tests.engine_proxy import ProxyProcess
 from tests.engine_support import (
     BUSYBOX_IMAGE,
@@ -75,7 +78,9 @@ async def _until(predicate: Any, timeout: float) -> None:
         await asyncio.sleep(0.01)
 
 
-async def _cycles(window: Any, proxy: ProxyProcess) -> list[dict[str, float]]:
+async def _cycles(
+    window: Any, proxy: ProxyProcess, lateness: list[tuple[float, float]]
+) -> list[dict[str, float]]:
     from PySide6.QtCore import QObject
 
     from engine_bridge.endpoints import Endpoint
@@ -94,6 +99,8 @@ async def _cycles(window: Any, proxy: ProxyProcess) -> list[dict[str, float]]:
         return session.state.connection.status  # type: ignore[no-any-return]
 
     samples: list[dict[str, float]] = []
+    probe = StallProbe()  # not while the samples are taken: gc.collect() stalls by itself
+    probe.start()
     for n in range(1, CYCLES + 1):
         proxy.say("down")
         await _until(lambda: status() is not Connection.LIVE, 10)
@@ -102,6 +109,10 @@ async def _cycles(window: Any, proxy: ProxyProcess) -> list[dict[str, float]]:
         await _until(lambda: status() is Connection.LIVE, 30)
         if n % EVERY == 0:
             await asyncio.sleep(1.0)  # let the streams open again
+            probe.stop()
+            if probe.explain:
+                _say(probe.report())
+            lateness.append((probe.worst_ms(), probe.p99_ms()))
             gc.collect()
             samples.append({
                 "reconnects": n,
@@ -112,7 +123,9 @@ async def _cycles(window: Any, proxy: ProxyProcess) -> list[dict[str, float]]:
                 "qt_objects": len(window.findChildren(QObject)),
                 "python_objects": len(gc.get_objects()),
             })  # fmt: skip
-            _say(f"{samples[-1]}")
+            _say(f"{samples[-1]}, worst lateness {lateness[-1][0]:.0f} ms")
+            probe = StallProbe()
+            probe.start()
         else:
             await asyncio.sleep(0.05)
     await window.drop_engine()
@@ -146,8 +159,9 @@ def run(rounds: int) -> dict[str, Any]:
         asyncio.set_event_loop(loop)
         window = MainWindow()
         window.show()
+        lateness: list[tuple[float, float]] = []
         with loop:
-            samples = loop.run_until_complete(_cycles(window, proxy))
+            samples = loop.run_until_complete(_cycles(window, proxy, lateness))
         window.close()
         window.deleteLater()
         warm = [(int(s["reconnects"]), s["rss_mib"]) for s in samples if s["reconnects"] > 20]
@@ -161,7 +175,11 @@ def run(rounds: int) -> dict[str, Any]:
             "threads": [first["threads"], last["threads"]],
             "qt_objects": [first["qt_objects"], last["qt_objects"]],
             "python_objects": [first["python_objects"], last["python_objects"]],
-        }
+            "worst_event_loop_lateness_ms": round(max(w for w, _ in lateness), 1),
+            "p99_event_loop_lateness_ms_median": round(
+                statistics.median(p for _, p in lateness), 1),
+            "goal_stall_ms_under": 30,
+        }  # fmt: skip
     finally:
         proxy.close()
         remove_test_objects(client)
