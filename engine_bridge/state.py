@@ -61,8 +61,7 @@ class EngineState:
     """A live snapshot of one engine: the objects of every kind in `kinds` (the table in
     engine_bridge.resources), kept up to date from the engine's events.
 
-    Attributes: `connection`, `resyncs`; `of(kind)` gives a kind's objects by key, and
-    `listed(kind)` whether its full list has arrived since the engine was (re)connected.
+    Attributes: `connection`, `resyncs`; `of(kind)` gives a kind's objects by key.
     `debounce` (seconds) is how long events are gathered before the objects they name are
     fetched; `backoff` the waits between reconnection attempts.
     """
@@ -80,7 +79,6 @@ class EngineState:
         self._items: dict[str, dict[str, Item]] = {kind.name: {} for kind in kinds}
         self.connection = ConnectionChange(Connection.STOPPED)
         self.resyncs = 0
-        self._listed: set[str] = set()
         self._debounce = debounce
         self._backoff = tuple(backoff)
         self._change_listeners: list[ChangeListener] = []
@@ -95,9 +93,6 @@ class EngineState:
     def of(self, kind: str) -> dict[str, Item]:
         """The objects of one kind ("container", "image", ...) by key, as last known."""
         return self._items[kind]
-
-    def listed(self, kind: str) -> bool:
-        return kind in self._listed
 
     # --- subscribing ------------------------------------------------------------------
 
@@ -140,7 +135,6 @@ class EngineState:
             events = None
             try:
                 self._set_connection(ConnectionChange(Connection.CONNECTING))
-                self._listed.clear()
                 await self.bridge.ensure_client()
                 # Facts (docker info is slow) are read while the lists load.
                 facts = asyncio.create_task(self.bridge.refresh_facts())
@@ -239,7 +233,6 @@ class EngineState:
         if kind.keep is not None:
             keep = kind.keep
             fresh = {k: keep(store[k], v) if k in store else v for k, v in fresh.items()}
-        self._listed.add(kind.name)
         self._emit(_diff(kind.name, store, fresh))
 
     async def _add_details(self) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_ANONYMOUS = re.compile(r"[0-9a-f]{64}")
+ANONYMOUS = re.compile(r"[0-9a-f]{64}")
 
 
 def comparable(data: dict[str, Any], *, same_volumes: bool = True) -> dict[str, Any]:
@@ -26,7 +26,7 @@ def comparable(data: dict[str, Any], *, same_volumes: bool = True) -> dict[str, 
     host = dict(data["HostConfig"])
     # A recreated container mounts its predecessor's anonymous volumes by name.
     host["Binds"] = sorted(b for b in host.get("Binds") or []
-                           if not _ANONYMOUS.match(b.split(":")[0])) or None  # fmt: skip
+                           if not ANONYMOUS.match(b.split(":")[0])) or None  # fmt: skip
     host["Links"] = (
         sorted(link.replace(f"/{name}/", "/<self>/") for link in host.get("Links") or []) or None
     )
@@ -42,11 +42,11 @@ def comparable(data: dict[str, Any], *, same_volumes: bool = True) -> dict[str, 
     mounts = sorted(
         (
             m["Type"],
-            "<anonymous>" if not same_volumes and _ANONYMOUS.fullmatch(str(m.get("Name") or ""))
+            "<anonymous>" if not same_volumes and ANONYMOUS.fullmatch(str(m.get("Name") or ""))
             else str(m.get("Name") or m.get("Source") or ""),
             m["Destination"],
             # Mounted again by name, an anonymous volume shows the engine's "z" mode.
-            "" if _ANONYMOUS.fullmatch(str(m.get("Name") or "")) else m.get("Mode", ""),
+            "" if ANONYMOUS.fullmatch(str(m.get("Name") or "")) else m.get("Mode", ""),
             bool(m.get("RW")), m.get("Propagation", ""),
         )
         for m in data.get("Mounts") or []

@@ -25,7 +25,7 @@ from engine_bridge.specs.container_config import create_request, docker_run_text
 from engine_bridge.specs.run_form import RunForm, build_run_spec
 from engine_bridge.specs.run_spec import RunSpec
 from tests.engine_support import TEST_LABEL, EngineUnderTest
-from tests.inspect_compare import comparable, differences
+from tests.inspect_compare import ANONYMOUS, comparable, differences
 
 
 def _options(name: str, folder: Path) -> list[str]:
@@ -65,9 +65,23 @@ def _inspect(docker_client: Any, name: str) -> dict[str, Any]:
 
 
 def _cleanup(docker_client: Any, names: list[str], networks: list[str]) -> None:
+    """Remove the containers, their anonymous volumes and the networks. A recreated
+    container mounts its predecessor's anonymous volume by name, which the engine then no
+    longer removes with the container: those are removed here by name."""
+    carried: list[str] = []
     for name in names:
         with contextlib.suppress(Exception):
+            mounts = docker_client.api.inspect_container(name)["Mounts"]
+            carried += [
+                m["Name"]
+                for m in mounts
+                if m.get("Type") == "volume" and ANONYMOUS.fullmatch(m["Name"])
+            ]
+        with contextlib.suppress(Exception):
             docker_client.api.remove_container(name, force=True, v=True)
+    for volume in carried:
+        with contextlib.suppress(Exception):
+            docker_client.api.remove_volume(volume)
     for network in networks:
         with contextlib.suppress(Exception):
             docker_client.api.remove_network(network)
@@ -225,7 +239,7 @@ def test_duplicate_and_the_printed_commands_make_the_same_container(
         text = commands[0]
         assert "docker network connect --alias api" in text
         assert text.splitlines()[0].startswith("# docker run joins one network")
-        docker_client.api.remove_container(name, force=True)
+        docker_client.api.remove_container(name, force=True, v=True)
         for line in text.splitlines():
             if not line.startswith("#"):
                 subprocess.run(shlex.split(line), check=True, capture_output=True, text=True)

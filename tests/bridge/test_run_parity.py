@@ -114,4 +114,4 @@ def test_sdk_and_cli_make_the_same_container(
     made_by_cli = inspect_fields(cli, f"{name}-cli")
     made_by_sdk = inspect_fields(cli, f"{name}-sdk")
     assert made_by_sdk == made_by_cli
-    cli("rm", "-f", f"{name}-cli", f"{name}-sdk")
+    cli("rm", "-f", "-v", f"{name}-cli", f"{name}-sdk")

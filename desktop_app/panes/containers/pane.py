@@ -232,9 +232,6 @@ class ContainersPane(PaneFrame):
 
     def _on_changes(self, changes: Sequence[Change]) -> None:
         self.model.apply(changes)
-        state = self.session.state if self.session is not None else None
-        if not self._loaded and state is not None and state.listed("container"):
-            self._first_listed()
         pending = self._select_when_listed
         if pending is not None and self.model.container(pending) is not None:
             self._select_when_listed = None
@@ -273,18 +270,15 @@ class ContainersPane(PaneFrame):
     def _on_connection(self, change: ConnectionChange) -> None:
         if change.status is not Connection.LIVE:
             return
-        if not self._loaded:  # no container, or listed while the pane looked elsewhere
-            self._first_listed()
+        if not self._loaded:
+            self._loaded = True
+            self._open_projects()
+            self._update_placeholder()
+            self.loaded.emit()
         elif self._details is not None and self.details.container_id is not None:
             # Back after a loss: the details may have failed to load meanwhile (and say
             # so), or be stale; the list alone would not ask for them again.
             self._details_timer.start()
-
-    def _first_listed(self) -> None:
-        self._loaded = True
-        self._open_projects()
-        self._update_placeholder()
-        self.loaded.emit()
 
     @property
     def is_loaded(self) -> bool:
