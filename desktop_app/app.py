@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType, TracebackType
 
@@ -103,6 +104,8 @@ async def run(window: MainWindow, args: argparse.Namespace) -> int:
         window.engine_ready.connect(lambda: print("dockyard: containers listed", flush=True))
     if args.report_painted:  # for the start-up benchmark
         _FirstPaint(window.sidebar, "dockyard: window painted")
+        pane = window.containers_pane  # its rows show before every list is in
+        _FirstPaint(pane.view.viewport(), "dockyard: rows painted", pane.model.rowCount)
     if args.close_when_ready:
         window.engine_ready.connect(lambda: _close_soon(window, args.close_when_ready))
     # Shown at once: looking for the engine and connecting to it may take seconds.
@@ -148,15 +151,18 @@ async def _open_engine_and_work(
 
 
 class _FirstPaint(QObject):
-    """Prints `words` when the widget it watches is painted for the first time."""
+    """Prints `words` when the widget it watches is first painted (once `ready()` says so)."""
 
-    def __init__(self, watched: QWidget, words: str) -> None:
+    def __init__(
+        self, watched: QWidget, words: str, ready: Callable[[], object] = lambda: True
+    ) -> None:
         super().__init__(watched)
         self.words = words
+        self.ready = ready
         watched.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() is QEvent.Type.Paint:
+        if event.type() is QEvent.Type.Paint and self.ready():
             watched.removeEventFilter(self)
             print(self.words, flush=True)
         return False

@@ -1,6 +1,7 @@
 """Start-up: process start to the first painted window and to the first populated
-Containers list, against a bare PySide6 window (painted, then holding one docker SDK
-container list), in the same run, on the same engine.
+Containers list (its rows painted), against a bare PySide6 window (painted, then holding
+one docker SDK container list), in the same run, on the same engine. Also when the engine
+is live in the app: every list in, docker info read and the events followed.
 
 Both are fresh Python processes, timed from spawn to the lines each prints when its window
 is first painted and when its list is there; peak RSS (VmHWM) is read from /proc at the
@@ -138,10 +139,13 @@ def _run(rounds: int, before: Path | None, revision: str | None) -> dict[str, An
         if before is not None:
             _time_until_line(app_before, env, "containers listed", cwd=before)
         app_s, bare_s, app_rss, bare_rss, before_s = [], [], [], [], []
-        app_paint, bare_paint = [], []
+        app_paint, bare_paint, app_live = [], [], []
         for n in range(rounds):
-            times, rss = _times_of_lines(app, env, ("window painted", "containers listed"))
-            app_s.append(times["containers listed"])
+            times, rss = _times_of_lines(
+                app, env, ("window painted", "rows painted", "containers listed")
+            )
+            app_s.append(times.get("rows painted", float("nan")))
+            app_live.append(times["containers listed"])
             app_paint.append(times.get("window painted", float("nan")))
             app_rss.append(rss)
             if before is not None:
@@ -153,9 +157,10 @@ def _run(rounds: int, before: Path | None, revision: str | None) -> dict[str, An
             bare_s.append(times["listed"])
             bare_paint.append(times.get("painted", float("nan")))
             bare_rss.append(rss)
-            _say(f"round {n + 1}: dockyard painted {app_paint[-1] * 1000:.0f} ms, listed "
-                 f"{app_s[-1] * 1000:.0f} ms; bare window painted {bare_paint[-1] * 1000:.0f} "
-                 f"ms, + SDK list {bare_s[-1] * 1000:.0f} ms")  # fmt: skip
+            _say(f"round {n + 1}: dockyard painted {app_paint[-1] * 1000:.0f} ms, rows "
+                 f"{app_s[-1] * 1000:.0f} ms, live {app_live[-1] * 1000:.0f} ms; bare window "
+                 f"painted {bare_paint[-1] * 1000:.0f} ms, + SDK list {bare_s[-1] * 1000:.0f} "
+                 "ms")  # fmt: skip
         app_ms, bare_ms = statistics.median(app_s) * 1000, statistics.median(bare_s) * 1000
         compared = {}
         if before_s:
@@ -163,15 +168,17 @@ def _run(rounds: int, before: Path | None, revision: str | None) -> dict[str, An
             compared = {
                 "against": revision,
                 "dockyard_as_of_against_ms_median": round(before_ms),
-                "now_over_against": round(app_ms / before_ms, 2),
+                # An earlier revision says only when the engine is live: compared with that.
+                "now_over_against": round(statistics.median(app_live) * 1000 / before_ms, 2),
             }
         return {
             "containers": CONTAINERS,
             "rounds": rounds,
-            "dockyard_to_listed_ms_median": round(app_ms),
+            "dockyard_to_rows_painted_ms_median": round(app_ms),
             "bare_pyside6_window_plus_sdk_list_ms_median": round(bare_ms),
             "ratio": round(app_ms / bare_ms, 2),
             "goal_ratio_at_most": 1.3,
+            "dockyard_to_engine_live_ms_median": round(statistics.median(app_live) * 1000),
             "dockyard_first_paint_ms_median": round(statistics.median(app_paint) * 1000),
             "bare_window_first_paint_ms_median": round(statistics.median(bare_paint) * 1000),
             "first_paint_ratio": round(
