@@ -106,24 +106,30 @@ def _measure(
         await session.open()
         assert session.state is not None
         await session.state.wait_live()
-        ingest, stalls, searches = [], [], []
-        for n in range(max(3, rounds // 2)):
+
+        def panel_awaiting(last: str) -> tuple[LogsPanel, asyncio.Event]:
+            """A Logs panel on screen, and an event set once its last line reads `last`."""
             panel = LogsPanel()
             panel.resize(1000, 700)
             panel.show()
             panel.attach(session)
+            done = asyncio.Event()
+
+            def arrived(*_: object) -> None:
+                count = panel.model.rowCount()
+                if count and panel.model.line(count - 1).text == last:
+                    done.set()
+
+            panel.model.rowsInserted.connect(arrived)
+            return panel, done
+
+        ingest, stalls, searches = [], [], []
+        for n in range(max(3, rounds // 2)):
+            panel, done = panel_awaiting(str(LINES))
             panel.follow.setChecked(False)
             panel.tail.setValue(0)
             probe = StallProbe()
             probe.start()
-            done = asyncio.Event()
-
-            def arrived(*_: object, panel: LogsPanel = panel, done: asyncio.Event = done) -> None:
-                count = panel.model.rowCount()
-                if count and panel.model.line(count - 1).text == str(LINES):
-                    done.set()
-
-            panel.model.rowsInserted.connect(arrived)
             start = time.perf_counter()
             panel.show_targets([LogTarget(container_id, NAME, False)])
             await done.wait()
@@ -144,18 +150,7 @@ def _measure(
             panel.deleteLater()
         burst_stalls = {}
         for burst_id, tty in bursts:
-            panel = LogsPanel()
-            panel.resize(1000, 700)
-            panel.show()
-            panel.attach(session)
-            done = asyncio.Event()
-
-            def last(*_: object, panel: LogsPanel = panel, done: asyncio.Event = done) -> None:
-                count = panel.model.rowCount()
-                if count and panel.model.line(count - 1).text == str(BURST):
-                    done.set()
-
-            panel.model.rowsInserted.connect(last)
+            panel, done = panel_awaiting(str(BURST))
             await asyncio.to_thread(client.api.start, burst_id)
             probe = StallProbe()
             probe.start()
