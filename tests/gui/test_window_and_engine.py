@@ -279,6 +279,9 @@ def test_the_window_remembers_its_size_pane_drawer_columns_and_splitter(
     list_height, details_height = volumes.splitter.sizes()
     share = details_height / (list_height + details_height)
     assert share > 0.6, volumes.splitter.sizes()
+    first.show_pane("Images")
+    first.images_pane.view.setColumnWidth(0, 233)
+    first.show_pane("Volumes")
     first.activity_button.click()
     assert first.activity_dock.isVisible()
     first.close()
@@ -299,6 +302,10 @@ def test_the_window_remembers_its_size_pane_drawer_columns_and_splitter(
             1, Qt.SortOrder.DescendingOrder)  # fmt: skip
         assert volumes.details is not None
         assert abs(volumes.details_share - share) < 0.01
+        # A pane first shown later takes its own columns back then.
+        assert "Images" not in second.stack.made_panes()
+        second.show_pane("Images")
+        assert second.images_pane.view.columnWidth(0) == 233
     finally:
         second.close()
         first.deleteLater()
