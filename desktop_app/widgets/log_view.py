@@ -11,8 +11,26 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QKeySequence, QPainter
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetrics,
+    QFontMetricsF,
+    QKeySequence,
+    QPainter,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -27,6 +45,8 @@ from PySide6.QtWidgets import (
 from desktop_app import ansi, theme
 from engine_bridge import STDERR, LogLine
 
+#: Rows measured per turn of the event loop when lines wrap (each is asked for its height).
+FIT_SLICE = 200
 NOTICE = 0  # a line Dockyard adds ("the container restarted"), not the container's
 DISPLAY_LIMIT = 4000  # characters painted of one line; the rest is there for copy and export
 LINE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -202,14 +222,11 @@ class LogDelegate(QStyledItemDelegate):
         self.view = view
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
-        metrics = self.view.metrics
         height = self.view.line_height()
         if not self.view.wrap:
             return QSize(100, height)
         row: LogLine = index.data(_LINE)
-        columns = max(
-            10, (self.view.viewport().width() - 12) // max(1, metrics.horizontalAdvance("M"))
-        )
+        columns = max(10, int((self.view.viewport().width() - 12) // self.view.char_width))
         length = min(len(row.text), DISPLAY_LIMIT) + self._prefix_length(row)
         return QSize(100, height * max(1, -(-length // columns)))
 
@@ -237,9 +254,9 @@ class LogDelegate(QStyledItemDelegate):
             painter.fillRect(rect, QColor(theme.colour("notice")))
         painter.setFont(view.font())
         metrics = view.metrics
-        width = metrics.horizontalAdvance("M")
+        width = view.char_width
         line_height = metrics.height() + 2
-        columns = max(10, (rect.width() - 12) // max(1, width)) if view.wrap else 1 << 30
+        columns = max(10, int((rect.width() - 12) // width)) if view.wrap else 1 << 30
         pieces: list[tuple[str, ansi.Style]] = []
         stamp = ansi.Style(foreground=theme.colour("stamp"))
         if view.timestamps and row.timestamp:
@@ -260,8 +277,8 @@ class LogDelegate(QStyledItemDelegate):
                 column = line_start % columns
                 line_no = line_start // columns
                 painter.fillRect(
-                    QRect(rect.left() + 6 + column * width, rect.top() + 1 + line_no * line_height,
-                          width, line_height),
+                    QRectF(rect.left() + 6 + column * width, rect.top() + 1 + line_no * line_height,
+                           width, line_height),
                     QColor(theme.colour("match.current" if current else "match")),
                 )  # fmt: skip
         position = 0
@@ -282,9 +299,9 @@ class LogDelegate(QStyledItemDelegate):
                 x = rect.left() + 6 + column * width
                 y = baseline + (position // columns) * line_height
                 if style.background:
-                    painter.fillRect(QRect(x, y - metrics.ascent(), width * len(take),
+                    painter.fillRect(QRectF(x, y - metrics.ascent(), width * len(take),
                                            metrics.height()), QColor(style.background))  # fmt: skip
-                painter.drawText(x, y, take)
+                painter.drawText(QPointF(x, y), take)
                 position += len(take)
                 piece = piece[len(take) :]
         painter.restore()
@@ -313,17 +330,22 @@ class LogView(QTableView):
         self._sources: dict[str, str] = {}
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.metrics = QFontMetrics(self.font())
+        #: A character's advance: fractional (7.2 px here), so whole-pixel steps would
+        #: draw a wrapped line past the edge, a fifth of a pixel more per character.
+        self.char_width = QFontMetricsF(self.font()).horizontalAdvance("M")
         self.setItemDelegate(LogDelegate(self))
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.setCornerButtonEnabled(False)
         self.horizontalHeader().hide()
         self.horizontalHeader().setStretchLastSection(True)
-        rows = self.verticalHeader()
-        rows.hide()
-        rows.setMinimumSectionSize(1)
-        rows.setDefaultSectionSize(self.line_height())
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self._one_line_rows()
+        # With wrapped lines, rows are measured a slice at a time from `_fit_from` on.
+        self._fit_from = 0
+        self._fit_dropped = 0  # the model's dropped count when _fit_from was set
+        self._fitting = QTimer(self)
+        self._fitting.setInterval(0)
+        self._fitting.timeout.connect(self._fit_slice)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -345,22 +367,57 @@ class LogView(QTableView):
         """Wrap long lines (each row as tall as its words need), or cut them at the edge."""
         self.wrap = wrap
         if wrap:
-            self._fit_rows(0, self.log_model.rowCount() - 1)
-        else:  # every row back to the height of one line
-            line = self.line_height()
-            for row in range(self.log_model.rowCount()):
-                self.setRowHeight(row, line)
+            self._fit_from_row(0)
+        else:
+            self._fitting.stop()
+            self._one_line_rows()
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         if self.wrap and event.size().width() != event.oldSize().width():
-            self._fit_rows(0, self.log_model.rowCount() - 1)  # narrower: more lines per row
+            self._fit_from_row(0)  # narrower: more lines per row
+
+    def _one_line_rows(self) -> None:
+        """Every row the height of one line: a fresh row header (one row at a time, 100,000
+        rows took seconds to set back)."""
+        rows = QHeaderView(Qt.Orientation.Vertical, self)
+        rows.hide()
+        rows.setMinimumSectionSize(1)
+        rows.setDefaultSectionSize(self.line_height())
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.setVerticalHeader(rows)
+
+    def _fit_from_row(self, first: int) -> None:
+        """Measure the rows on screen now, and the rows from `first` on a slice per turn of
+        the loop: tens of thousands of rows at once would stall the UI for seconds."""
+        count = self.log_model.rowCount()
+        top = max(0, self.rowAt(0))
+        bottom = self.rowAt(self.viewport().height())
+        self._fit_rows(top, count - 1 if bottom < 0 else bottom)
+        if self._fitting.isActive():
+            first = min(first, self._pending_fit())
+        self._fit_from, self._fit_dropped = first, self.log_model.dropped
+        self._fitting.start()
+
+    def _pending_fit(self) -> int:
+        """Where measuring goes on, the rows dropped at the top since counted in."""
+        return max(0, self._fit_from - (self.log_model.dropped - self._fit_dropped))
+
+    def _fit_slice(self) -> None:
+        first = self._pending_fit()
+        last = min(first + FIT_SLICE, self.log_model.rowCount()) - 1
+        self._fit_rows(first, last)
+        self._fit_from, self._fit_dropped = last + 1, self.log_model.dropped
+        if last + 1 >= self.log_model.rowCount():
+            self._fitting.stop()
 
     def _fit_rows(self, first: int, last: int) -> None:
         """Give rows the height their wrapped words need (not resizeRowsToContents(): that
         counts the hidden header's row numbers in)."""
         for row in range(first, last + 1):
-            self.setRowHeight(row, self.sizeHintForRow(row))
+            height = self.sizeHintForRow(row)
+            if height != self.rowHeight(row):
+                self.setRowHeight(row, height)
 
     def set_timestamps(self, shown: bool) -> None:
         self.timestamps = shown
@@ -377,9 +434,9 @@ class LogView(QTableView):
         return [(m.start(), m.end(), row == self._current) for m in self._pattern.finditer(text)
                 if m.end() > m.start()]  # fmt: skip
 
-    def _on_rows(self, _parent: QModelIndex, first: int, last: int) -> None:
+    def _on_rows(self, _parent: QModelIndex, first: int, _last: int) -> None:
         if self.wrap:  # the new rows only: the others keep their heights
-            self._fit_rows(first, last)
+            self._fit_from_row(first)
         if self.follow:
             self.scrollToBottom()
 
